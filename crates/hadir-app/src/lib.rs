@@ -1,1 +1,76 @@
+//! Hadir's use cases. Each public function is one thing a person or the system does: it checks
+//! who is asking ([`Principal`]), opens one transaction, applies the domain rules, writes the
+//! audit trail and commits — or changes nothing.
+//!
+//! Tenant isolation lives here and in the schema: every query filters by the principal's
+//! institution, which comes from the session and never from the request.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod institutions;
+pub mod locations;
+pub mod passwords;
+pub mod people;
+pub mod principal;
+pub mod schedules;
+mod throttle;
+pub mod units;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{AppError, FieldProblem};
+pub use principal::{Principal, RequestMeta};
+
+use chrono::Duration;
+use hadir_db::Objects;
+use passwords::{PasswordCost, Passwords};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Settings the use cases need; loaded by the binary from configuration.
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    /// How long a browser session lasts after login.
+    pub browser_session_ttl: Duration,
+    /// How long a phone app's bearer token lasts after login.
+    pub app_session_ttl: Duration,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            browser_session_ttl: Duration::hours(12),
+            app_session_ttl: Duration::days(90),
+            password_cost: PasswordCost::default(),
+        }
+    }
+}
+
+/// Everything a use case may touch. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: DatabaseConnection,
+    pub objects: Objects,
+    pub clock: Arc<dyn Clock>,
+    pub passwords: Passwords,
+    pub settings: AppSettings,
+}
+
+impl App {
+    pub fn new(db: DatabaseConnection, objects: Objects, clock: Arc<dyn Clock>, settings: AppSettings) -> App {
+        App { db, objects, clock, passwords: Passwords::new(settings.password_cost), settings }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+}
+
+/// A new row identifier: UUIDv7, so keys sort by creation time.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,419 @@
+//! Signing in and out, sessions, and changing one's own password.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, Principal, RequestMeta, new_id, throttle};
+use base64::Engine;
+use hadir_db::entities::{account, institution, person, role_grant, session, unit};
+use hadir_domain::login_throttle::ThrottlePolicy;
+use hadir_domain::password_policy::check_password;
+use hadir_domain::roles::{AdminScope, Grant, Role, admin_scope};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// Who the session is for: a browser gets a shorter session; the phone app a long-lived token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    #[default]
+    Browser,
+    App,
+}
+
+impl ClientKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ClientKind::Browser => "browser",
+            ClientKind::App => "app",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// NIP (or other employee number) or e-mail address.
+    pub login: String,
+    pub password: String,
+    /// The institution's slug; needed only when the login exists in several institutions.
+    #[serde(default)]
+    pub institution: Option<String>,
+    #[serde(default)]
+    pub client: ClientKind,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginOutcome {
+    /// Bearer token for the phone app (`Authorization: Bearer …`). Browsers use the cookie.
+    pub token: String,
+    pub session_id: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    pub must_change_password: bool,
+}
+
+/// The SHA-256 of a token, as stored: a database leak does not hand out sessions.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+    Ok(format!("hdr_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// What people type as a login: e-mail lower-cased; numbers without the spaces, dots and
+/// dashes used to group a NIP.
+fn normalise_login(login: &str) -> (Option<String>, Option<String>) {
+    let trimmed = login.trim();
+    if trimmed.contains('@') {
+        return (None, Some(trimmed.to_lowercase()));
+    }
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits: String = compact.chars().filter(|c| !matches!(c, '.' | '-')).collect();
+    if digits.chars().all(|c| c.is_ascii_digit()) && !digits.is_empty() {
+        (Some(digits), None)
+    } else {
+        (Some(compact), None)
+    }
+}
+
+async fn candidates(app: &App, req: &LoginRequest) -> Result<Vec<(person::Model, account::Model)>, AppError> {
+    let (number, email) = normalise_login(&req.login);
+    let mut condition = Condition::any();
+    if let Some(n) = number {
+        condition = condition.add(person::Column::EmployeeNumber.eq(n));
+    }
+    if let Some(e) = email {
+        condition = condition.add(person::Column::Email.eq(e));
+    }
+    let mut query = person::Entity::find().filter(condition).filter(person::Column::Status.eq("active"));
+    if let Some(slug) = &req.institution {
+        let Some(inst) = institution::Entity::find()
+            .filter(institution::Column::Slug.eq(slug.trim()))
+            .one(&app.db)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        query = query.filter(person::Column::InstitutionId.eq(inst.id));
+    }
+    let mut found = Vec::new();
+    for p in query.all(&app.db).await? {
+        let acc = account::Entity::find()
+            .filter(account::Column::InstitutionId.eq(&p.institution_id))
+            .filter(account::Column::PersonId.eq(&p.id))
+            .one(&app.db)
+            .await?;
+        if let Some(acc) = acc {
+            found.push((p, acc));
+        }
+    }
+    Ok(found)
+}
+
+pub async fn login(app: &App, req: LoginRequest, meta: &RequestMeta) -> Result<LoginOutcome, AppError> {
+    let now = app.clock.now();
+    let ip_key = format!("ip:{}", meta.ip.as_deref().unwrap_or("unknown"));
+    throttle::check(&app.db, &ip_key, now).await?;
+    if req.login.len() > 200 || req.password.len() > 1024 {
+        return Err(AppError::InvalidCredentials);
+    }
+
+    let mut found = candidates(app, &req).await?;
+    if found.len() > 1 {
+        return Err(AppError::InstitutionRequired);
+    }
+    let Some((person, acc)) = found.pop() else {
+        app.passwords.verify_decoy(req.password).await;
+        return Err(refused(app, &ip_key, None, now).await?);
+    };
+    let account_key = format!("account:{}", acc.id);
+    throttle::check(&app.db, &account_key, now).await?;
+    if !app.passwords.verify(req.password, acc.password_hash.clone()).await {
+        return Err(refused(app, &ip_key, Some(&account_key), now).await?);
+    }
+
+    let token = new_token()?;
+    let ttl = match req.client {
+        ClientKind::Browser => app.settings.browser_session_ttl,
+        ClientKind::App => app.settings.app_session_ttl,
+    };
+    let now_ms = now.timestamp_millis();
+    let expires_at = now_ms + ttl.num_milliseconds();
+    let session_id = new_id();
+    let txn = app.db.begin().await?;
+    throttle::clear(&txn, &account_key).await?;
+    session::Entity::insert(session::ActiveModel {
+        institution_id: Set(person.institution_id.clone()),
+        id: Set(session_id.clone()),
+        account_id: Set(acc.id.clone()),
+        token_hash: Set(token_hash(&token)),
+        client: Set(req.client.as_str().to_string()),
+        user_agent: Set(meta.user_agent.as_ref().map(|ua| ua.chars().take(300).collect())),
+        ip: Set(meta.ip.clone()),
+        created_at: Set(now_ms),
+        last_seen_at: Set(now_ms),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry {
+            institution_id: &person.institution_id,
+            actor_account_id: Some(&acc.id),
+            action: "session.create",
+            subject_type: "session",
+            subject_id: Some(&session_id),
+            detail: serde_json::json!({ "client": req.client.as_str() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(LoginOutcome { token, session_id, expires_at, must_change_password: acc.must_change_password })
+}
+
+/// Counts a failed login against the address (and the account, when one was named) and says
+/// why it is refused: locked now, or just wrong.
+async fn refused(app: &App, ip_key: &str, account_key: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<AppError, AppError> {
+    let mut locked = throttle::fail(&app.db, ip_key, ThrottlePolicy::per_address(), now).await?;
+    if let Some(key) = account_key {
+        locked = locked.max(throttle::fail(&app.db, key, ThrottlePolicy::per_account(), now).await?);
+    }
+    Ok(match locked {
+        Some(minutes) => AppError::Throttled { minutes },
+        None => AppError::InvalidCredentials,
+    })
+}
+
+/// Resolves a token to its principal, or `Unauthenticated` if it is unknown, revoked, expired,
+/// or its person is no longer active.
+pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError> {
+    let now_ms = app.now_ms();
+    let sess = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(&app.db)
+        .await?
+        .filter(|s| s.revoked_at.is_none() && s.expires_at > now_ms)
+        .ok_or(AppError::Unauthenticated)?;
+    let acc = account::Entity::find_by_id((sess.institution_id.clone(), sess.account_id.clone()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let person = person::Entity::find_by_id((acc.institution_id.clone(), acc.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .filter(|p| p.status == "active")
+        .ok_or(AppError::Unauthenticated)?;
+    // Recording activity on every request would turn each read into a write.
+    if now_ms - sess.last_seen_at > 60_000 {
+        let mut active = sess.clone().into_active_model();
+        active.last_seen_at = Set(now_ms);
+        active.update(&app.db).await?;
+    }
+    let grants = grants_of(&app.db, &acc.institution_id, &acc.id).await?;
+    let admin_scope = scope_of(&app.db, &acc.institution_id, &grants).await?;
+    Ok(Principal {
+        institution_id: acc.institution_id,
+        account_id: acc.id,
+        person_id: person.id,
+        session_id: sess.id,
+        grants,
+        admin_scope,
+        must_change_password: acc.must_change_password,
+    })
+}
+
+pub(crate) async fn grants_of(conn: &impl ConnectionTrait, institution_id: &str, account_id: &str) -> Result<Vec<Grant<String>>, AppError> {
+    Ok(role_grant::Entity::find()
+        .filter(role_grant::Column::InstitutionId.eq(institution_id))
+        .filter(role_grant::Column::AccountId.eq(account_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|g| Role::parse(&g.role).map(|role| Grant { role, unit: g.unit_id }))
+        .collect())
+}
+
+async fn scope_of(conn: &impl ConnectionTrait, institution_id: &str, grants: &[Grant<String>]) -> Result<AdminScope<String>, AppError> {
+    // The unit tree is needed only to expand unit-scoped grants.
+    let parents = if grants.iter().any(|g| g.role == Role::UnitAdmin) {
+        unit_parents(conn, institution_id).await?
+    } else {
+        HashMap::new()
+    };
+    Ok(admin_scope(grants, &parents))
+}
+
+pub(crate) async fn unit_parents(conn: &impl ConnectionTrait, institution_id: &str) -> Result<HashMap<String, Option<String>>, AppError> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::InstitutionId.eq(institution_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.parent_id))
+        .collect())
+}
+
+pub async fn logout(app: &App, principal: &Principal, meta: &RequestMeta) -> Result<(), AppError> {
+    revoke(app, principal, &principal.session_id, meta).await
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub client: ClientKind,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// The principal's own live sessions, newest first.
+pub async fn list_sessions(app: &App, principal: &Principal) -> Result<Vec<SessionView>, AppError> {
+    let now_ms = app.now_ms();
+    Ok(session::Entity::find()
+        .filter(session::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(session::Column::AccountId.eq(&principal.account_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now_ms))
+        .order_by_desc(session::Column::CreatedAt)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.id == principal.session_id,
+            client: if s.client == "app" { ClientKind::App } else { ClientKind::Browser },
+            id: s.id,
+            user_agent: s.user_agent,
+            ip: s.ip,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+        })
+        .collect())
+}
+
+/// Revokes one of the principal's own sessions; anyone else's is "not found".
+pub async fn revoke(app: &App, principal: &Principal, session_id: &str, meta: &RequestMeta) -> Result<(), AppError> {
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let sess = session::Entity::find_by_id((principal.institution_id.clone(), session_id.to_string()))
+        .one(&txn)
+        .await?
+        .filter(|s| s.account_id == principal.account_id && s.revoked_at.is_none())
+        .ok_or(AppError::NotFound("session"))?;
+    let mut active = sess.into_active_model();
+    active.revoked_at = Set(Some(now_ms));
+    active.update(&txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "session.revoke", "session", Some(session_id))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Changes the principal's password. The old one is required; every other session is revoked,
+/// so a stolen session dies with the old password.
+pub async fn change_password(app: &App, principal: &Principal, req: ChangePassword, meta: &RequestMeta) -> Result<(), AppError> {
+    let acc = account::Entity::find_by_id((principal.institution_id.clone(), principal.account_id.clone()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let person = person::Entity::find_by_id((principal.institution_id.clone(), principal.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !app.passwords.verify(req.old_password, acc.password_hash.clone()).await {
+        return Err(AppError::field("old_password", &WrongOldPassword));
+    }
+    check_new_password("new_password", &req.new_password, &person)?;
+    let hash = app.passwords.hash(req.new_password).await;
+
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let mut active = acc.into_active_model();
+    active.password_hash = Set(hash);
+    active.must_change_password = Set(false);
+    active.password_changed_at = Set(now_ms);
+    active.update(&txn).await?;
+    revoke_sessions(&txn, &principal.institution_id, &principal.account_id, Some(&principal.session_id), now_ms).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "account.change_password", "account", Some(&principal.account_id))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The strength rule, with the person's own identifiers as the words to avoid.
+pub(crate) fn check_new_password(field: &str, candidate: &str, person: &person::Model) -> Result<(), AppError> {
+    let mut personal = vec![person.employee_number.as_str(), person.full_name.as_str()];
+    if let Some(email) = &person.email {
+        personal.push(email);
+    }
+    check_password(candidate, &personal).map_err(|e| AppError::field(field, &e))
+}
+
+/// Revokes every live session of an account except `keep`.
+pub(crate) async fn revoke_sessions(conn: &impl ConnectionTrait, institution_id: &str, account_id: &str, keep: Option<&str>, now_ms: i64) -> Result<(), AppError> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now_ms))
+        .filter(session::Column::InstitutionId.eq(institution_id))
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+struct WrongOldPassword;
+
+impl hadir_domain::Explain for WrongOldPassword {
+    fn code(&self) -> &'static str {
+        "old_password_wrong"
+    }
+    fn message(&self, lang: hadir_domain::Lang) -> String {
+        match lang {
+            hadir_domain::Lang::Id => "Kata sandi lama salah".into(),
+            hadir_domain::Lang::En => "The old password is wrong".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_are_normalised() {
+        assert_eq!(normalise_login(" 19850312 201001 1 002 "), (Some("198503122010011002".into()), None));
+        assert_eq!(normalise_login("Budi@Example.GO.ID"), (None, Some("budi@example.go.id".into())));
+        assert_eq!(normalise_login("THL/2024/017"), (Some("THL/2024/017".into()), None));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token().unwrap(), new_token().unwrap());
+        assert_ne!(a, b);
+        assert!(a.starts_with("hdr_") && a.len() == 47);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), token_hash(&b));
+    }
+}

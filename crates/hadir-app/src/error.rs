@@ -1,0 +1,131 @@
+//! What a use case can refuse, with stable codes; `hadir-web` maps each to an HTTP status.
+
+use hadir_domain::{Explain, Lang};
+use sea_orm::{DbErr, SqlErr};
+use serde::Serialize;
+
+/// One field that failed its rule, with the rule's code and both messages ready to show.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    #[serde(skip)]
+    pub message_id: String,
+    #[serde(skip)]
+    pub message_en: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, error: &dyn Explain) -> FieldProblem {
+        FieldProblem {
+            field: field.to_string(),
+            code: error.code().to_string(),
+            message_id: error.message(Lang::Id),
+            message_en: error.message(Lang::En),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.message_id,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again in {minutes} minutes")]
+    Throttled { minutes: i64 },
+    #[error("the login matches accounts in several institutions")]
+    InstitutionRequired,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("invalid input")]
+    Invalid(Vec<FieldProblem>),
+    #[error("conflict on {field}")]
+    Conflict { code: &'static str, field: &'static str },
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A single invalid field.
+    pub fn field(field: &str, error: &dyn Explain) -> AppError {
+        AppError::Invalid(vec![FieldProblem::new(field, error)])
+    }
+
+    /// Turns a unique-constraint race into the same conflict a pre-check would have reported.
+    pub(crate) fn unique_or(err: DbErr, code: &'static str, field: &'static str) -> AppError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict { code, field },
+            _ => AppError::Database(err),
+        }
+    }
+}
+
+impl Explain for AppError {
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "not_authenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Throttled { .. } => "login_throttled",
+            AppError::InstitutionRequired => "institution_required",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Invalid(_) => "invalid_input",
+            AppError::Conflict { code, .. } => code,
+            AppError::Database(_) | AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (id, en) = match self {
+            AppError::Unauthenticated => ("Silakan masuk terlebih dahulu".to_string(), "Please sign in first".to_string()),
+            AppError::InvalidCredentials => (
+                "NIP/e-mail atau kata sandi salah".into(),
+                "Wrong NIP/e-mail or password".into(),
+            ),
+            AppError::Throttled { minutes } => (
+                format!("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit"),
+                format!("Too many failed sign-in attempts. Try again in {minutes} minutes"),
+            ),
+            AppError::InstitutionRequired => (
+                "Akun ini terdaftar di beberapa instansi; pilih instansinya".into(),
+                "This login exists in several institutions; choose the institution".into(),
+            ),
+            AppError::Forbidden => (
+                "Anda tidak berwenang melakukan ini".into(),
+                "You are not allowed to do this".into(),
+            ),
+            AppError::NotFound(what) => (
+                format!("Data tidak ditemukan ({what})"),
+                format!("Not found ({what})"),
+            ),
+            AppError::Invalid(problems) => (
+                problems.iter().map(|p| format!("{}: {}", p.field, p.message_id)).collect::<Vec<_>>().join("; "),
+                problems.iter().map(|p| format!("{}: {}", p.field, p.message_en)).collect::<Vec<_>>().join("; "),
+            ),
+            AppError::Conflict { field, .. } => (
+                format!("Nilai {field} sudah dipakai"),
+                format!("This {field} is already in use"),
+            ),
+            AppError::Database(_) | AppError::Internal(_) => (
+                "Terjadi kesalahan pada server; coba lagi".into(),
+                "Something went wrong on the server; please try again".into(),
+            ),
+        };
+        match lang {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Institutions (tenants). The installation's operator creates them, from the command line or as
+//! a superadmin through the API.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
+use hadir_db::entities::institution;
+use hadir_domain::person as rules;
+use hadir_domain::roles::Role;
+use hadir_domain::time_zone::WorkZone;
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstitutionKind {
+    Government,
+    School,
+    Pesantren,
+    Company,
+}
+
+impl InstitutionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            InstitutionKind::Government => "government",
+            InstitutionKind::School => "school",
+            InstitutionKind::Pesantren => "pesantren",
+            InstitutionKind::Company => "company",
+        }
+    }
+
+    fn parse(s: &str) -> InstitutionKind {
+        match s {
+            "school" => InstitutionKind::School,
+            "pesantren" => InstitutionKind::Pesantren,
+            "company" => InstitutionKind::Company,
+            _ => InstitutionKind::Government,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InstitutionView {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: InstitutionKind,
+    /// The default zone of the institution's work locations.
+    pub time_zone: WorkZone,
+}
+
+impl From<institution::Model> for InstitutionView {
+    fn from(m: institution::Model) -> Self {
+        InstitutionView {
+            kind: InstitutionKind::parse(&m.kind),
+            time_zone: WorkZone::parse(&m.time_zone).unwrap_or(WorkZone::Jakarta),
+            id: m.id,
+            slug: m.slug,
+            name: m.name,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionInput {
+    /// Lower-case letters, digits and dashes, 3-50 characters; used to pick the institution at login.
+    pub slug: String,
+    pub name: String,
+    pub kind: InstitutionKind,
+    pub time_zone: WorkZone,
+}
+
+struct SlugRule;
+
+impl Explain for SlugRule {
+    fn code(&self) -> &'static str {
+        "slug_format"
+    }
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Id => "Slug 3-50 karakter: huruf kecil, angka dan tanda '-'".into(),
+            Lang::En => "Slug is 3-50 characters: lower-case letters, digits and '-'".into(),
+        }
+    }
+}
+
+pub async fn current(app: &App, principal: &Principal) -> Result<InstitutionView, AppError> {
+    institution::Entity::find_by_id(principal.institution_id.clone())
+        .one(&app.db)
+        .await?
+        .map(Into::into)
+        .ok_or(AppError::NotFound("institution"))
+}
+
+pub async fn find_by_slug(app: &App, slug: &str) -> Result<Option<InstitutionView>, AppError> {
+    Ok(institution::Entity::find().filter(institution::Column::Slug.eq(slug)).one(&app.db).await?.map(Into::into))
+}
+
+/// Every institution; superadmins only.
+pub async fn list(app: &App, principal: &Principal) -> Result<Vec<InstitutionView>, AppError> {
+    if !principal.has(Role::Superadmin) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(institution::Entity::find()
+        .order_by_asc(institution::Column::Slug)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Creates an institution. `by` is the superadmin doing it, or `None` for the operator at the
+/// command line.
+pub async fn create(app: &App, by: Option<&Principal>, input: InstitutionInput, meta: &RequestMeta) -> Result<InstitutionView, AppError> {
+    if by.is_some_and(|p| !p.has(Role::Superadmin)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let slug = input.slug.trim().to_string();
+    let slug_ok = (3..=50).contains(&slug.len())
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-');
+    if !slug_ok {
+        problems.push(FieldProblem::new("slug", &SlugRule));
+    }
+    let name = rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
+    let (Some(name), true) = (name, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let now_ms = app.now_ms();
+    let id = new_id();
+    let txn = app.db.begin().await?;
+    if institution::Entity::find().filter(institution::Column::Slug.eq(&slug)).one(&txn).await?.is_some() {
+        return Err(AppError::Conflict { code: "slug_taken", field: "slug" });
+    }
+    institution::Entity::insert(institution::ActiveModel {
+        id: Set(id.clone()),
+        slug: Set(slug),
+        name: Set(name),
+        kind: Set(input.kind.as_str().into()),
+        time_zone: Set(input.time_zone.iana().into()),
+        created_at: Set(now_ms),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| AppError::unique_or(e, "slug_taken", "slug"))?;
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry {
+            institution_id: &id,
+            actor_account_id: by.map(|p| p.account_id.as_str()),
+            action: "institution.create",
+            subject_type: "institution",
+            subject_id: Some(&id),
+            detail: serde_json::json!({ "by": if by.is_some() { "superadmin" } else { "operator" } }),
+        },
+    )
+    .await?;
+    let created = institution::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("institution"))?;
+    txn.commit().await?;
+    Ok(created.into())
+}

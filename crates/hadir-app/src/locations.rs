@@ -1,0 +1,128 @@
+//! Work locations: where people check in, with the zone lateness is computed in and the geofence.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
+use hadir_db::entities::{unit, work_location};
+use hadir_domain::geo::Geofence;
+use hadir_domain::person as rules;
+use hadir_domain::time_zone::WorkZone;
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LocationView {
+    pub id: String,
+    pub unit_id: Option<String>,
+    pub name: String,
+    pub address: Option<String>,
+    pub time_zone: WorkZone,
+    #[schema(value_type = Object)]
+    pub geofence: Geofence,
+}
+
+impl LocationView {
+    fn of(m: work_location::Model) -> Result<LocationView, AppError> {
+        Ok(LocationView {
+            time_zone: WorkZone::parse(&m.time_zone).ok_or_else(|| AppError::Internal(format!("stored zone {:?}", m.time_zone)))?,
+            geofence: serde_json::from_str(&m.geofence).map_err(|e| AppError::Internal(format!("stored geofence: {e}")))?,
+            id: m.id,
+            unit_id: m.unit_id,
+            name: m.name,
+            address: m.address,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    pub time_zone: WorkZone,
+    /// `{"shape":"circle","center":{"lat":…,"lon":…},"radius_m":…}` or
+    /// `{"shape":"polygon","points":[{"lat":…,"lon":…},…]}`.
+    #[schema(value_type = Object)]
+    pub geofence: Geofence,
+}
+
+struct UnknownUnit;
+
+impl Explain for UnknownUnit {
+    fn code(&self) -> &'static str {
+        "unknown_unit"
+    }
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Id => "Unit tidak ditemukan atau di luar wewenang Anda".into(),
+            Lang::En => "Unit not found or outside your scope".into(),
+        }
+    }
+}
+
+pub async fn list(app: &App, principal: &Principal) -> Result<Vec<LocationView>, AppError> {
+    work_location::Entity::find()
+        .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
+        .order_by_asc(work_location::Column::Name)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(LocationView::of)
+        .collect()
+}
+
+pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<LocationView, AppError> {
+    let m = work_location::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("work_location"))?;
+    LocationView::of(m)
+}
+
+pub async fn create(app: &App, principal: &Principal, input: LocationInput, meta: &RequestMeta) -> Result<LocationView, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let name = rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
+    let address = match input.address.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => rules::text(a, 300).map_err(|e| problems.push(FieldProblem::new("address", &e))).ok(),
+        None => None,
+    };
+    if let Err(e) = input.geofence.validate() {
+        problems.push(FieldProblem::new("geofence", &e));
+    }
+    let unit_id = input.unit_id.filter(|u| !u.is_empty());
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    if let Some(u) = &unit_id {
+        let exists = unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
+        if !exists {
+            problems.push(FieldProblem::new("unit_id", &UnknownUnit));
+        }
+    }
+    if !principal.admin_scope.covers_unit(unit_id.as_ref()) {
+        problems.push(FieldProblem::new("unit_id", &UnknownUnit));
+    }
+    let (Some(name), true) = (name, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let model = work_location::Model {
+        institution_id: principal.institution_id.clone(),
+        id: new_id(),
+        unit_id,
+        name,
+        address,
+        time_zone: input.time_zone.iana().into(),
+        geofence: serde_json::to_string(&input.geofence).map_err(|e| AppError::Internal(e.to_string()))?,
+        created_at: now_ms,
+        updated_at: now_ms,
+    };
+    work_location::Entity::insert(work_location::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.create", "work_location", Some(&model.id))).await?;
+    txn.commit().await?;
+    LocationView::of(model)
+}

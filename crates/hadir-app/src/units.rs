@@ -1,0 +1,199 @@
+//! The unit tree: OPD, bidang, seksi in a government; classes and dormitories in a pesantren.
+
+use crate::audit::{self, Entry};
+use crate::auth::unit_parents;
+use crate::{App, AppError, Principal, RequestMeta, new_id};
+use hadir_db::entities::unit;
+use hadir_domain::person::{self as rules, FieldError};
+use hadir_domain::roles::subtree;
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitView {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub code: String,
+    pub name: String,
+    /// The institution's own word for the level: `opd`, `bidang`, `kelas`, `asrama`…
+    pub kind: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<unit::Model> for UnitView {
+    fn from(u: unit::Model) -> Self {
+        UnitView { id: u.id, parent_id: u.parent_id, code: u.code, name: u.name, kind: u.kind, created_at: u.created_at, updated_at: u.updated_at }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitInput {
+    /// Short code, unique in the institution: letters, digits, `.`, `-`, `_`.
+    pub code: String,
+    pub name: String,
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+fn default_kind() -> String {
+    "unit".into()
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatch {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// Moves the unit; `null` makes it a top-level unit.
+    #[serde(default, deserialize_with = "crate::people::present")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+}
+
+struct UnitRule(&'static str);
+
+impl Explain for UnitRule {
+    fn code(&self) -> &'static str {
+        self.0
+    }
+    fn message(&self, lang: Lang) -> String {
+        match (self.0, lang) {
+            ("unit_code_format", Lang::Id) => "Kode unit 1-30 karakter: huruf, angka, '.', '-', '_'".into(),
+            ("unit_code_format", Lang::En) => "Unit code is 1-30 characters: letters, digits, '.', '-', '_'".into(),
+            ("unit_parent_cycle", Lang::Id) => "Unit tidak boleh berada di bawah dirinya sendiri".into(),
+            ("unit_parent_cycle", Lang::En) => "A unit cannot sit below itself".into(),
+            (_, Lang::Id) => "Unit induk tidak ditemukan atau di luar wewenang Anda".into(),
+            (_, Lang::En) => "Parent unit not found or outside your scope".into(),
+        }
+    }
+}
+
+fn code(input: &str) -> Result<String, UnitRule> {
+    let c = input.trim();
+    let ok = (1..=30).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_'));
+    if ok { Ok(c.to_string()) } else { Err(UnitRule("unit_code_format")) }
+}
+
+fn field<T>(name: &str, result: Result<T, FieldError>, problems: &mut Vec<crate::FieldProblem>) -> Option<T> {
+    result.map_err(|e| problems.push(crate::FieldProblem::new(name, &e))).ok()
+}
+
+pub async fn list(app: &App, principal: &Principal) -> Result<Vec<UnitView>, AppError> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::InstitutionId.eq(&principal.institution_id))
+        .order_by_asc(unit::Column::Code)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(UnitView::from)
+        .collect())
+}
+
+pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<UnitView, AppError> {
+    unit::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .map(UnitView::from)
+        .ok_or(AppError::NotFound("unit"))
+}
+
+/// Creates a unit. Institution admins may create top-level units; unit admins only below a unit
+/// they administer.
+pub async fn create(app: &App, principal: &Principal, input: UnitInput, meta: &RequestMeta) -> Result<UnitView, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let code = code(&input.code).map_err(|e| problems.push(crate::FieldProblem::new("code", &e))).ok();
+    let name = field("name", rules::text(&input.name, rules::MAX_NAME_LEN), &mut problems);
+    let kind = field("kind", rules::text(&input.kind, 50), &mut problems);
+    let parent_id = input.parent_id.filter(|p| !p.is_empty());
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    if let Some(parent) = &parent_id {
+        let exists = unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone())).one(&txn).await?.is_some();
+        if !exists || !principal.admin_scope.covers_unit(Some(parent)) {
+            problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+        }
+    } else if !principal.is_institution_admin() {
+        problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+    }
+    let (Some(code), Some(name), Some(kind), true) = (code, name, kind, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let model = unit::Model {
+        institution_id: principal.institution_id.clone(),
+        id: new_id(),
+        parent_id,
+        code,
+        name,
+        kind,
+        created_at: now_ms,
+        updated_at: now_ms,
+    };
+    unit::Entity::insert(unit::ActiveModel::from(model.clone()))
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| AppError::unique_or(e, "unit_code_taken", "code"))?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "unit.create", "unit", Some(&model.id))).await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+pub async fn update(app: &App, principal: &Principal, id: &str, patch: UnitPatch, meta: &RequestMeta) -> Result<UnitView, AppError> {
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let current = unit::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    if !principal.admin_scope.covers_unit(Some(&current.id)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let code = match &patch.code {
+        Some(c) => code(c).map_err(|e| problems.push(crate::FieldProblem::new("code", &e))).ok(),
+        None => Some(current.code.clone()),
+    };
+    let name = match &patch.name {
+        Some(n) => field("name", rules::text(n, rules::MAX_NAME_LEN), &mut problems),
+        None => Some(current.name.clone()),
+    };
+    let kind = match &patch.kind {
+        Some(k) => field("kind", rules::text(k, 50), &mut problems),
+        None => Some(current.kind.clone()),
+    };
+    let parent_id = patch.parent_id.clone().unwrap_or(current.parent_id.clone()).filter(|p| !p.is_empty());
+    if parent_id != current.parent_id {
+        let parents = unit_parents(&txn, &principal.institution_id).await?;
+        match &parent_id {
+            Some(p) if subtree(std::slice::from_ref(&current.id), &parents).contains(p) => {
+                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unit_parent_cycle")));
+            }
+            Some(p) if !parents.contains_key(p) || !principal.admin_scope.covers_unit(Some(p)) => {
+                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+            }
+            None if !principal.is_institution_admin() => {
+                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+            }
+            _ => {}
+        }
+    }
+    let (Some(code), Some(name), Some(kind), true) = (code, name, kind, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let model = unit::Model { code, name, kind, parent_id, updated_at: now_ms, ..current };
+    unit::Entity::update(unit::ActiveModel::from(model.clone()).reset_all())
+        .exec(&txn)
+        .await
+        .map_err(|e| AppError::unique_or(e, "unit_code_taken", "code"))?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "unit.update", "unit", Some(id))).await?;
+    txn.commit().await?;
+    Ok(model.into())
+}

@@ -1,0 +1,45 @@
+//! The one migration set, run on SQLite and PostgreSQL alike. Migrations are append-only: a
+//! shipped migration is never edited, a change is a new file.
+
+mod m0001_foundation;
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+/// Column helpers, so each table reads as its list of fields.
+pub(crate) mod col {
+    use sea_orm_migration::prelude::*;
+
+    pub fn id(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).string_len(36).not_null().take()
+    }
+    pub fn id_null(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).string_len(36).null().take()
+    }
+    pub fn text(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).text().not_null().take()
+    }
+    pub fn text_null(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).text().null().take()
+    }
+    /// An instant in Unix milliseconds.
+    pub fn ms(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).big_integer().not_null().take()
+    }
+    pub fn ms_null(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).big_integer().null().take()
+    }
+    pub fn int(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).integer().not_null().take()
+    }
+    pub fn flag(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).boolean().not_null().default(false).take()
+    }
+}
