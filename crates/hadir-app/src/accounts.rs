@@ -8,7 +8,9 @@ use crate::{App, AppError, Principal, RequestMeta, new_id};
 use hadir_db::entities::{account, person, role_grant, unit};
 use hadir_domain::roles::{Grant, Role};
 use hadir_domain::{Explain, Lang};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -34,7 +36,11 @@ pub struct GrantView {
 }
 
 /// The person, if the principal administers them.
-async fn administered(conn: &impl ConnectionTrait, principal: &Principal, person_id: &str) -> Result<person::Model, AppError> {
+async fn administered(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    person_id: &str,
+) -> Result<person::Model, AppError> {
     person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
         .one(conn)
         .await?
@@ -61,7 +67,13 @@ pub async fn get(app: &App, principal: &Principal, person_id: &str) -> Result<Ac
 }
 
 /// Opens a login for a person, with the `employee` role.
-pub async fn create(app: &App, principal: &Principal, person_id: &str, req: NewPassword, meta: &RequestMeta) -> Result<AccountView, AppError> {
+pub async fn create(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    req: NewPassword,
+    meta: &RequestMeta,
+) -> Result<AccountView, AppError> {
     let p = administered(&app.db, principal, person_id).await?;
     check_new_password("password", &req.password, &p)?;
     let hash = app.passwords.hash(req.password).await;
@@ -71,7 +83,8 @@ pub async fn create(app: &App, principal: &Principal, person_id: &str, req: NewP
         return Err(AppError::Conflict { code: "account_exists", field: "person_id" });
     }
     let acc = insert_account(&txn, &principal.institution_id, &p.id, hash, true, now_ms).await?;
-    insert_grant(&txn, &principal.institution_id, &acc.id, Role::Employee, None, Some(&principal.account_id), now_ms).await?;
+    insert_grant(&txn, &principal.institution_id, &acc.id, Role::Employee, None, Some(&principal.account_id), now_ms)
+        .await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "account.create", "account", Some(&acc.id))).await?;
     txn.commit().await?;
     view(&app.db, acc).await
@@ -127,7 +140,13 @@ pub(crate) async fn insert_grant(
 
 /// Sets a new password chosen by an administrator; the person must change it at next login and
 /// all their sessions end.
-pub async fn reset_password(app: &App, principal: &Principal, person_id: &str, req: NewPassword, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn reset_password(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    req: NewPassword,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     let p = administered(&app.db, principal, person_id).await?;
     check_new_password("password", &req.password, &p)?;
     let hash = app.passwords.hash(req.password).await;
@@ -136,12 +155,19 @@ pub async fn reset_password(app: &App, principal: &Principal, person_id: &str, r
     let acc = account_of(&txn, &principal.institution_id, &p.id).await?.ok_or(AppError::NotFound("account"))?;
     let account_id = acc.id.clone();
     set_password(&txn, acc, hash, true, now_ms).await?;
-    audit::record(&txn, now_ms, meta, Entry::by(principal, "account.reset_password", "account", Some(&account_id))).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "account.reset_password", "account", Some(&account_id)))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn set_password(conn: &impl ConnectionTrait, acc: account::Model, hash: String, must_change: bool, now_ms: i64) -> Result<(), AppError> {
+pub(crate) async fn set_password(
+    conn: &impl ConnectionTrait,
+    acc: account::Model,
+    hash: String,
+    must_change: bool,
+    now_ms: i64,
+) -> Result<(), AppError> {
     let (institution_id, account_id) = (acc.institution_id.clone(), acc.id.clone());
     let mut active = acc.into_active_model();
     active.password_hash = Set(hash);
@@ -191,7 +217,13 @@ fn may_grant(principal: &Principal, role: Role) -> bool {
     principal.is_admin() && matches!(role, Role::Employee | Role::Supervisor | Role::UnitAdmin)
 }
 
-pub async fn grant(app: &App, principal: &Principal, person_id: &str, req: GrantRequest, meta: &RequestMeta) -> Result<AccountView, AppError> {
+pub async fn grant(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    req: GrantRequest,
+    meta: &RequestMeta,
+) -> Result<AccountView, AppError> {
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let p = administered(&txn, principal, person_id).await?;
@@ -203,7 +235,8 @@ pub async fn grant(app: &App, principal: &Principal, person_id: &str, req: Grant
         (None, true, _) => return Err(AppError::field("unit_id", &GrantRule("unit_required"))),
         (Some(_), _, false) => return Err(AppError::field("unit_id", &GrantRule("unit_not_allowed"))),
         (Some(u), _, _) => {
-            let exists = unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
+            let exists =
+                unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
             if !exists || !principal.admin_scope.covers_unit(Some(u)) {
                 return Err(AppError::field("unit_id", &GrantRule("unknown_unit")));
             }
@@ -213,7 +246,16 @@ pub async fn grant(app: &App, principal: &Principal, person_id: &str, req: Grant
     let acc = account_of(&txn, &principal.institution_id, &p.id).await?.ok_or(AppError::NotFound("account"))?;
     let wanted = Grant { role: req.role, unit: unit_id.clone() };
     if !grants_of(&txn, &principal.institution_id, &acc.id).await?.contains(&wanted) {
-        let grant_id = insert_grant(&txn, &principal.institution_id, &acc.id, req.role, unit_id.as_deref(), Some(&principal.account_id), now_ms).await?;
+        let grant_id = insert_grant(
+            &txn,
+            &principal.institution_id,
+            &acc.id,
+            req.role,
+            unit_id.as_deref(),
+            Some(&principal.account_id),
+            now_ms,
+        )
+        .await?;
         audit::record(
             &txn,
             now_ms,
@@ -228,7 +270,13 @@ pub async fn grant(app: &App, principal: &Principal, person_id: &str, req: Grant
     Ok(result)
 }
 
-pub async fn revoke(app: &App, principal: &Principal, person_id: &str, grant_id: &str, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn revoke(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    grant_id: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let p = administered(&txn, principal, person_id).await?;
@@ -251,7 +299,8 @@ pub async fn revoke(app: &App, principal: &Principal, person_id: &str, grant_id:
         &txn,
         now_ms,
         meta,
-        Entry::by(principal, "role.revoke", "role_grant", Some(grant_id)).with(serde_json::json!({ "role": role.as_str(), "account_id": acc.id })),
+        Entry::by(principal, "role.revoke", "role_grant", Some(grant_id))
+            .with(serde_json::json!({ "role": role.as_str(), "account_id": acc.id })),
     )
     .await?;
     txn.commit().await?;

@@ -19,7 +19,12 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// An entry for something `principal` did.
-    pub fn by(principal: &'a Principal, action: &'a str, subject_type: &'a str, subject_id: Option<&'a str>) -> Entry<'a> {
+    pub fn by(
+        principal: &'a Principal,
+        action: &'a str,
+        subject_type: &'a str,
+        subject_id: Option<&'a str>,
+    ) -> Entry<'a> {
         Entry {
             institution_id: &principal.institution_id,
             actor_account_id: Some(&principal.account_id),
@@ -36,7 +41,12 @@ impl<'a> Entry<'a> {
     }
 }
 
-pub async fn record(conn: &impl ConnectionTrait, now_ms: i64, meta: &RequestMeta, entry: Entry<'_>) -> Result<(), AppError> {
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    now_ms: i64,
+    meta: &RequestMeta,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         institution_id: Set(entry.institution_id.to_string()),
         id: Set(new_id()),
@@ -68,7 +78,12 @@ pub struct AuditView {
 }
 
 /// The newest entries of the principal's institution, newest first. Institution admins only.
-pub async fn list(app: &App, principal: &Principal, before_ms: Option<i64>, limit: u64) -> Result<Vec<AuditView>, AppError> {
+pub async fn list(
+    app: &App,
+    principal: &Principal,
+    before_ms: Option<i64>,
+    limit: u64,
+) -> Result<Vec<AuditView>, AppError> {
     if !principal.is_institution_admin() {
         return Err(AppError::Forbidden);
     }

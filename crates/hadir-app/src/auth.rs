@@ -69,7 +69,7 @@ fn new_token() -> Result<String, AppError> {
 
 /// What people type as a login: e-mail lower-cased; numbers without the spaces, dots and
 /// dashes used to group a NIP.
-fn normalise_login(login: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn normalise_login(login: &str) -> (Option<String>, Option<String>) {
     let trimmed = login.trim();
     if trimmed.contains('@') {
         return (None, Some(trimmed.to_lowercase()));
@@ -94,10 +94,8 @@ async fn candidates(app: &App, req: &LoginRequest) -> Result<Vec<(person::Model,
     }
     let mut query = person::Entity::find().filter(condition).filter(person::Column::Status.eq("active"));
     if let Some(slug) = &req.institution {
-        let Some(inst) = institution::Entity::find()
-            .filter(institution::Column::Slug.eq(slug.trim()))
-            .one(&app.db)
-            .await?
+        let Some(inst) =
+            institution::Entity::find().filter(institution::Column::Slug.eq(slug.trim())).one(&app.db).await?
         else {
             return Ok(Vec::new());
         };
@@ -184,7 +182,12 @@ pub async fn login(app: &App, req: LoginRequest, meta: &RequestMeta) -> Result<L
 
 /// Counts a failed login against the address (and the account, when one was named) and says
 /// why it is refused: locked now, or just wrong.
-async fn refused(app: &App, ip_key: &str, account_key: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<AppError, AppError> {
+async fn refused(
+    app: &App,
+    ip_key: &str,
+    account_key: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<AppError, AppError> {
     let mut locked = throttle::fail(&app.db, ip_key, ThrottlePolicy::per_address(), now).await?;
     if let Some(key) = account_key {
         locked = locked.max(throttle::fail(&app.db, key, ThrottlePolicy::per_account(), now).await?);
@@ -233,7 +236,11 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
     })
 }
 
-pub(crate) async fn grants_of(conn: &impl ConnectionTrait, institution_id: &str, account_id: &str) -> Result<Vec<Grant<String>>, AppError> {
+pub(crate) async fn grants_of(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+    account_id: &str,
+) -> Result<Vec<Grant<String>>, AppError> {
     Ok(role_grant::Entity::find()
         .filter(role_grant::Column::InstitutionId.eq(institution_id))
         .filter(role_grant::Column::AccountId.eq(account_id))
@@ -244,7 +251,11 @@ pub(crate) async fn grants_of(conn: &impl ConnectionTrait, institution_id: &str,
         .collect())
 }
 
-async fn scope_of(conn: &impl ConnectionTrait, institution_id: &str, grants: &[Grant<String>]) -> Result<AdminScope<String>, AppError> {
+async fn scope_of(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+    grants: &[Grant<String>],
+) -> Result<AdminScope<String>, AppError> {
     // The unit tree is needed only to expand unit-scoped grants.
     let parents = if grants.iter().any(|g| g.role == Role::UnitAdmin) {
         unit_parents(conn, institution_id).await?
@@ -254,7 +265,10 @@ async fn scope_of(conn: &impl ConnectionTrait, institution_id: &str, grants: &[G
     Ok(admin_scope(grants, &parents))
 }
 
-pub(crate) async fn unit_parents(conn: &impl ConnectionTrait, institution_id: &str) -> Result<HashMap<String, Option<String>>, AppError> {
+pub(crate) async fn unit_parents(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+) -> Result<HashMap<String, Option<String>>, AppError> {
     Ok(unit::Entity::find()
         .filter(unit::Column::InstitutionId.eq(institution_id))
         .all(conn)
@@ -332,7 +346,12 @@ pub struct ChangePassword {
 
 /// Changes the principal's password. The old one is required; every other session is revoked,
 /// so a stolen session dies with the old password.
-pub async fn change_password(app: &App, principal: &Principal, req: ChangePassword, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn change_password(
+    app: &App,
+    principal: &Principal,
+    req: ChangePassword,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     let acc = account::Entity::find_by_id((principal.institution_id.clone(), principal.account_id.clone()))
         .one(&app.db)
         .await?
@@ -354,8 +373,15 @@ pub async fn change_password(app: &App, principal: &Principal, req: ChangePasswo
     active.must_change_password = Set(false);
     active.password_changed_at = Set(now_ms);
     active.update(&txn).await?;
-    revoke_sessions(&txn, &principal.institution_id, &principal.account_id, Some(&principal.session_id), now_ms).await?;
-    audit::record(&txn, now_ms, meta, Entry::by(principal, "account.change_password", "account", Some(&principal.account_id))).await?;
+    revoke_sessions(&txn, &principal.institution_id, &principal.account_id, Some(&principal.session_id), now_ms)
+        .await?;
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry::by(principal, "account.change_password", "account", Some(&principal.account_id)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -370,7 +396,13 @@ pub(crate) fn check_new_password(field: &str, candidate: &str, person: &person::
 }
 
 /// Revokes every live session of an account except `keep`.
-pub(crate) async fn revoke_sessions(conn: &impl ConnectionTrait, institution_id: &str, account_id: &str, keep: Option<&str>, now_ms: i64) -> Result<(), AppError> {
+pub(crate) async fn revoke_sessions(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+    account_id: &str,
+    keep: Option<&str>,
+    now_ms: i64,
+) -> Result<(), AppError> {
     let mut update = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now_ms))
         .filter(session::Column::InstitutionId.eq(institution_id))

@@ -60,7 +60,12 @@ const OPDS: &[Opd] = &[
     Opd {
         code: "BKD",
         name: "Badan Kepegawaian Daerah",
-        bidang: &["Sekretariat", "Bidang Mutasi dan Promosi", "Bidang Pengembangan Kompetensi", "Bidang Informasi Kepegawaian"],
+        bidang: &[
+            "Sekretariat",
+            "Bidang Mutasi dan Promosi",
+            "Bidang Pengembangan Kompetensi",
+            "Bidang Informasi Kepegawaian",
+        ],
         office: "Kantor BKD Provinsi Bengkulu",
         address: "Jl. Pembangunan No. 3, Padang Harapan, Kota Bengkulu",
         lat: -3.8238,
@@ -78,7 +83,12 @@ const OPDS: &[Opd] = &[
     Opd {
         code: "DINKES",
         name: "Dinas Kesehatan",
-        bidang: &["Sekretariat", "Bidang Pelayanan Kesehatan", "Bidang Pencegahan dan Pengendalian Penyakit", "Bidang Kesehatan Masyarakat"],
+        bidang: &[
+            "Sekretariat",
+            "Bidang Pelayanan Kesehatan",
+            "Bidang Pencegahan dan Pengendalian Penyakit",
+            "Bidang Kesehatan Masyarakat",
+        ],
         office: "Kantor Dinas Kesehatan",
         address: "Jl. Batang Hari No. 108, Padang Harapan, Kota Bengkulu",
         lat: -3.8127,
@@ -87,7 +97,12 @@ const OPDS: &[Opd] = &[
     Opd {
         code: "BAPPEDA",
         name: "Badan Perencanaan Pembangunan Daerah",
-        bidang: &["Sekretariat", "Bidang Perencanaan Ekonomi", "Bidang Perencanaan Infrastruktur", "Bidang Penelitian dan Pengembangan"],
+        bidang: &[
+            "Sekretariat",
+            "Bidang Perencanaan Ekonomi",
+            "Bidang Perencanaan Infrastruktur",
+            "Bidang Penelitian dan Pengembangan",
+        ],
         office: "Kantor Bappeda",
         address: "Jl. Pembangunan No. 15, Padang Harapan, Kota Bengkulu",
         lat: -3.8199,
@@ -96,7 +111,12 @@ const OPDS: &[Opd] = &[
     Opd {
         code: "DISKOMINFOTIK",
         name: "Dinas Komunikasi, Informatika dan Statistik",
-        bidang: &["Sekretariat", "Bidang Aplikasi Informatika", "Bidang Informasi dan Komunikasi Publik", "Bidang Statistik dan Persandian"],
+        bidang: &[
+            "Sekretariat",
+            "Bidang Aplikasi Informatika",
+            "Bidang Informasi dan Komunikasi Publik",
+            "Bidang Statistik dan Persandian",
+        ],
         office: "Kantor Diskominfotik",
         address: "Jl. Basuki Rahmat No. 5, Sawah Lebar, Kota Bengkulu",
         lat: -3.7962,
@@ -105,18 +125,67 @@ const OPDS: &[Opd] = &[
 ];
 
 const FIRST_MALE: &[&str] = &[
-    "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Rahmat", "Rudi", "Syaiful", "Taufik", "Yudi",
-    "Zulkifli", "Arief", "Bambang", "Darmawan", "Firmansyah", "Gunawan", "Hasan", "Iskandar", "Muhammad", "Rizki",
-    "Salman", "Wahyu", "Andi", "Reza",
+    "Ahmad",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hendra",
+    "Irwan",
+    "Joko",
+    "Rahmat",
+    "Rudi",
+    "Syaiful",
+    "Taufik",
+    "Yudi",
+    "Zulkifli",
+    "Arief",
+    "Bambang",
+    "Darmawan",
+    "Firmansyah",
+    "Gunawan",
+    "Hasan",
+    "Iskandar",
+    "Muhammad",
+    "Rizki",
+    "Salman",
+    "Wahyu",
+    "Andi",
+    "Reza",
 ];
 const FIRST_FEMALE: &[&str] = &[
     "Ani", "Dewi", "Eka", "Fitri", "Indah", "Lestari", "Maya", "Nurul", "Putri", "Rina", "Sari", "Siti", "Yuni",
     "Wulan", "Ayu", "Desi", "Erna", "Herlina", "Intan", "Kartika", "Melati", "Novi", "Ratna", "Sri", "Tuti", "Yulia",
 ];
 const LAST: &[&str] = &[
-    "Saputra", "Pratama", "Hidayat", "Santoso", "Wijaya", "Kurniawan", "Nugroho", "Siregar", "Harahap", "Lubis",
-    "Rahmawati", "Susanti", "Anggraini", "Putra", "Syahputra", "Ramadhan", "Utami", "Permata", "Maulana", "Febrianti",
-    "Irawan", "Setiawan", "Hakim", "Fauzi", "Marlina", "Yanti", "Zainal", "Effendi",
+    "Saputra",
+    "Pratama",
+    "Hidayat",
+    "Santoso",
+    "Wijaya",
+    "Kurniawan",
+    "Nugroho",
+    "Siregar",
+    "Harahap",
+    "Lubis",
+    "Rahmawati",
+    "Susanti",
+    "Anggraini",
+    "Putra",
+    "Syahputra",
+    "Ramadhan",
+    "Utami",
+    "Permata",
+    "Maulana",
+    "Febrianti",
+    "Irawan",
+    "Setiawan",
+    "Hakim",
+    "Fauzi",
+    "Marlina",
+    "Yanti",
+    "Zainal",
+    "Effendi",
 ];
 
 /// xorshift64*: small, fixed, good enough to vary demo data.
@@ -224,7 +293,14 @@ impl Planner {
     }
 }
 
-fn unit_model(institution_id: &str, parent: Option<&str>, code: String, name: &str, kind: &str, now_ms: i64) -> unit::Model {
+fn unit_model(
+    institution_id: &str,
+    parent: Option<&str>,
+    code: String,
+    name: &str,
+    kind: &str,
+    now_ms: i64,
+) -> unit::Model {
     unit::Model {
         institution_id: institution_id.into(),
         id: new_id(),
@@ -289,7 +365,8 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
         institution_id: inst.into(),
         id: new_id(),
         name: "Jam kerja ASN (Perpres 21/2023)".into(),
-        definition: serde_json::to_string(&WeeklySchedule::standard_asn()).map_err(|e| AppError::Internal(e.to_string()))?,
+        definition: serde_json::to_string(&WeeklySchedule::standard_asn())
+            .map_err(|e| AppError::Internal(e.to_string()))?,
         is_default: true,
         created_at: now_ms,
     }))
@@ -303,7 +380,11 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
         let opd_unit = unit_model(inst, None, opd.code.into(), opd.name, "opd", now_ms);
         let head = planner.person(&opd_unit.id, &format!("Kepala {}", opd.name), None, "asn");
         let head_id = head.id.clone();
-        planned.push(Planned { model: head, role: Some((Role::Supervisor, Some(opd_unit.id.clone()))), label: (i == 0).then_some("Kepala OPD (atasan)") });
+        planned.push(Planned {
+            model: head,
+            role: Some((Role::Supervisor, Some(opd_unit.id.clone()))),
+            label: (i == 0).then_some("Kepala OPD (atasan)"),
+        });
         locations.push(work_location::Model {
             institution_id: inst.into(),
             id: new_id(),
@@ -316,10 +397,15 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
             updated_at: now_ms,
         });
         for (b, bidang_name) in opd.bidang.iter().enumerate() {
-            let bidang = unit_model(inst, Some(&opd_unit.id), format!("{}.{}", opd.code, b + 1), bidang_name, "bidang", now_ms);
+            let bidang =
+                unit_model(inst, Some(&opd_unit.id), format!("{}.{}", opd.code, b + 1), bidang_name, "bidang", now_ms);
             let lead = planner.person(&bidang.id, &format!("Kepala {bidang_name}"), Some(&head_id), "asn");
             let lead_id = lead.id.clone();
-            planned.push(Planned { model: lead, role: Some((Role::Supervisor, Some(bidang.id.clone()))), label: (i == 0 && b == 0).then_some("Kepala bidang (atasan)") });
+            planned.push(Planned {
+                model: lead,
+                role: Some((Role::Supervisor, Some(bidang.id.clone()))),
+                label: (i == 0 && b == 0).then_some("Kepala bidang (atasan)"),
+            });
             for k in 0..19 {
                 let kind = match planner.seq.below(20) {
                     0..=2 => "pppk",
@@ -336,7 +422,8 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
                 // The first staff member of each OPD's first bidang administers the OPD.
                 let role = (b == 0 && k == 0).then(|| (Role::UnitAdmin, Some(opd_unit.id.clone())));
                 // BKD's personnel officer is also the institution's administrator.
-                let role = if opd.code == "BKD" && b == 0 && k == 0 { Some((Role::InstitutionAdmin, None)) } else { role };
+                let role =
+                    if opd.code == "BKD" && b == 0 && k == 0 { Some((Role::InstitutionAdmin, None)) } else { role };
                 let label = match (i, b, k) {
                     (0, 0, 0) => Some("Admin OPD"),
                     (_, 0, 0) if opd.code == "BKD" => Some("Admin instansi"),
@@ -359,8 +446,16 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     // Supervisors are referenced by their staff, so they are inserted first (they come first in `planned`
     // within each unit, but OPD heads must precede every bidang).
     let mut ordered: Vec<&Planned> = planned.iter().filter(|p| p.model.supervisor_id.is_none()).collect();
-    ordered.extend(planned.iter().filter(|p| p.model.supervisor_id.is_some() && p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)));
-    ordered.extend(planned.iter().filter(|p| p.model.supervisor_id.is_some() && !p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)));
+    ordered.extend(
+        planned
+            .iter()
+            .filter(|p| p.model.supervisor_id.is_some() && p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)),
+    );
+    ordered.extend(
+        planned
+            .iter()
+            .filter(|p| p.model.supervisor_id.is_some() && !p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)),
+    );
     for p in &ordered {
         person::Entity::insert(person::ActiveModel::from(p.model.clone())).exec_without_returning(&txn).await?;
         let acc = insert_account(&txn, inst, &p.model.id, hash.clone(), false, now_ms).await?;
@@ -387,14 +482,21 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
 
     let logins = planned
         .iter()
-        .filter_map(|p| p.label.map(|role| DemoLogin { role, name: p.model.full_name.clone(), login: p.model.employee_number.clone() }))
+        .filter_map(|p| {
+            p.label.map(|role| DemoLogin {
+                role,
+                name: p.model.full_name.clone(),
+                login: p.model.employee_number.clone(),
+            })
+        })
         .collect();
     Ok(DemoSummary { created: true, people: planned.len(), logins: sort_logins(logins) })
 }
 
 /// Logins in the order people should try them: administrators first.
 fn sort_logins(mut logins: Vec<DemoLogin>) -> Vec<DemoLogin> {
-    const ORDER: [&str; 5] = ["Admin instansi", "Admin OPD", "Kepala OPD (atasan)", "Kepala bidang (atasan)", "Pegawai"];
+    const ORDER: [&str; 5] =
+        ["Admin instansi", "Admin OPD", "Kepala OPD (atasan)", "Kepala bidang (atasan)", "Pegawai"];
     logins.sort_by_key(|l| ORDER.iter().position(|o| *o == l.role));
     logins
 }
@@ -404,7 +506,9 @@ async fn logins_of(app: &App, institution_id: &str) -> Result<Vec<DemoLogin>, Ap
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let principal = crate::Principal::operator(institution_id);
     let units = crate::units::list(app, &principal).await?;
-    let code_of = |id: &Option<String>| units.iter().find(|u| Some(&u.id) == id.as_ref()).map(|u| u.code.clone()).unwrap_or_default();
+    let code_of = |id: &Option<String>| {
+        units.iter().find(|u| Some(&u.id) == id.as_ref()).map(|u| u.code.clone()).unwrap_or_default()
+    };
     let people = person::Entity::find()
         .filter(sea_orm::Condition::all().add(person::Column::InstitutionId.eq(institution_id)))
         .order_by_asc(person::Column::CreatedAt)
@@ -412,9 +516,9 @@ async fn logins_of(app: &App, institution_id: &str) -> Result<Vec<DemoLogin>, Ap
         .all(&app.db)
         .await?;
     let first_in = |code: &str, position_prefix: &str| {
-        people
-            .iter()
-            .find(|p| code_of(&p.unit_id) == code && p.position.as_deref().is_some_and(|pos| pos.starts_with(position_prefix)))
+        people.iter().find(|p| {
+            code_of(&p.unit_id) == code && p.position.as_deref().is_some_and(|pos| pos.starts_with(position_prefix))
+        })
     };
     let wanted = [
         ("Admin instansi", first_in("BKD.1", "Pengelola Kepegawaian")),
@@ -425,6 +529,8 @@ async fn logins_of(app: &App, institution_id: &str) -> Result<Vec<DemoLogin>, Ap
     ];
     Ok(wanted
         .into_iter()
-        .filter_map(|(role, p)| p.map(|p| DemoLogin { role, name: p.full_name.clone(), login: p.employee_number.clone() }))
+        .filter_map(|(role, p)| {
+            p.map(|p| DemoLogin { role, name: p.full_name.clone(), login: p.employee_number.clone() })
+        })
         .collect())
 }

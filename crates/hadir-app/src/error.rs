@@ -89,11 +89,12 @@ impl Explain for AppError {
 
     fn message(&self, lang: Lang) -> String {
         let (id, en) = match self {
-            AppError::Unauthenticated => ("Silakan masuk terlebih dahulu".to_string(), "Please sign in first".to_string()),
-            AppError::InvalidCredentials => (
-                "NIP/e-mail atau kata sandi salah".into(),
-                "Wrong NIP/e-mail or password".into(),
-            ),
+            AppError::Unauthenticated => {
+                ("Silakan masuk terlebih dahulu".to_string(), "Please sign in first".to_string())
+            }
+            AppError::InvalidCredentials => {
+                ("NIP/e-mail atau kata sandi salah".into(), "Wrong NIP/e-mail or password".into())
+            }
             AppError::Throttled { minutes } => (
                 format!("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit"),
                 format!("Too many failed sign-in attempts. Try again in {minutes} minutes"),
@@ -102,22 +103,14 @@ impl Explain for AppError {
                 "Akun ini terdaftar di beberapa instansi; pilih instansinya".into(),
                 "This login exists in several institutions; choose the institution".into(),
             ),
-            AppError::Forbidden => (
-                "Anda tidak berwenang melakukan ini".into(),
-                "You are not allowed to do this".into(),
-            ),
-            AppError::NotFound(what) => (
-                format!("Data tidak ditemukan ({what})"),
-                format!("Not found ({what})"),
-            ),
-            AppError::Invalid(problems) => (
-                problems.iter().map(|p| format!("{}: {}", p.field, p.message_id)).collect::<Vec<_>>().join("; "),
-                problems.iter().map(|p| format!("{}: {}", p.field, p.message_en)).collect::<Vec<_>>().join("; "),
-            ),
-            AppError::Conflict { field, .. } => (
-                format!("Nilai {field} sudah dipakai"),
-                format!("This {field} is already in use"),
-            ),
+            AppError::Forbidden => {
+                ("Anda tidak berwenang melakukan ini".into(), "You are not allowed to do this".into())
+            }
+            AppError::NotFound(what) => (format!("Data tidak ditemukan ({what})"), format!("Not found ({what})")),
+            AppError::Invalid(_) => ("Periksa kembali isian berikut".into(), "Please check these fields".into()),
+            AppError::Conflict { field, .. } => {
+                (format!("Nilai {field} sudah dipakai"), format!("This {field} is already in use"))
+            }
             AppError::Database(_) | AppError::Internal(_) => (
                 "Terjadi kesalahan pada server; coba lagi".into(),
                 "Something went wrong on the server; please try again".into(),

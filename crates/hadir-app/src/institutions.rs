@@ -114,7 +114,12 @@ pub async fn list(app: &App, principal: &Principal) -> Result<Vec<InstitutionVie
 
 /// Creates an institution. `by` is the superadmin doing it, or `None` for the operator at the
 /// command line.
-pub async fn create(app: &App, by: Option<&Principal>, input: InstitutionInput, meta: &RequestMeta) -> Result<InstitutionView, AppError> {
+pub async fn create(
+    app: &App,
+    by: Option<&Principal>,
+    input: InstitutionInput,
+    meta: &RequestMeta,
+) -> Result<InstitutionView, AppError> {
     if by.is_some_and(|p| !p.has(Role::Superadmin)) {
         return Err(AppError::Forbidden);
     }
@@ -126,7 +131,8 @@ pub async fn create(app: &App, by: Option<&Principal>, input: InstitutionInput, 
     if !slug_ok {
         problems.push(FieldProblem::new("slug", &SlugRule));
     }
-    let name = rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
+    let name =
+        rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
     let (Some(name), true) = (name, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));
     };

@@ -3,7 +3,7 @@
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
 use hadir_db::entities::{unit, work_location};
-use hadir_domain::geo::Geofence;
+use hadir_domain::geo::{Geofence, GeofenceInput};
 use hadir_domain::person as rules;
 use hadir_domain::time_zone::WorkZone;
 use hadir_domain::{Explain, Lang};
@@ -24,8 +24,10 @@ pub struct LocationView {
 impl LocationView {
     fn of(m: work_location::Model) -> Result<LocationView, AppError> {
         Ok(LocationView {
-            time_zone: WorkZone::parse(&m.time_zone).ok_or_else(|| AppError::Internal(format!("stored zone {:?}", m.time_zone)))?,
-            geofence: serde_json::from_str(&m.geofence).map_err(|e| AppError::Internal(format!("stored geofence: {e}")))?,
+            time_zone: WorkZone::parse(&m.time_zone)
+                .ok_or_else(|| AppError::Internal(format!("stored zone {:?}", m.time_zone)))?,
+            geofence: serde_json::from_str(&m.geofence)
+                .map_err(|e| AppError::Internal(format!("stored geofence: {e}")))?,
             id: m.id,
             unit_id: m.unit_id,
             name: m.name,
@@ -45,8 +47,7 @@ pub struct LocationInput {
     pub time_zone: WorkZone,
     /// `{"shape":"circle","center":{"lat":…,"lon":…},"radius_m":…}` or
     /// `{"shape":"polygon","points":[{"lat":…,"lon":…},…]}`.
-    #[schema(value_type = Object)]
-    pub geofence: Geofence,
+    pub geofence: GeofenceInput,
 }
 
 struct UnknownUnit;
@@ -82,19 +83,24 @@ pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<LocationV
     LocationView::of(m)
 }
 
-pub async fn create(app: &App, principal: &Principal, input: LocationInput, meta: &RequestMeta) -> Result<LocationView, AppError> {
+pub async fn create(
+    app: &App,
+    principal: &Principal,
+    input: LocationInput,
+    meta: &RequestMeta,
+) -> Result<LocationView, AppError> {
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
     let mut problems = Vec::new();
-    let name = rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
+    let name =
+        rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
     let address = match input.address.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         Some(a) => rules::text(a, 300).map_err(|e| problems.push(FieldProblem::new("address", &e))).ok(),
         None => None,
     };
-    if let Err(e) = input.geofence.validate() {
-        problems.push(FieldProblem::new("geofence", &e));
-    }
+    let geofence =
+        Geofence::try_from(input.geofence).map_err(|e| problems.push(FieldProblem::new("geofence", &e))).ok();
     let unit_id = input.unit_id.filter(|u| !u.is_empty());
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
@@ -107,7 +113,7 @@ pub async fn create(app: &App, principal: &Principal, input: LocationInput, meta
     if !principal.admin_scope.covers_unit(unit_id.as_ref()) {
         problems.push(FieldProblem::new("unit_id", &UnknownUnit));
     }
-    let (Some(name), true) = (name, problems.is_empty()) else {
+    let (Some(name), Some(geofence), true) = (name, geofence, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));
     };
     let model = work_location::Model {
@@ -117,12 +123,13 @@ pub async fn create(app: &App, principal: &Principal, input: LocationInput, meta
         name,
         address,
         time_zone: input.time_zone.iana().into(),
-        geofence: serde_json::to_string(&input.geofence).map_err(|e| AppError::Internal(e.to_string()))?,
+        geofence: serde_json::to_string(&geofence).map_err(|e| AppError::Internal(e.to_string()))?,
         created_at: now_ms,
         updated_at: now_ms,
     };
     work_location::Entity::insert(work_location::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
-    audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.create", "work_location", Some(&model.id))).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.create", "work_location", Some(&model.id)))
+        .await?;
     txn.commit().await?;
     LocationView::of(model)
 }

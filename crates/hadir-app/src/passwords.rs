@@ -54,9 +54,7 @@ impl Passwords {
 
     pub async fn hash(&self, password: String) -> String {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.hash_blocking(&password))
-            .await
-            .expect("hashing task does not panic")
+        tokio::task::spawn_blocking(move || this.hash_blocking(&password)).await.expect("hashing task does not panic")
     }
 
     /// Checks a password against a stored PHC string; a malformed hash never matches.

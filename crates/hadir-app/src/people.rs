@@ -190,7 +190,8 @@ async fn validate(
     let nik = optional(input.nik.as_deref(), "nik", &mut problems, |v| Nik::parse(v).map_err(Into::into));
     let email = optional(input.email.as_deref(), "email", &mut problems, rules::email);
     let phone = optional(input.phone.as_deref(), "phone", &mut problems, rules::phone);
-    let position = optional(input.position.as_deref(), "position", &mut problems, |v| rules::text(v, rules::MAX_TEXT_LEN));
+    let position =
+        optional(input.position.as_deref(), "position", &mut problems, |v| rules::text(v, rules::MAX_TEXT_LEN));
 
     let unit_id = input.unit_id.clone().filter(|u| !u.is_empty());
     let unit_ok = match &unit_id {
@@ -202,7 +203,8 @@ async fn validate(
     }
     let supervisor_id = input.supervisor_id.clone().filter(|s| !s.is_empty());
     if let Some(sup) = &supervisor_id {
-        let exists = person::Entity::find_by_id((principal.institution_id.clone(), sup.clone())).one(txn).await?.is_some();
+        let exists =
+            person::Entity::find_by_id((principal.institution_id.clone(), sup.clone())).one(txn).await?.is_some();
         if !exists || Some(sup.as_str()) == own_id {
             problems.push(FieldProblem::new("supervisor_id", &UnknownReference("supervisor")));
         }
@@ -261,7 +263,12 @@ fn unique_conflict(err: sea_orm::DbErr) -> AppError {
     }
 }
 
-pub async fn create(app: &App, principal: &Principal, input: PersonInput, meta: &RequestMeta) -> Result<SavedPerson, AppError> {
+pub async fn create(
+    app: &App,
+    principal: &Principal,
+    input: PersonInput,
+    meta: &RequestMeta,
+) -> Result<SavedPerson, AppError> {
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -309,7 +316,13 @@ pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<PersonVie
     Ok(PersonView::of(visible(&app.db, principal, id).await?, principal))
 }
 
-pub async fn update(app: &App, principal: &Principal, id: &str, patch: PersonPatch, meta: &RequestMeta) -> Result<SavedPerson, AppError> {
+pub async fn update(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    patch: PersonPatch,
+    meta: &RequestMeta,
+) -> Result<SavedPerson, AppError> {
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let current = visible(&txn, principal, id).await?;
@@ -332,12 +345,16 @@ pub async fn update(app: &App, principal: &Principal, id: &str, patch: PersonPat
         unit_id: pick("unit_id", patch.unit_id, &current.unit_id),
         position: pick("position", patch.position, &current.position),
         supervisor_id: pick("supervisor_id", patch.supervisor_id, &current.supervisor_id),
-        employee_number: pick("employee_number", patch.employee_number.map(Some), &Some(current.employee_number.clone()))
-            .unwrap_or_default(),
+        employee_number: pick(
+            "employee_number",
+            patch.employee_number.map(Some),
+            &Some(current.employee_number.clone()),
+        )
+        .unwrap_or_default(),
         full_name: pick("full_name", patch.full_name.map(Some), &Some(current.full_name.clone())).unwrap_or_default(),
-        employment_type: patch.employment_type.unwrap_or(
-            EmploymentType::parse(&current.employment_type).unwrap_or(EmploymentType::NonAsn),
-        ),
+        employment_type: patch
+            .employment_type
+            .unwrap_or(EmploymentType::parse(&current.employment_type).unwrap_or(EmploymentType::NonAsn)),
     };
     if input.employment_type.as_str() != current.employment_type {
         changed.push("employment_type");
@@ -385,7 +402,11 @@ pub async fn update(app: &App, principal: &Principal, id: &str, patch: PersonPat
     Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
 }
 
-pub(crate) async fn account_of(conn: &impl ConnectionTrait, institution_id: &str, person_id: &str) -> Result<Option<account::Model>, AppError> {
+pub(crate) async fn account_of(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+    person_id: &str,
+) -> Result<Option<account::Model>, AppError> {
     Ok(account::Entity::find()
         .filter(account::Column::InstitutionId.eq(institution_id))
         .filter(account::Column::PersonId.eq(person_id))
@@ -457,4 +478,21 @@ pub async fn list(app: &App, principal: &Principal, query: PeopleQuery) -> Resul
         .map(|p| PersonView::of(p, principal))
         .collect();
     Ok(PeoplePage { items, total, page, per_page })
+}
+
+/// The person of the principal's institution who signs in with `login` (NIP, other number or
+/// e-mail), if any.
+pub async fn find_by_login(app: &App, principal: &Principal, login: &str) -> Result<Option<PersonView>, AppError> {
+    let (number, email) = crate::auth::normalise_login(login);
+    let column_value = match (number, email) {
+        (Some(n), _) => (person::Column::EmployeeNumber, n),
+        (None, Some(e)) => (person::Column::Email, e),
+        (None, None) => return Ok(None),
+    };
+    let found = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(column_value.0.eq(column_value.1))
+        .one(&app.db)
+        .await?;
+    Ok(found.filter(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref())).map(|p| PersonView::of(p, principal)))
 }

@@ -27,7 +27,13 @@ pub async fn list(app: &App, principal: &Principal) -> Result<Vec<ScheduleView>,
         .map(|s| {
             let week: WeeklySchedule =
                 serde_json::from_str(&s.definition).map_err(|e| AppError::Internal(format!("stored schedule: {e}")))?;
-            Ok(ScheduleView { weekly_minutes: week.weekly_minutes(), id: s.id, name: s.name, is_default: s.is_default, week })
+            Ok(ScheduleView {
+                weekly_minutes: week.weekly_minutes(),
+                id: s.id,
+                name: s.name,
+                is_default: s.is_default,
+                week,
+            })
         })
         .collect()
 }

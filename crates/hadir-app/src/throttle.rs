@@ -21,11 +21,17 @@ async fn load(conn: &impl ConnectionTrait, key: &str) -> Result<Option<ThrottleS
 
 /// Refuses with the minutes left when `key` is locked.
 pub async fn check(conn: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-    rule::check(load(conn, key).await?.as_ref(), now).map_err(|locked| AppError::Throttled { minutes: locked.minutes() })
+    rule::check(load(conn, key).await?.as_ref(), now)
+        .map_err(|locked| AppError::Throttled { minutes: locked.minutes() })
 }
 
 /// Counts one failure; returns whether `key` is now locked.
-pub async fn fail(conn: &impl ConnectionTrait, key: &str, policy: ThrottlePolicy, now: DateTime<Utc>) -> Result<Option<i64>, AppError> {
+pub async fn fail(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    policy: ThrottlePolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, AppError> {
     let next = rule::after_failure(load(conn, key).await?, policy, now);
     login_throttle::Entity::insert(login_throttle::ActiveModel {
         key: Set(key.to_string()),

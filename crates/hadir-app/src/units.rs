@@ -24,7 +24,15 @@ pub struct UnitView {
 
 impl From<unit::Model> for UnitView {
     fn from(u: unit::Model) -> Self {
-        UnitView { id: u.id, parent_id: u.parent_id, code: u.code, name: u.name, kind: u.kind, created_at: u.created_at, updated_at: u.updated_at }
+        UnitView {
+            id: u.id,
+            parent_id: u.parent_id,
+            code: u.code,
+            name: u.name,
+            kind: u.kind,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
     }
 }
 
@@ -76,7 +84,8 @@ impl Explain for UnitRule {
 
 fn code(input: &str) -> Result<String, UnitRule> {
     let c = input.trim();
-    let ok = (1..=30).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_'));
+    let ok =
+        (1..=30).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_'));
     if ok { Ok(c.to_string()) } else { Err(UnitRule("unit_code_format")) }
 }
 
@@ -105,7 +114,12 @@ pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<UnitView,
 
 /// Creates a unit. Institution admins may create top-level units; unit admins only below a unit
 /// they administer.
-pub async fn create(app: &App, principal: &Principal, input: UnitInput, meta: &RequestMeta) -> Result<UnitView, AppError> {
+pub async fn create(
+    app: &App,
+    principal: &Principal,
+    input: UnitInput,
+    meta: &RequestMeta,
+) -> Result<UnitView, AppError> {
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -117,7 +131,8 @@ pub async fn create(app: &App, principal: &Principal, input: UnitInput, meta: &R
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     if let Some(parent) = &parent_id {
-        let exists = unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone())).one(&txn).await?.is_some();
+        let exists =
+            unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone())).one(&txn).await?.is_some();
         if !exists || !principal.admin_scope.covers_unit(Some(parent)) {
             problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
         }
@@ -146,7 +161,13 @@ pub async fn create(app: &App, principal: &Principal, input: UnitInput, meta: &R
     Ok(model.into())
 }
 
-pub async fn update(app: &App, principal: &Principal, id: &str, patch: UnitPatch, meta: &RequestMeta) -> Result<UnitView, AppError> {
+pub async fn update(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    patch: UnitPatch,
+    meta: &RequestMeta,
+) -> Result<UnitView, AppError> {
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let current = unit::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))

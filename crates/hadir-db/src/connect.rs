@@ -1,8 +1,8 @@
 //! Opening the database named by a URL: `sqlite://…` or `postgres://…`.
 
 use crate::migration::Migrator;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -36,8 +36,8 @@ pub enum ConnectError {
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a busy timeout, and is created if missing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
-    let backend = Backend::of_url(url)
-        .ok_or_else(|| ConnectError::Scheme(url.split(':').next().unwrap_or("").to_string()))?;
+    let backend =
+        Backend::of_url(url).ok_or_else(|| ConnectError::Scheme(url.split(':').next().unwrap_or("").to_string()))?;
     let mut options = ConnectOptions::new(url.to_string());
     options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
     match backend {
@@ -64,9 +64,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), ConnectError> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let txn = db.begin().await.map_err(ConnectError::Migrate)?;
-            txn.execute_unprepared("SELECT pg_advisory_xact_lock(424200001)")
-                .await
-                .map_err(ConnectError::Migrate)?;
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(424200001)").await.map_err(ConnectError::Migrate)?;
             Migrator::up(&txn, None).await.map_err(ConnectError::Migrate)?;
             txn.commit().await.map_err(ConnectError::Migrate)
         }
@@ -76,9 +74,5 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), ConnectError> {
 
 /// Names of migrations not yet applied (for `hadir check-config`).
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
-    Ok(Migrator::get_pending_migrations(db)
-        .await?
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect())
+    Ok(Migrator::get_pending_migrations(db).await?.iter().map(|m| m.name().to_string()).collect())
 }

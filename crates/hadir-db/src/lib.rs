@@ -12,7 +12,9 @@ pub mod connect;
 pub mod entities;
 pub mod migration;
 pub mod objects;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-pub use objects::{Objects, ObjectsError};
 pub use connect::{Backend, ConnectError, connect, migrate, pending_migrations};
+pub use objects::{Objects, ObjectsError};
 pub use sea_orm;

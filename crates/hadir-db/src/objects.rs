@@ -37,10 +37,8 @@ impl Objects {
         }
         let folder = |source| ObjectsError::Folder { path: spec.into(), source };
         std::fs::create_dir_all(spec).map_err(folder)?;
-        let store = LocalFileSystem::new_with_prefix(spec).map_err(|e| ObjectsError::Folder {
-            path: spec.into(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        let store = LocalFileSystem::new_with_prefix(spec)
+            .map_err(|e| ObjectsError::Folder { path: spec.into(), source: std::io::Error::other(e.to_string()) })?;
         Ok(Objects { store: Arc::new(store), description: format!("folder {spec}") })
     }
 

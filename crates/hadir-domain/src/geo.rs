@@ -14,10 +14,12 @@ pub struct GeoPoint {
     lon: f64,
 }
 
-#[derive(Serialize, Deserialize)]
-struct RawPoint {
-    lat: f64,
-    lon: f64,
+/// An unchecked position as received; becomes a [`GeoPoint`] only through [`GeoPoint::new`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RawPoint {
+    pub lat: f64,
+    pub lon: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -109,9 +111,36 @@ pub const MAX_POLYGON_POINTS: usize = 200;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "shape", rename_all = "snake_case")]
 pub enum Geofence {
-    Circle { center: GeoPoint, radius_m: f64 },
+    Circle {
+        center: GeoPoint,
+        radius_m: f64,
+    },
     /// A simple polygon, vertices in order; the closing edge back to the first point is implied.
-    Polygon { points: Vec<GeoPoint> },
+    Polygon {
+        points: Vec<GeoPoint>,
+    },
+}
+
+/// A geofence as received from a client, before its rules are checked; parsing it with
+/// [`Geofence::try_from`] reports the broken rule as a [`GeoError`] people can read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum GeofenceInput {
+    Circle { center: RawPoint, radius_m: f64 },
+    Polygon { points: Vec<RawPoint> },
+}
+
+impl TryFrom<GeofenceInput> for Geofence {
+    type Error = GeoError;
+    fn try_from(input: GeofenceInput) -> Result<Geofence, GeoError> {
+        match input {
+            GeofenceInput::Circle { center, radius_m } => Geofence::circle(GeoPoint::try_from(center)?, radius_m),
+            GeofenceInput::Polygon { points } => {
+                Geofence::polygon(points.into_iter().map(GeoPoint::try_from).collect::<Result<_, _>>()?)
+            }
+        }
+    }
 }
 
 impl Geofence {
@@ -143,11 +172,7 @@ impl Geofence {
                 if distinct.first() == distinct.last() && distinct.len() > 1 {
                     distinct.pop();
                 }
-                if (3..=MAX_POLYGON_POINTS).contains(&distinct.len()) {
-                    Ok(())
-                } else {
-                    Err(GeoError::PolygonPoints)
-                }
+                if (3..=MAX_POLYGON_POINTS).contains(&distinct.len()) { Ok(()) } else { Err(GeoError::PolygonPoints) }
             }
         }
     }
@@ -243,10 +268,16 @@ mod tests {
         assert!(l.contains(pt(0.0015, 0.0005)));
         assert!(!l.contains(pt(0.0015, 0.0015)), "the notch of the L is outside");
         assert!(!l.contains(pt(-0.0001, 0.0005)));
-        assert_eq!(
-            Geofence::polygon(vec![pt(0.0, 0.0), pt(0.0, 0.001), pt(0.0, 0.0)]),
-            Err(GeoError::PolygonPoints)
-        );
+        assert_eq!(Geofence::polygon(vec![pt(0.0, 0.0), pt(0.0, 0.001), pt(0.0, 0.0)]), Err(GeoError::PolygonPoints));
+    }
+
+    #[test]
+    fn input_is_checked_on_conversion() {
+        let input: GeofenceInput =
+            serde_json::from_str(r#"{"shape":"circle","center":{"lat":95,"lon":102.3},"radius_m":150}"#).unwrap();
+        assert_eq!(Geofence::try_from(input), Err(GeoError::Latitude));
+        let input = GeofenceInput::Polygon { points: vec![RawPoint { lat: 0.0, lon: 0.0 }] };
+        assert_eq!(Geofence::try_from(input), Err(GeoError::PolygonPoints));
     }
 
     #[test]

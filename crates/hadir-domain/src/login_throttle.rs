@@ -13,20 +13,12 @@ pub struct ThrottlePolicy {
 impl ThrottlePolicy {
     /// Per account: 5 failures in 15 minutes lock the account's logins for 15 minutes.
     pub fn per_account() -> ThrottlePolicy {
-        ThrottlePolicy {
-            max_failures: 5,
-            window: Duration::minutes(15),
-            lockout: Duration::minutes(15),
-        }
+        ThrottlePolicy { max_failures: 5, window: Duration::minutes(15), lockout: Duration::minutes(15) }
     }
 
     /// Per client address: higher, since a whole office may share one NAT address.
     pub fn per_address() -> ThrottlePolicy {
-        ThrottlePolicy {
-            max_failures: 30,
-            window: Duration::minutes(15),
-            lockout: Duration::minutes(15),
-        }
+        ThrottlePolicy { max_failures: 30, window: Duration::minutes(15), lockout: Duration::minutes(15) }
     }
 }
 
@@ -59,11 +51,7 @@ pub fn check(state: Option<&ThrottleState>, now: DateTime<Utc>) -> Result<(), Lo
 }
 
 /// The state after one more failure at `now`.
-pub fn after_failure(
-    state: Option<ThrottleState>,
-    policy: ThrottlePolicy,
-    now: DateTime<Utc>,
-) -> ThrottleState {
+pub fn after_failure(state: Option<ThrottleState>, policy: ThrottlePolicy, now: DateTime<Utc>) -> ThrottleState {
     let fresh = ThrottleState { failures: 0, window_start: now, locked_until: None };
     let mut next = match state {
         Some(s) if now - s.window_start < policy.window && s.locked_until.is_none_or(|u| u > now) => s,

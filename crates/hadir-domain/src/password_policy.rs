@@ -9,9 +9,27 @@ pub const MAX_LENGTH: usize = 128;
 
 /// Passwords seen first in every leaked list, plus local favourites.
 const COMMON: &[&str] = &[
-    "password", "passw0rd", "123456", "12345678", "123456789", "1234567890", "qwerty", "admin",
-    "administrator", "bismillah", "indonesia", "rahasia", "sayang", "welcome", "letmein",
-    "iloveyou", "katasandi", "pegawai", "presensi", "absensi", "hadir",
+    "password",
+    "passw0rd",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty",
+    "admin",
+    "administrator",
+    "bismillah",
+    "indonesia",
+    "rahasia",
+    "sayang",
+    "welcome",
+    "letmein",
+    "iloveyou",
+    "katasandi",
+    "pegawai",
+    "presensi",
+    "absensi",
+    "hadir",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -50,9 +68,7 @@ impl Explain for PasswordError {
                 PasswordError::TooSimple => format!(
                     "Kata sandi perlu tiga dari: huruf kecil, huruf besar, angka, simbol (atau minimal {PASSPHRASE_LENGTH} karakter)"
                 ),
-                PasswordError::Personal => {
-                    "Kata sandi tidak boleh memuat NIP, e-mail atau nama Anda".into()
-                }
+                PasswordError::Personal => "Kata sandi tidak boleh memuat NIP, e-mail atau nama Anda".into(),
                 PasswordError::Common => "Kata sandi terlalu umum".into(),
             },
         }

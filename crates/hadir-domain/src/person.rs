@@ -20,12 +20,8 @@ pub enum EmploymentType {
 }
 
 impl EmploymentType {
-    pub const ALL: [EmploymentType; 4] = [
-        EmploymentType::Asn,
-        EmploymentType::Pppk,
-        EmploymentType::NonAsn,
-        EmploymentType::Student,
-    ];
+    pub const ALL: [EmploymentType; 4] =
+        [EmploymentType::Asn, EmploymentType::Pppk, EmploymentType::NonAsn, EmploymentType::Student];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -117,9 +113,7 @@ impl Explain for FieldError {
             (_, Lang::En) => self.to_string(),
             (FieldError::Empty, Lang::Id) => "tidak boleh kosong".into(),
             (FieldError::TooLong(n), Lang::Id) => format!("maksimal {n} karakter"),
-            (FieldError::ControlCharacters, Lang::Id) => {
-                "tidak boleh memuat karakter kendali".into()
-            }
+            (FieldError::ControlCharacters, Lang::Id) => "tidak boleh memuat karakter kendali".into(),
             (FieldError::OtherNumber, Lang::Id) => {
                 "nomor pegawai hanya boleh berisi huruf, angka, '.', '-' dan '/'".into()
             }
@@ -194,9 +188,7 @@ pub fn email(input: &str) -> Result<String, FieldError> {
     let domain_ok = domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && domain.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
+        && domain.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
     let local_ok = !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c == '@');
     if domain_ok && local_ok { Ok(value) } else { Err(FieldError::Email) }
 }
@@ -232,14 +224,8 @@ mod tests {
         ));
         assert!(EmployeeNumber::parse(EmploymentType::Pppk, "198705122021212001").is_ok());
         assert!(EmployeeNumber::parse(EmploymentType::Student, "0091234567").is_ok());
-        assert_eq!(
-            EmployeeNumber::parse(EmploymentType::NonAsn, " THL/2024/017 ").unwrap().as_str(),
-            "THL/2024/017"
-        );
-        assert_eq!(
-            EmployeeNumber::parse(EmploymentType::NonAsn, "x'; drop table--"),
-            Err(FieldError::OtherNumber)
-        );
+        assert_eq!(EmployeeNumber::parse(EmploymentType::NonAsn, " THL/2024/017 ").unwrap().as_str(), "THL/2024/017");
+        assert_eq!(EmployeeNumber::parse(EmploymentType::NonAsn, "x'; drop table--"), Err(FieldError::OtherNumber));
     }
 
     #[test]

@@ -20,14 +20,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Employee,
-        Role::Supervisor,
-        Role::UnitAdmin,
-        Role::InstitutionAdmin,
-        Role::Dpo,
-        Role::Superadmin,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Employee, Role::Supervisor, Role::UnitAdmin, Role::InstitutionAdmin, Role::Dpo, Role::Superadmin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,21 +77,11 @@ impl<U: Ord> AdminScope<U> {
 
 /// The administration scope that a set of grants gives, with unit grants expanded down the tree.
 /// `parents` maps each unit of the institution to its parent.
-pub fn admin_scope<U: Ord + Hash + Clone>(
-    grants: &[Grant<U>],
-    parents: &HashMap<U, Option<U>>,
-) -> AdminScope<U> {
-    if grants
-        .iter()
-        .any(|g| matches!(g.role, Role::InstitutionAdmin | Role::Superadmin))
-    {
+pub fn admin_scope<U: Ord + Hash + Clone>(grants: &[Grant<U>], parents: &HashMap<U, Option<U>>) -> AdminScope<U> {
+    if grants.iter().any(|g| matches!(g.role, Role::InstitutionAdmin | Role::Superadmin)) {
         return AdminScope::Institution;
     }
-    let roots: Vec<U> = grants
-        .iter()
-        .filter(|g| g.role == Role::UnitAdmin)
-        .filter_map(|g| g.unit.clone())
-        .collect();
+    let roots: Vec<U> = grants.iter().filter(|g| g.role == Role::UnitAdmin).filter_map(|g| g.unit.clone()).collect();
     if roots.is_empty() {
         return AdminScope::None;
     }

@@ -91,13 +91,8 @@ mod tests {
 
     #[test]
     fn a_night_shift_crosses_midnight() {
-        let night = WorkDay {
-            weekday: Weekday::Mon,
-            start: hm(22, 0),
-            end: hm(6, 0),
-            break_start: None,
-            break_end: None,
-        };
+        let night =
+            WorkDay { weekday: Weekday::Mon, start: hm(22, 0), end: hm(6, 0), break_start: None, break_end: None };
         assert_eq!(night.working_minutes(), 8 * 60);
     }
 }

@@ -18,8 +18,7 @@ pub enum WorkZone {
 }
 
 impl WorkZone {
-    pub const ALL: [WorkZone; 4] =
-        [WorkZone::Jakarta, WorkZone::Pontianak, WorkZone::Makassar, WorkZone::Jayapura];
+    pub const ALL: [WorkZone; 4] = [WorkZone::Jakarta, WorkZone::Pontianak, WorkZone::Makassar, WorkZone::Jayapura];
 
     pub fn iana(self) -> &'static str {
         match self {

@@ -149,11 +149,7 @@ fn tenant_fk(
     to: (impl IntoIden + Copy, impl IntoIden, impl IntoIden),
     on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, (from.1, from.2))
-        .to(to.0, (to.1, to.2))
-        .on_delete(on_delete)
-        .take()
+    ForeignKey::create().from(from.0, (from.1, from.2)).to(to.0, (to.1, to.2)).on_delete(on_delete).take()
 }
 
 fn institution_fk(table: impl IntoIden + Copy, col: impl IntoIden) -> ForeignKeyCreateStatement {

@@ -104,35 +104,26 @@ impl Explain for IdError {
                 format!("{} memuat tanggal lahir yang tidak ada", kind.label())
             }
             IdError::ServiceStartMonth => "Bulan TMT pada NIP harus 01-12".into(),
-            IdError::ServiceStartTooEarly { kind } => format!(
-                "TMT pada {} harus sedikitnya {MIN_AGE_AT_SERVICE_START} tahun setelah lahir",
-                kind.label()
-            ),
-            IdError::SexDigit { kind } => format!(
-                "Digit jenis kelamin pada {} harus 1 (laki-laki) atau 2 (perempuan)",
-                kind.label()
-            ),
+            IdError::ServiceStartTooEarly { kind } => {
+                format!("TMT pada {} harus sedikitnya {MIN_AGE_AT_SERVICE_START} tahun setelah lahir", kind.label())
+            }
+            IdError::SexDigit { kind } => {
+                format!("Digit jenis kelamin pada {} harus 1 (laki-laki) atau 2 (perempuan)", kind.label())
+            }
             IdError::Sequence { kind } => {
                 format!("Nomor urut pada {} tidak boleh nol", kind.label())
             }
             IdError::NikProvince => "Kode provinsi pada NIK bukan provinsi Indonesia".into(),
-            IdError::NikDay => {
-                "Tanggal lahir pada NIK harus 01-31 (laki-laki) atau 41-71 (perempuan)".into()
-            }
+            IdError::NikDay => "Tanggal lahir pada NIK harus 01-31 (laki-laki) atau 41-71 (perempuan)".into(),
             IdError::NikMonth => "Bulan lahir pada NIK harus 01-12".into(),
-            IdError::NisnPrefix => {
-                "Tiga digit awal NISN harus tiga digit akhir tahun lahir yang wajar".into()
-            }
+            IdError::NisnPrefix => "Tiga digit awal NISN harus tiga digit akhir tahun lahir yang wajar".into(),
         }
     }
 }
 
 /// Drops the separators people type and checks that exactly `len` digits remain.
 fn normalise_digits(input: &str, len: usize, kind: IdKind) -> Result<String, IdError> {
-    let kept: String = input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '\t'))
-        .collect();
+    let kept: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '\t')).collect();
     if !kept.chars().all(|c| c.is_ascii_digit()) {
         return Err(IdError::NotDigits { kind });
     }
@@ -144,16 +135,12 @@ fn normalise_digits(input: &str, len: usize, kind: IdKind) -> Result<String, IdE
 
 /// The number written by `digits[range]`; callers have already checked they are ASCII digits.
 fn number(digits: &str, range: std::ops::Range<usize>) -> u32 {
-    digits[range]
-        .bytes()
-        .fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+    digits[range].bytes().fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
 }
 
 fn birth_date(digits: &str, kind: IdKind) -> Result<NaiveDate, IdError> {
     let (year, month, day) = (number(digits, 0..4), number(digits, 4..6), number(digits, 6..8));
-    NaiveDate::from_ymd_opt(year as i32, month, day)
-        .filter(|d| d.year() >= 1900)
-        .ok_or(IdError::BirthDate { kind })
+    NaiveDate::from_ymd_opt(year as i32, month, day).filter(|d| d.year() >= 1900).ok_or(IdError::BirthDate { kind })
 }
 
 fn sex_digit(digit: u32, kind: IdKind) -> Result<Sex, IdError> {

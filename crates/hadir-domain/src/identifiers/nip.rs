@@ -1,7 +1,4 @@
-use super::{
-    IdError, IdKind, MIN_AGE_AT_SERVICE_START, Sex, birth_date, normalise_digits, number,
-    sex_digit,
-};
+use super::{IdError, IdKind, MIN_AGE_AT_SERVICE_START, Sex, birth_date, normalise_digits, number, sex_digit};
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 

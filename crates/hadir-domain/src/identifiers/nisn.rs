@@ -18,10 +18,7 @@ impl Nisn {
     }
 
     fn birth_year_of(prefix: u32) -> Option<u32> {
-        [1000, 2000]
-            .into_iter()
-            .map(|millennium| millennium + prefix)
-            .find(|year| PLAUSIBLE_BIRTH_YEARS.contains(year))
+        [1000, 2000].into_iter().map(|millennium| millennium + prefix).find(|year| PLAUSIBLE_BIRTH_YEARS.contains(year))
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,9 +43,6 @@ mod tests {
         assert_eq!(Nisn::parse("9501234567").unwrap().birth_year(), 1950);
         assert_eq!(Nisn::parse("0501234567"), Err(IdError::NisnPrefix));
         assert_eq!(Nisn::parse("9491234567"), Err(IdError::NisnPrefix));
-        assert_eq!(
-            Nisn::parse("009123456"),
-            Err(IdError::Length { kind: IdKind::Nisn, expected: 10, found: 9 })
-        );
+        assert_eq!(Nisn::parse("009123456"), Err(IdError::Length { kind: IdKind::Nisn, expected: 10, found: 9 }));
     }
 }

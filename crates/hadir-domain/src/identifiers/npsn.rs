@@ -22,9 +22,6 @@ mod tests {
     fn npsn_table() {
         assert_eq!(Npsn::parse("10702321").unwrap().as_str(), "10702321");
         assert_eq!(Npsn::parse("1070232x"), Err(IdError::NotDigits { kind: IdKind::Npsn }));
-        assert_eq!(
-            Npsn::parse("107023211"),
-            Err(IdError::Length { kind: IdKind::Npsn, expected: 8, found: 9 })
-        );
+        assert_eq!(Npsn::parse("107023211"), Err(IdError::Length { kind: IdKind::Npsn, expected: 8, found: 9 }));
     }
 }

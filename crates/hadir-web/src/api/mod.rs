@@ -1,0 +1,102 @@
+//! `/api/v1`: one module per resource. Every handler is documented with `utoipa::path` and
+//! registered through `routes!`, so the OpenAPI document at `/api/v1/openapi.json` covers every
+//! endpoint by construction.
+
+pub mod auth;
+pub mod health;
+pub mod institutions;
+pub mod locations;
+pub mod people;
+pub mod units;
+
+use crate::AppState;
+use crate::problem::ApiError;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The shape of every error body (RFC 9457 problem details).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemBody {
+    /// `urn:hadir:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The message, in the language chosen by `Accept-Language` (Indonesian by default).
+    pub title: String,
+    pub status: u16,
+    /// Stable machine-readable code, e.g. `invalid_credentials`, `id_birth_date`.
+    pub code: String,
+    /// Per-field problems, for `422`.
+    pub errors: Vec<FieldProblemBody>,
+    pub request_id: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblemBody {
+    /// The field, as a JSON path (`employee_number`, `geofence.radius_m`).
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hadir API",
+        description = "Presensi dan kinerja — attendance and performance for Indonesian institutions. \
+            Errors are `application/problem+json` with a stable `code`; messages follow `Accept-Language` \
+            (Indonesian by default, English on request).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&SecurityAddon),
+    components(schemas(ProblemBody, FieldProblemBody)),
+    tags(
+        (name = "auth", description = "Sign-in, sessions, password"),
+        (name = "people", description = "Employees and students, their logins and roles"),
+        (name = "units", description = "The organisation tree"),
+        (name = "locations", description = "Work locations, geofences and schedules"),
+        (name = "institutions", description = "Tenants"),
+        (name = "audit", description = "The audit log of writes")
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::guard::SESSION_COOKIE))),
+        );
+    }
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::list_sessions))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(auth::me))
+        .routes(routes!(institutions::current))
+        .routes(routes!(institutions::list, institutions::create))
+        .routes(routes!(institutions::audit_log))
+        .routes(routes!(units::list, units::create))
+        .routes(routes!(units::get, units::update))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::get, people::update))
+        .routes(routes!(people::get_account, people::create_account))
+        .routes(routes!(people::reset_password))
+        .routes(routes!(people::grant_role))
+        .routes(routes!(people::revoke_role))
+        .routes(routes!(locations::list, locations::create))
+        .routes(routes!(locations::get))
+        .routes(routes!(locations::schedules))
+}

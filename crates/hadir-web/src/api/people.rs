@@ -1,0 +1,124 @@
+//! People, their accounts and roles.
+
+use super::ApiResult;
+use crate::AppState;
+use crate::guard::{Admin, Auth, Signed};
+use crate::json::ApiJson;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hadir_app::accounts::{self, AccountView, GrantRequest, NewPassword};
+use hadir_app::people::{self, PeoplePage, PeopleQuery, PersonInput, PersonPatch, PersonView, SavedPerson};
+
+/// People in the caller's administrative scope, searchable and paged.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = PeoplePage), (status = 403, body = super::ProblemBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Query(q): Query<PeopleQuery>,
+) -> ApiResult<Json<PeoplePage>> {
+    Ok(Json(people::list(&state.app, &auth.principal, q).await?))
+}
+
+/// A person: oneself, or someone in the caller's administrative scope.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = PersonView), (status = 404, body = super::ProblemBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Auth<Signed>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(people::get(&state.app, &auth.principal, &id).await?))
+}
+
+/// Add a person. The employee number is checked by the rule of the employment type (NIP for
+/// `asn`, NI PPPK for `pppk`, NISN for `student`).
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = SavedPerson), (status = 409, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<(StatusCode, Json<SavedPerson>)> {
+    Ok((StatusCode::CREATED, Json(people::create(&state.app, &auth.principal, input, &auth.meta).await?)))
+}
+
+/// Change a person; `"status": "inactive"` deactivates them and ends their sessions.
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonPatch,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = SavedPerson), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<PersonPatch>,
+) -> ApiResult<Json<SavedPerson>> {
+    Ok(Json(people::update(&state.app, &auth.principal, &id, patch, &auth.meta).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/people/{id}/account", tag = "people", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AccountView), (status = 404, body = super::ProblemBody)))]
+pub async fn get_account(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(accounts::get(&state.app, &auth.principal, &id).await?))
+}
+
+/// Open a login for a person with a first password they must change; grants `employee`.
+#[utoipa::path(post, path = "/api/v1/people/{id}/account", tag = "people", params(("id" = String, Path)), request_body = NewPassword,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = AccountView), (status = 409, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn create_account(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NewPassword>,
+) -> ApiResult<(StatusCode, Json<AccountView>)> {
+    Ok((StatusCode::CREATED, Json(accounts::create(&state.app, &auth.principal, &id, req, &auth.meta).await?)))
+}
+
+/// Set a new password for a person (they must change it at next sign-in; their sessions end).
+#[utoipa::path(post, path = "/api/v1/people/{id}/account/password", tag = "people", params(("id" = String, Path)), request_body = NewPassword,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Reset"), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NewPassword>,
+) -> ApiResult<StatusCode> {
+    accounts::reset_password(&state.app, &auth.principal, &id, req, &auth.meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Grant a role (never above the caller's own, never outside their scope).
+#[utoipa::path(post, path = "/api/v1/people/{id}/account/roles", tag = "people", params(("id" = String, Path)), request_body = GrantRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = AccountView), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn grant_role(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<GrantRequest>,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(accounts::grant(&state.app, &auth.principal, &id, req, &auth.meta).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/people/{id}/account/roles/{grant_id}", tag = "people",
+    params(("id" = String, Path), ("grant_id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Revoked"), (status = 403, body = super::ProblemBody), (status = 404, body = super::ProblemBody)))]
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path((id, grant_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    accounts::revoke(&state.app, &auth.principal, &id, &grant_id, &auth.meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,45 @@
+//! Prometheus metrics at `/metrics`: request counts and latencies per route, plus whatever the
+//! use cases record.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// The process-wide recorder; installed once, shared by every router in the process (tests run
+/// many servers in one process).
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+            .expect("static buckets are valid")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Fails only if something else installed a recorder first; then that one records.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+pub async fn track(request: Request, next: Next) -> Response {
+    let _ = handle();
+    let started = Instant::now();
+    // The route template, never the concrete path: ids in paths would explode the label set.
+    let route =
+        request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("hadir_http_requests_total", &labels).increment(1);
+    metrics::histogram!("hadir_http_request_duration_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    response
+}
+
+pub async fn render() -> Response {
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], handle().render()).into_response()
+}

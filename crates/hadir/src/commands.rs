@@ -1,0 +1,275 @@
+//! What each subcommand does.
+
+use crate::cli::{AdminCommand, Cli, Command, ServeArgs, StorageArgs};
+use crate::config::{Config, redact_url};
+use hadir_app::accounts::{self, GrantRequest, NewPassword};
+use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
+use hadir_app::passwords::PasswordCost;
+use hadir_app::people::{self, PersonInput};
+use hadir_app::{App, AppError, AppSettings, Principal, RequestMeta, SystemClock, demo, units};
+use hadir_db::Objects;
+use hadir_domain::Explain;
+use hadir_domain::roles::Role;
+use std::io::BufRead;
+use std::sync::Arc;
+
+pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A use-case error as one line a person can act on (English at the command line).
+fn explain(e: AppError) -> Box<dyn std::error::Error> {
+    let mut text = e.message(hadir_domain::Lang::En);
+    if let AppError::Database(db) = &e {
+        text = format!("{text} ({db})");
+    }
+    text.into()
+}
+
+pub async fn run(cli: Cli) -> CommandResult {
+    let file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = Config::load(file, &args)?;
+            init_logging(&config);
+            serve(&config, open(&config).await?).await
+        }
+        Command::Demo { serve: then_serve, args } => {
+            let config = Config::load(file, &args)?;
+            init_logging(&config);
+            let app = open(&config).await?;
+            seed_demo(&app, &config).await?;
+            if then_serve { serve(&config, app).await } else { Ok(()) }
+        }
+        Command::Migrate(storage) => {
+            let config = Config::load_storage(file, &storage)?;
+            open(&config).await?;
+            println!("migrations applied to {}", redact_url(&config.database_url()));
+            Ok(())
+        }
+        Command::CheckConfig(args) => check_config(file, &args).await,
+        Command::Admin(admin) => run_admin(file, admin).await,
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+fn settings(config: &Config) -> AppSettings {
+    AppSettings {
+        browser_session_ttl: chrono::Duration::hours(config.browser_session_hours),
+        app_session_ttl: chrono::Duration::days(config.app_session_days),
+        password_cost: PasswordCost { memory_kib: config.password_memory_kib, iterations: config.password_iterations },
+    }
+}
+
+/// Opens the database (creating the data folder for SQLite), applies migrations, opens the
+/// object store.
+pub async fn open(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create data folder {}: {e}", config.data_dir.display()))?;
+    }
+    let db = hadir_db::connect(&config.database_url()).await?;
+    hadir_db::migrate(&db).await?;
+    let objects = Objects::open(&config.object_store())?;
+    Ok(App::new(db, objects, Arc::new(SystemClock), settings(config)))
+}
+
+pub fn web_config(config: &Config) -> hadir_web::WebConfig {
+    hadir_web::WebConfig {
+        secure_cookies: config.secure_cookies(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        body_limit: config.body_limit_bytes,
+    }
+}
+
+async fn serve(config: &Config, app: App) -> CommandResult {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    tracing::info!(
+        listen = %config.listen,
+        database = %redact_url(&config.database_url()),
+        objects = %app.objects.description(),
+        "hadir is serving"
+    );
+    println!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
+    let router = hadir_web::router(app, web_config(config));
+    hadir_web::serve(listener, router, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; the server then stops accepting and finishes what it has.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn seed_demo(app: &App, config: &Config) -> CommandResult {
+    let summary = demo::seed(app).await.map_err(explain)?;
+    if summary.created {
+        println!("Demo dibuat / demo created: Pemerintah Provinsi Bengkulu, {} pegawai/employees", summary.people);
+    } else {
+        println!("Demo sudah ada / demo already exists: Pemerintah Provinsi Bengkulu");
+    }
+    println!("URL: http://{}", config.listen);
+    println!("Kata sandi semua akun demo / password of every demo account: {}", demo::PASSWORD);
+    println!("Login (NIP) untuk dicoba / logins to try:");
+    for login in &summary.logins {
+        println!("  {:<24} {:<28} {}", login.role, login.name, login.login);
+    }
+    println!(
+        "Contoh / example:\n  curl -s -X POST http://{}/api/v1/auth/login -H 'content-type: application/json' \\\n    -d '{{\"login\":\"{}\",\"password\":\"{}\",\"client\":\"app\"}}'",
+        config.listen,
+        summary.logins.first().map(|l| l.login.as_str()).unwrap_or(""),
+        demo::PASSWORD
+    );
+    Ok(())
+}
+
+async fn check_config(file: Option<&std::path::Path>, args: &ServeArgs) -> CommandResult {
+    let config = Config::load(file, args)?;
+    println!("configuration: {config:#?}");
+    let db = hadir_db::connect(&config.database_url()).await?;
+    let pending = hadir_db::pending_migrations(&db).await?;
+    println!("database: reachable; {} pending migration(s) {:?}", pending.len(), pending);
+    let objects = Objects::open(&config.object_store())?;
+    objects.probe().await?;
+    println!("object store: {} is writable", objects.description());
+    match std::net::TcpListener::bind(config.listen) {
+        Ok(_) => println!("listen address {} is free", config.listen),
+        Err(e) => return Err(format!("listen address {}: {e}", config.listen).into()),
+    }
+    println!("ok");
+    Ok(())
+}
+
+/// A password from the first line of standard input, or a generated one printed once.
+fn password(from_stdin: bool) -> Result<(String, bool), Box<dyn std::error::Error>> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
+        if line.is_empty() {
+            return Err("--password-stdin: standard input held no password".into());
+        }
+        return Ok((line, false));
+    }
+    // 16 characters from a uuid's randomness plus a fixed mix of classes: passes the policy.
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    Ok((format!("Hd-{}-{}9", &random[..8], &random[8..16].to_uppercase()), true))
+}
+
+async fn institution_principal(app: &App, slug: &str) -> Result<Principal, Box<dyn std::error::Error>> {
+    let institution = institutions::find_by_slug(app, slug).await.map_err(explain)?.ok_or_else(|| {
+        format!("no institution with slug {slug:?} (create it with `hadir admin create-institution`)")
+    })?;
+    Ok(Principal::operator(&institution.id))
+}
+
+async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> CommandResult {
+    let meta = RequestMeta { request_id: Some(format!("cli-{}", uuid::Uuid::now_v7())), ..RequestMeta::default() };
+    let storage: &StorageArgs = match &command {
+        AdminCommand::CreateInstitution { storage, .. }
+        | AdminCommand::CreateUser { storage, .. }
+        | AdminCommand::ResetPassword { storage, .. } => storage,
+    };
+    let app = open(&Config::load_storage(file, storage)?).await?;
+    match command {
+        AdminCommand::CreateInstitution { slug, name, kind, time_zone, .. } => {
+            let kind: InstitutionKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
+                .map_err(|_| format!("--kind {kind:?}: use government, school, pesantren or company"))?;
+            let created = institutions::create(&app, None, InstitutionInput { slug, name, kind, time_zone }, &meta)
+                .await
+                .map_err(explain)?;
+            println!("institution created: {} ({})", created.name, created.slug);
+        }
+        AdminCommand::CreateUser {
+            institution,
+            employment_type,
+            employee_number,
+            name,
+            email,
+            unit,
+            roles,
+            password_stdin,
+            ..
+        } => {
+            let operator = institution_principal(&app, &institution).await?;
+            let unit_id = match unit {
+                Some(code) => Some(
+                    units::list(&app, &operator)
+                        .await
+                        .map_err(explain)?
+                        .into_iter()
+                        .find(|u| u.code == code)
+                        .ok_or_else(|| format!("--unit {code:?}: no unit with that code in {institution}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let (password, generated) = password(password_stdin)?;
+            let input = PersonInput {
+                employee_number,
+                employment_type,
+                full_name: name,
+                nik: None,
+                email,
+                phone: None,
+                unit_id: unit_id.clone(),
+                position: None,
+                supervisor_id: None,
+            };
+            let saved = people::create(&app, &operator, input, &meta).await.map_err(explain)?;
+            let person_id = saved.person.id.clone();
+            accounts::create(&app, &operator, &person_id, NewPassword { password: password.clone() }, &meta)
+                .await
+                .map_err(explain)?;
+            for role in roles.into_iter().filter(|r| *r != Role::Employee) {
+                let unit_id = role.may_have_unit().then(|| unit_id.clone()).flatten();
+                accounts::grant(&app, &operator, &person_id, GrantRequest { role, unit_id }, &meta)
+                    .await
+                    .map_err(explain)?;
+            }
+            println!("user created: {} ({})", saved.person.full_name, saved.person.employee_number);
+            if generated {
+                println!("first password (shown once; must be changed at first sign-in): {password}");
+            }
+        }
+        AdminCommand::ResetPassword { institution, login, password_stdin, .. } => {
+            let operator = institution_principal(&app, &institution).await?;
+            let (password, generated) = password(password_stdin)?;
+            let person = people::find_by_login(&app, &operator, &login)
+                .await
+                .map_err(explain)?
+                .ok_or_else(|| format!("--login {login:?}: nobody in {institution} signs in with that"))?;
+            accounts::reset_password(&app, &operator, &person.id, NewPassword { password: password.clone() }, &meta)
+                .await
+                .map_err(explain)?;
+            println!("password reset for {} ({}); their sessions ended", person.full_name, person.employee_number);
+            if generated {
+                println!("new password (shown once; must be changed at next sign-in): {password}");
+            }
+        }
+    }
+    Ok(())
+}

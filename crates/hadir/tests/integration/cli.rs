@@ -1,0 +1,236 @@
+//! The `hadir` binary itself: demo, migrate, check-config and the admin commands, on SQLite and
+//! (when configured) PostgreSQL.
+
+use crate::support::PASSWORD;
+use hadir_db::db_test;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn hadir(args: &[&str], database_url: &str, data_dir: &std::path::Path, stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hadir"))
+        .args(args)
+        .arg("--database-url")
+        .arg(database_url)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("HADIR_PASSWORD_MEMORY_KIB", "64")
+        .env("HADIR_PASSWORD_ITERATIONS", "1")
+        .env("HADIR_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let first = hadir(&["demo"], &db.url, &dir, None);
+    assert!(first.status.success(), "{}", text(&first));
+    let printed = text(&first);
+    assert!(printed.contains("Pemerintah Provinsi Bengkulu"));
+    assert!(printed.contains(hadir_app::demo::PASSWORD));
+    let second = hadir(&["demo"], &db.url, &dir, None);
+    assert!(second.status.success());
+    assert!(text(&second).contains("sudah ada / demo already exists"));
+    let logins = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("  ") && l.trim_end().ends_with(char::is_numeric))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(logins(&printed), logins(&text(&second)), "the same logins both times");
+    assert_eq!(logins(&printed).len(), 5);
+
+    // Every printed login signs in, with the roles its label promises.
+    let conn = db.connect().await;
+    let app = hadir_app::App::new(
+        conn,
+        hadir_db::Objects::open("memory://").unwrap(),
+        std::sync::Arc::new(hadir_app::SystemClock),
+        hadir_app::AppSettings::default(),
+    );
+    let (base, _) = crate::support::serve(app.clone(), std::future::pending()).await;
+    let client = reqwest::Client::new();
+    for line in logins(&printed) {
+        let nip = line.split_whitespace().last().unwrap();
+        let res = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": nip, "password": hadir_app::demo::PASSWORD, "client": "app" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{line}");
+        let token = res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+        let me: serde_json::Value =
+            client.get(format!("{base}/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let roles = me["roles"].to_string();
+        let expected = if line.contains("Admin instansi") {
+            "institution_admin"
+        } else if line.contains("Admin OPD") {
+            "unit_admin"
+        } else if line.contains("atasan") {
+            "supervisor"
+        } else {
+            "employee"
+        };
+        assert!(roles.contains(expected), "{line}: {roles}");
+        if expected == "institution_admin" {
+            let people: serde_json::Value = client
+                .get(format!("{base}/api/v1/people?per_page=1"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!((450..=550).contains(&people["total"].as_u64().unwrap()), "about 500 employees");
+            let locations: serde_json::Value = client
+                .get(format!("{base}/api/v1/locations"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(locations.as_array().unwrap().len(), 6);
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+});
+
+db_test!(admin_commands_create_and_reset_users, |db| {
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let out = hadir(&["migrate"], &db.url, &dir, None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = hadir(
+        &[
+            "admin",
+            "create-institution",
+            "--slug",
+            "sman-1-bengkulu",
+            "--name",
+            "SMAN 1 Kota Bengkulu",
+            "--kind",
+            "school",
+        ],
+        &db.url,
+        &dir,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = hadir(
+        &["admin", "create-institution", "--slug", "sman-1-bengkulu", "--name", "Lagi", "--kind", "school"],
+        &db.url,
+        &dir,
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("already in use"), "{}", text(&out));
+
+    let create = [
+        "admin",
+        "create-user",
+        "--institution",
+        "sman-1-bengkulu",
+        "--employment-type",
+        "asn",
+        "--employee-number",
+        "198503122010011002",
+        "--name",
+        "Kepala Sekolah",
+        "--email",
+        "kepsek@sman1.sch.id",
+        "--role",
+        "institution_admin",
+        "--password-stdin",
+    ];
+    let out = hadir(&create, &db.url, &dir, Some(&format!("{PASSWORD}\n")));
+    assert!(out.status.success(), "{}", text(&out));
+    let out = hadir(&create, &db.url, &dir, Some(&format!("{PASSWORD}\n")));
+    assert!(!out.status.success(), "the same NIP twice is refused");
+
+    let bad_nip = [
+        "admin",
+        "create-user",
+        "--institution",
+        "sman-1-bengkulu",
+        "--employment-type",
+        "asn",
+        "--employee-number",
+        "199002292015032001",
+        "--name",
+        "X",
+    ];
+    let out = hadir(&bad_nip, &db.url, &dir, None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Please check these fields") || text(&out).contains("birth date"), "{}", text(&out));
+
+    let out = hadir(
+        &["admin", "reset-password", "--institution", "sman-1-bengkulu", "--login", "kepsek@sman1.sch.id"],
+        &db.url,
+        &dir,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let printed = text(&out);
+    let generated = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("new password (shown once; must be changed at next sign-in): "))
+        .unwrap()
+        .trim()
+        .to_string();
+
+    let conn = db.connect().await;
+    let app = hadir_app::App::new(
+        conn,
+        hadir_db::Objects::open("memory://").unwrap(),
+        std::sync::Arc::new(hadir_app::SystemClock),
+        hadir_app::AppSettings::default(),
+    );
+    let (base, _) = crate::support::serve(app, std::future::pending()).await;
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "login": "kepsek@sman1.sch.id", "password": generated, "client": "app" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["must_change_password"], true);
+
+    let out = hadir(&["admin", "reset-password", "--institution", "nope", "--login", "x"], &db.url, &dir, None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no institution with slug"), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(dir);
+});
+
+#[test]
+fn check_config_reports_and_refuses_what_is_wrong() {
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}/check.db?mode=rwc", dir.display());
+    std::fs::create_dir_all(&dir).unwrap();
+    let ok = hadir(&["check-config", "--listen", "127.0.0.1:0"], &url, &dir, None);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("object store"));
+
+    let config = dir.join("hadir.toml");
+    std::fs::write(&config, "listn = \"0.0.0.0:1\"\n").unwrap();
+    let typo = hadir(&["check-config", "--config", config.to_str().unwrap()], &url, &dir, None);
+    assert!(!typo.status.success());
+    assert!(text(&typo).contains("listn"), "{}", text(&typo));
+
+    let bad_url = hadir(&["check-config"], "mysql://x", &dir, None);
+    assert!(!bad_url.status.success());
+    assert!(text(&bad_url).contains("sqlite:// or postgres://"), "{}", text(&bad_url));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, driven over HTTP, against a fresh SQLite
+//! database and — when `HADIR_TEST_DATABASE_URL` is set — a fresh PostgreSQL database; and the
+//! real `hadir` binary for the command line.
+
+mod auth;
+mod bad_input;
+mod cli;
+mod isolation;
+mod operations;
+mod people;
+mod support;

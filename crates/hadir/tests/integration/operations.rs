@@ -1,0 +1,145 @@
+//! What operators rely on: health, metrics, the OpenAPI document, headers, graceful shutdown.
+
+use crate::support::{PASSWORD, TestApp, app_for, serve};
+use hadir_app::passwords::PasswordCost;
+use hadir_db::db_test;
+use reqwest::StatusCode;
+use serde_json::json;
+
+db_test!(health_metrics_and_headers, |db| {
+    let t = TestApp::start(db).await;
+    let res = t.http.get(t.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers.contains_key("x-request-id"));
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "ok");
+
+    // A request id sent by a proxy is kept.
+    let res = t.http.get(t.url("/healthz")).header("x-request-id", "lb-42").send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "lb-42");
+
+    t.login(&t.a.employee).await;
+    let metrics = t.http.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hadir_http_requests_total"), "{metrics}");
+    assert!(metrics.contains(r#"route="/api/v1/auth/login""#));
+    assert!(!metrics.contains(&t.a.employee.person_id), "route templates, never concrete ids");
+});
+
+db_test!(the_openapi_document_covers_every_endpoint, |db| {
+    let t = TestApp::start(db).await;
+    let doc: serde_json::Value = t.http.get(t.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let expected = [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/auth/password", "post"),
+        ("/api/v1/auth/sessions", "get"),
+        ("/api/v1/auth/sessions/{id}", "delete"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/institution", "get"),
+        ("/api/v1/institutions", "get"),
+        ("/api/v1/institutions", "post"),
+        ("/api/v1/audit", "get"),
+        ("/api/v1/units", "get"),
+        ("/api/v1/units", "post"),
+        ("/api/v1/units/{id}", "get"),
+        ("/api/v1/units/{id}", "patch"),
+        ("/api/v1/people", "get"),
+        ("/api/v1/people", "post"),
+        ("/api/v1/people/{id}", "get"),
+        ("/api/v1/people/{id}", "patch"),
+        ("/api/v1/people/{id}/account", "get"),
+        ("/api/v1/people/{id}/account", "post"),
+        ("/api/v1/people/{id}/account/password", "post"),
+        ("/api/v1/people/{id}/account/roles", "post"),
+        ("/api/v1/people/{id}/account/roles/{grant_id}", "delete"),
+        ("/api/v1/locations", "get"),
+        ("/api/v1/locations", "post"),
+        ("/api/v1/locations/{id}", "get"),
+        ("/api/v1/schedules", "get"),
+    ];
+    let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
+    assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());
+    for (path, method) in expected {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
+        let res = t
+            .http
+            .request(
+                method.to_uppercase().parse().unwrap(),
+                t.url(&path.replace("{id}", "x").replace("{grant_id}", "y")),
+            )
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        assert_ne!(body["code"], "route_not_found", "{method} {path} is documented but not routed");
+        assert_ne!(body["code"], "method_not_allowed", "{method} {path} is documented but not routed");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_the_request_in_flight_finish() {
+    let db = hadir_db::testing::TestDatabase::fresh(hadir_db::Backend::Sqlite).await;
+    // A deliberately slow password hash keeps a login in flight long enough to shut down under it.
+    let (app, _) = app_for(&db, PasswordCost { memory_kib: 256 * 1024, iterations: 3 }).await;
+    let meta = hadir_app::RequestMeta::default();
+    let inst = hadir_app::institutions::create(
+        &app,
+        None,
+        hadir_app::institutions::InstitutionInput {
+            slug: "slow".into(),
+            name: "Slow".into(),
+            kind: hadir_app::institutions::InstitutionKind::School,
+            time_zone: hadir_domain::time_zone::WorkZone::Jayapura,
+        },
+        &meta,
+    )
+    .await
+    .unwrap();
+    let op = hadir_app::Principal::operator(&inst.id);
+    let person = hadir_app::people::PersonInput {
+        employee_number: "G-001".into(),
+        employment_type: hadir_domain::person::EmploymentType::NonAsn,
+        full_name: "Guru".into(),
+        nik: None,
+        email: None,
+        phone: None,
+        unit_id: None,
+        position: None,
+        supervisor_id: None,
+    };
+    let saved = hadir_app::people::create(&app, &op, person, &meta).await.unwrap();
+    hadir_app::accounts::create(
+        &app,
+        &op,
+        &saved.person.id,
+        hadir_app::accounts::NewPassword { password: PASSWORD.into() },
+        &meta,
+    )
+    .await
+    .unwrap();
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (base, server) = serve(app, async move {
+        let _ = stop_rx.await;
+    })
+    .await;
+    let login = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({ "login": "G-001", "password": PASSWORD }))
+            .send()
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!login.is_finished(), "the login should still be hashing");
+    stop_tx.send(()).unwrap();
+    let response = login.await.unwrap().expect("the in-flight request is answered");
+    assert_eq!(response.status(), StatusCode::OK);
+    tokio::time::timeout(std::time::Duration::from_secs(10), server).await.expect("server stops").unwrap().unwrap();
+    db.drop_database().await;
+}

@@ -1,0 +1,175 @@
+//! People, units and locations through the API, with their audit trail.
+
+use crate::support::TestApp;
+use hadir_db::db_test;
+use reqwest::StatusCode;
+use serde_json::json;
+
+db_test!(creating_a_person_validates_warns_and_audits, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let person = json!({
+        "employee_number": "19681017 199403 1 005",
+        "employment_type": "asn",
+        "full_name": "  Siti Aminah ",
+        // Born 12-03-85 per the NIK, 17-10-68 per the NIP (both male): kept, with a warning.
+        "nik": "1771031203850003",
+        "email": "Siti.Aminah@Example.go.id",
+        "phone": "0812-3456-7890",
+        "unit_id": t.a.child_unit,
+        "position": "Analis Kebijakan",
+        "supervisor_id": t.a.unit_admin.person_id,
+    });
+    let (status, body) = t.post("/api/v1/people", &admin, person.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let saved = &body["person"];
+    assert_eq!(saved["employee_number"], "196810171994031005");
+    assert_eq!(saved["full_name"], "Siti Aminah");
+    assert_eq!(saved["email"], "siti.aminah@example.go.id");
+    assert_eq!(saved["phone"], "+6281234567890");
+    assert_eq!(saved["nik_masked"], "1771••••••••0003");
+    assert_eq!(saved["nik"], "1771031203850003", "institution admins see the full NIK");
+    let codes: Vec<_> = body["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["nik_birth_date_differs"]);
+    let id = saved["id"].as_str().unwrap().to_string();
+
+    // A unit admin sees the mask only.
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (_, seen) = t.get(&format!("/api/v1/people/{id}"), &unit_admin).await;
+    assert!(seen["nik"].is_null());
+    assert_eq!(seen["nik_masked"], "1771••••••••0003");
+
+    let (status, body) = t.post("/api/v1/people", &admin, person).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "employee_number_taken");
+
+    let (_, audit) = t.get("/api/v1/audit?limit=5", &admin).await;
+    let entry = audit.as_array().unwrap().iter().find(|e| e["subject_id"] == id.as_str()).expect("audited");
+    assert_eq!(entry["action"], "person.create");
+    assert!(entry["request_id"].as_str().is_some_and(|r| !r.is_empty()));
+    assert!(!entry.to_string().contains("1771031203850003"), "no personal values in the audit detail");
+});
+
+db_test!(every_identifier_rule_names_its_reason, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let cases = [
+        ("asn", "199002292015032001", "id_birth_date"),
+        ("asn", "198503122010131002", "nip_service_month"),
+        ("asn", "198503122002021002", "id_service_start_too_early"),
+        ("asn", "198503122010013002", "id_sex_digit"),
+        ("asn", "198503122010011000", "id_sequence_zero"),
+        ("asn", "1985031220100110", "id_length"),
+        ("pppk", "198705122003212001", "id_service_start_too_early"),
+        ("student", "0501234567", "nisn_prefix"),
+        ("non_asn", "x'; DROP TABLE people;--", "employee_number_format"),
+    ];
+    for (kind, number, code) in cases {
+        let (status, body) = t
+            .post(
+                "/api/v1/people",
+                &admin,
+                json!({ "employee_number": number, "employment_type": kind, "full_name": "Uji" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{number}");
+        assert_eq!(body["errors"][0]["field"], "employee_number");
+        assert_eq!(body["errors"][0]["code"], code, "{number}");
+    }
+    for (nik, code) in
+        [("1071031203850003", "nik_province"), ("1771033203850003", "nik_day"), ("1771031213850003", "nik_month")]
+    {
+        let (_, body) = t.post("/api/v1/people", &admin, json!({ "employee_number": "196808171994031005", "employment_type": "asn", "full_name": "Uji", "nik": nik })).await;
+        assert_eq!(body["errors"][0]["code"], code, "{nik}");
+    }
+    let (status, _) = t.get("/api/v1/people?q=uji", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+});
+
+db_test!(people_are_searched_paged_updated_and_deactivated, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let (_, page) = t.get("/api/v1/people?q=PEGAWAI&per_page=1&page=2", &admin).await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["full_name"], "Pegawai Satu");
+    let (_, page) = t.get("/api/v1/people?q=100%25_", &admin).await;
+    assert_eq!(page["total"], 0, "LIKE wildcards in the query are literal");
+
+    let employee_token = t.login(&t.a.employee).await;
+    let path = format!("/api/v1/people/{}", t.a.employee.person_id);
+    let (status, body) = t.patch(&path, &admin, json!({ "position": "Pranata Komputer", "phone": null })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["person"]["position"], "Pranata Komputer");
+    let (status, body) = t.patch(&path, &admin, json!({ "supervisor_id": t.a.employee.person_id })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("unknown_supervisor"))
+    );
+
+    let (status, body) = t.patch(&path, &admin, json!({ "status": "inactive" })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["person"]["status"], "inactive");
+    assert_eq!(t.get("/api/v1/me", &employee_token).await.0, StatusCode::UNAUTHORIZED, "deactivation ends sessions");
+    let (status, _) = t
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "login": t.a.employee.login, "password": crate::support::PASSWORD })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, audit) = t.get("/api/v1/audit", &admin).await;
+    let update = audit.as_array().unwrap().iter().find(|e| e["action"] == "person.update").unwrap();
+    assert_eq!(update["detail"]["fields"], json!(["status"]));
+});
+
+db_test!(units_form_a_tree_without_cycles, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let (status, body) = t
+        .post(
+            "/api/v1/units",
+            &admin,
+            json!({ "code": "OPD.1.1", "name": "Seksi", "kind": "seksi", "parent_id": t.a.child_unit }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let grandchild = body["id"].as_str().unwrap().to_string();
+    let (status, body) =
+        t.patch(&format!("/api/v1/units/{}", t.a.opd_unit), &admin, json!({ "parent_id": grandchild })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("unit_parent_cycle"))
+    );
+    let (status, body) = t.post("/api/v1/units", &admin, json!({ "code": "OPD", "name": "Duplikat" })).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("unit_code_taken")));
+    let (status, body) = t
+        .patch(&format!("/api/v1/units/{grandchild}"), &admin, json!({ "parent_id": null, "name": "Seksi Mandiri" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["parent_id"].is_null());
+});
+
+db_test!(locations_take_circles_and_polygons_and_refuse_bad_shapes, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let polygon = json!({ "name": "Kompleks", "time_zone": "Asia/Makassar", "geofence": { "shape": "polygon", "points": [
+        { "lat": -3.80, "lon": 102.26 }, { "lat": -3.80, "lon": 102.27 }, { "lat": -3.79, "lon": 102.27 } ] } });
+    let (status, body) = t.post("/api/v1/locations", &admin, polygon).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["time_zone"], "Asia/Makassar");
+    let tiny = json!({ "name": "X", "time_zone": "Asia/Jakarta", "geofence": { "shape": "circle", "center": { "lat": -3.8, "lon": 102.3 }, "radius_m": 2 } });
+    let (status, body) = t.post("/api/v1/locations", &admin, tiny).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("geo_radius")));
+    let outside = json!({ "name": "X", "time_zone": "Asia/Jakarta", "geofence": { "shape": "circle", "center": { "lat": 95.0, "lon": 102.3 }, "radius_m": 100 } });
+    let (status, body) = t.post("/api/v1/locations", &admin, outside).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "geofence");
+    assert_eq!(body["errors"][0]["code"], "geo_latitude");
+    assert_eq!(body["errors"][0]["message"], "Lintang harus angka antara -90 dan 90");
+    let zone = json!({ "name": "X", "time_zone": "Europe/Berlin", "geofence": { "shape": "circle", "center": { "lat": -3.8, "lon": 102.3 }, "radius_m": 100 } });
+    let (status, body) = t.post("/api/v1/locations", &admin, zone).await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("time_zone")));
+});
