@@ -27,9 +27,19 @@ fi
 for _ in $(seq 1 30); do ready && break; sleep 1; done
 ready || { echo "PostgreSQL did not come up on 127.0.0.1:5432" >&2; exit 1; }
 
-# A role the tests use to create and drop their own databases.
-psql_as() { su postgres -c "psql -h 127.0.0.1 -p 5432 -U postgres -tAc \"$1\"" 2>/dev/null || psql -h 127.0.0.1 -p 5432 -U postgres -tAc "$1"; }
-if [ "$(psql_as "SELECT 1 FROM pg_roles WHERE rolname='hadir'")" != "1" ]; then
-  psql_as "CREATE ROLE hadir LOGIN CREATEDB PASSWORD 'hadir'" >/dev/null
+# A role the tests use to create and drop their own databases. The superuser is reached over a
+# local socket: Debian's own cluster (peer auth, /var/run/postgresql) or ours (trust, /tmp).
+psql_as() {
+  local sock
+  for sock in /var/run/postgresql /tmp; do
+    if su postgres -c "psql -h $sock -p 5432 -U postgres -tAc \"$1\"" 2>/dev/null; then return 0; fi
+  done
+  return 1
+}
+if ! PGPASSWORD=hadir psql "$url" -tAc "SELECT 1" >/dev/null 2>&1; then
+  psql_as "CREATE ROLE hadir LOGIN CREATEDB PASSWORD 'hadir'" >/dev/null \
+    || psql_as "ALTER ROLE hadir LOGIN CREATEDB PASSWORD 'hadir'" >/dev/null \
+    || { echo "cannot create the hadir role on the PostgreSQL server at 127.0.0.1:5432" >&2; exit 1; }
 fi
+PGPASSWORD=hadir psql "$url" -tAc "SELECT 1" >/dev/null || { echo "cannot sign in to PostgreSQL as hadir" >&2; exit 1; }
 echo "$url"

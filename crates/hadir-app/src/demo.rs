@@ -378,6 +378,7 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     let mut locations = Vec::new();
     for (i, opd) in OPDS.iter().enumerate() {
         let opd_unit = unit_model(inst, None, opd.code.into(), opd.name, "opd", now_ms);
+        units.push(opd_unit.clone());
         let head = planner.person(&opd_unit.id, &format!("Kepala {}", opd.name), None, "asn");
         let head_id = head.id.clone();
         planned.push(Planned {
@@ -434,7 +435,6 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
             }
             units.push(bidang);
         }
-        units.insert(units.len() - opd.bidang.len(), opd_unit);
     }
 
     for u in &units {
@@ -443,20 +443,8 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     for l in &locations {
         work_location::Entity::insert(work_location::ActiveModel::from(l.clone())).exec_without_returning(&txn).await?;
     }
-    // Supervisors are referenced by their staff, so they are inserted first (they come first in `planned`
-    // within each unit, but OPD heads must precede every bidang).
-    let mut ordered: Vec<&Planned> = planned.iter().filter(|p| p.model.supervisor_id.is_none()).collect();
-    ordered.extend(
-        planned
-            .iter()
-            .filter(|p| p.model.supervisor_id.is_some() && p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)),
-    );
-    ordered.extend(
-        planned
-            .iter()
-            .filter(|p| p.model.supervisor_id.is_some() && !p.role.as_ref().is_some_and(|r| r.0 == Role::Supervisor)),
-    );
-    for p in &ordered {
+    // `planned` lists every supervisor before the people who report to them.
+    for p in &planned {
         person::Entity::insert(person::ActiveModel::from(p.model.clone())).exec_without_returning(&txn).await?;
         let acc = insert_account(&txn, inst, &p.model.id, hash.clone(), false, now_ms).await?;
         insert_grant(&txn, inst, &acc.id, Role::Employee, None, None, now_ms).await?;

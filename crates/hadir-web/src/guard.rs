@@ -70,7 +70,7 @@ pub struct Auth<P: Policy = Signed> {
 /// Request facts for the audit trail, for endpoints that need no sign-in (login).
 pub struct Meta(pub RequestMeta);
 
-fn header<'a>(parts: &'a Parts, name: axum::http::HeaderName) -> Option<&'a str> {
+fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
