@@ -4,10 +4,9 @@
 use crate::audit::{self, Entry};
 use crate::auth::{check_new_password, grants_of, revoke_sessions};
 use crate::people::account_of;
-use crate::{App, AppError, Principal, RequestMeta, new_id};
+use crate::{App, AppError, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{account, person, role_grant, unit};
 use hadir_domain::roles::{Grant, Role};
-use hadir_domain::{Explain, Lang};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
 };
@@ -186,25 +185,6 @@ pub struct GrantRequest {
     pub unit_id: Option<String>,
 }
 
-/// Why a grant was refused.
-struct GrantRule(&'static str);
-
-impl Explain for GrantRule {
-    fn code(&self) -> &'static str {
-        self.0
-    }
-    fn message(&self, lang: Lang) -> String {
-        match (self.0, lang) {
-            ("unit_required", Lang::Id) => "Peran ini memerlukan unit".into(),
-            ("unit_required", Lang::En) => "This role needs a unit".into(),
-            ("unit_not_allowed", Lang::Id) => "Peran ini tidak dibatasi unit".into(),
-            ("unit_not_allowed", Lang::En) => "This role is not limited to a unit".into(),
-            (_, Lang::Id) => "Unit tidak ditemukan atau di luar wewenang Anda".into(),
-            (_, Lang::En) => "Unit not found or outside your scope".into(),
-        }
-    }
-}
-
 /// Which roles a principal may hand out: unit admins only unit-level roles; institution admins all
 /// but superadmin; superadmins everything.
 fn may_grant(principal: &Principal, role: Role) -> bool {
@@ -232,13 +212,13 @@ pub async fn grant(
     }
     let unit_id = req.unit_id.filter(|u| !u.is_empty());
     match (&unit_id, req.role.needs_unit(), req.role.may_have_unit()) {
-        (None, true, _) => return Err(AppError::field("unit_id", &GrantRule("unit_required"))),
-        (Some(_), _, false) => return Err(AppError::field("unit_id", &GrantRule("unit_not_allowed"))),
+        (None, true, _) => return Err(AppError::field("unit_id", &Rule::UnitRequired)),
+        (Some(_), _, false) => return Err(AppError::field("unit_id", &Rule::UnitNotAllowed)),
         (Some(u), _, _) => {
             let exists =
                 unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
             if !exists || !principal.admin_scope.covers_unit(Some(u)) {
-                return Err(AppError::field("unit_id", &GrantRule("unknown_unit")));
+                return Err(AppError::field("unit_id", &Rule::UnknownUnit));
             }
         }
         (None, false, _) => {}

@@ -361,7 +361,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if !app.passwords.verify(req.old_password, acc.password_hash.clone()).await {
-        return Err(AppError::field("old_password", &WrongOldPassword));
+        return Err(AppError::field("old_password", &crate::Rule::OldPasswordWrong));
     }
     check_new_password("new_password", &req.new_password, &person)?;
     let hash = app.passwords.hash(req.new_password).await;
@@ -413,20 +413,6 @@ pub(crate) async fn revoke_sessions(
     }
     update.exec(conn).await?;
     Ok(())
-}
-
-struct WrongOldPassword;
-
-impl hadir_domain::Explain for WrongOldPassword {
-    fn code(&self) -> &'static str {
-        "old_password_wrong"
-    }
-    fn message(&self, lang: hadir_domain::Lang) -> String {
-        match lang {
-            hadir_domain::Lang::Id => "Kata sandi lama salah".into(),
-            hadir_domain::Lang::En => "The old password is wrong".into(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,68 @@ impl FieldProblem {
     }
 }
 
+/// A rule a use case checks itself (the domain's field rules carry their own errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    UnknownUnit,
+    UnknownParent,
+    UnknownSupervisor,
+    UnitParentCycle,
+    UnitCodeFormat,
+    UnitRequired,
+    UnitNotAllowed,
+    SlugFormat,
+    OldPasswordWrong,
+}
+
+impl Explain for Rule {
+    fn code(&self) -> &'static str {
+        match self {
+            Rule::UnknownUnit => "unknown_unit",
+            Rule::UnknownParent => "unknown_parent",
+            Rule::UnknownSupervisor => "unknown_supervisor",
+            Rule::UnitParentCycle => "unit_parent_cycle",
+            Rule::UnitCodeFormat => "unit_code_format",
+            Rule::UnitRequired => "unit_required",
+            Rule::UnitNotAllowed => "unit_not_allowed",
+            Rule::SlugFormat => "slug_format",
+            Rule::OldPasswordWrong => "old_password_wrong",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (id, en) = match self {
+            Rule::UnknownUnit => {
+                ("Unit tidak ditemukan atau di luar wewenang Anda", "Unit not found or outside your scope")
+            }
+            Rule::UnknownParent => {
+                ("Unit induk tidak ditemukan atau di luar wewenang Anda", "Parent unit not found or outside your scope")
+            }
+            Rule::UnknownSupervisor => {
+                ("Atasan tidak ditemukan di instansi ini", "Supervisor not found in this institution")
+            }
+            Rule::UnitParentCycle => {
+                ("Unit tidak boleh berada di bawah dirinya sendiri", "A unit cannot sit below itself")
+            }
+            Rule::UnitCodeFormat => (
+                "Kode unit 1-30 karakter: huruf, angka, '.', '-', '_'",
+                "Unit code is 1-30 characters: letters, digits, '.', '-', '_'",
+            ),
+            Rule::UnitRequired => ("Peran ini memerlukan unit", "This role needs a unit"),
+            Rule::UnitNotAllowed => ("Peran ini tidak dibatasi unit", "This role is not limited to a unit"),
+            Rule::SlugFormat => (
+                "Slug 3-50 karakter: huruf kecil, angka dan tanda '-'",
+                "Slug is 3-50 characters: lower-case letters, digits and '-'",
+            ),
+            Rule::OldPasswordWrong => ("Kata sandi lama salah", "The old password is wrong"),
+        };
+        match lang {
+            Lang::Id => id.into(),
+            Lang::En => en.into(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not signed in")]

@@ -2,12 +2,11 @@
 //! a superadmin through the API.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::institution;
 use hadir_domain::person as rules;
 use hadir_domain::roles::Role;
 use hadir_domain::time_zone::WorkZone;
-use hadir_domain::{Explain, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
@@ -72,20 +71,6 @@ pub struct InstitutionInput {
     pub time_zone: WorkZone,
 }
 
-struct SlugRule;
-
-impl Explain for SlugRule {
-    fn code(&self) -> &'static str {
-        "slug_format"
-    }
-    fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Id => "Slug 3-50 karakter: huruf kecil, angka dan tanda '-'".into(),
-            Lang::En => "Slug is 3-50 characters: lower-case letters, digits and '-'".into(),
-        }
-    }
-}
-
 pub async fn current(app: &App, principal: &Principal) -> Result<InstitutionView, AppError> {
     institution::Entity::find_by_id(principal.institution_id.clone())
         .one(&app.db)
@@ -129,7 +114,7 @@ pub async fn create(
         && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-');
     if !slug_ok {
-        problems.push(FieldProblem::new("slug", &SlugRule));
+        problems.push(FieldProblem::new("slug", &Rule::SlugFormat));
     }
     let name =
         rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();

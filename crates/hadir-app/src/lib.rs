@@ -21,7 +21,7 @@ mod throttle;
 pub mod units;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{AppError, FieldProblem};
+pub use error::{AppError, FieldProblem, Rule};
 pub use principal::{Principal, RequestMeta};
 
 use chrono::Duration;

@@ -1,12 +1,11 @@
 //! Work locations: where people check in, with the zone lateness is computed in and the geofence.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{unit, work_location};
 use hadir_domain::geo::{Geofence, GeofenceInput};
 use hadir_domain::person as rules;
 use hadir_domain::time_zone::WorkZone;
-use hadir_domain::{Explain, Lang};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
@@ -48,20 +47,6 @@ pub struct LocationInput {
     /// `{"shape":"circle","center":{"lat":…,"lon":…},"radius_m":…}` or
     /// `{"shape":"polygon","points":[{"lat":…,"lon":…},…]}`.
     pub geofence: GeofenceInput,
-}
-
-struct UnknownUnit;
-
-impl Explain for UnknownUnit {
-    fn code(&self) -> &'static str {
-        "unknown_unit"
-    }
-    fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Id => "Unit tidak ditemukan atau di luar wewenang Anda".into(),
-            Lang::En => "Unit not found or outside your scope".into(),
-        }
-    }
 }
 
 pub async fn list(app: &App, principal: &Principal) -> Result<Vec<LocationView>, AppError> {
@@ -107,11 +92,11 @@ pub async fn create(
     if let Some(u) = &unit_id {
         let exists = unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
         if !exists {
-            problems.push(FieldProblem::new("unit_id", &UnknownUnit));
+            problems.push(FieldProblem::new("unit_id", &Rule::UnknownUnit));
         }
     }
     if !principal.admin_scope.covers_unit(unit_id.as_ref()) {
-        problems.push(FieldProblem::new("unit_id", &UnknownUnit));
+        problems.push(FieldProblem::new("unit_id", &Rule::UnknownUnit));
     }
     let (Some(name), Some(geofence), true) = (name, geofence, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));

@@ -2,7 +2,7 @@
 //! in their scope; everyone reaches their own record.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{account, person, unit};
 use hadir_domain::identifiers::Nik;
 use hadir_domain::person::{self as rules, EmployeeNumber, EmploymentType, PersonStatus};
@@ -129,26 +129,6 @@ pub struct SavedPerson {
     pub warnings: Vec<Warning>,
 }
 
-/// A referenced row that is not in the institution (or not in the administrator's scope).
-struct UnknownReference(&'static str);
-
-impl Explain for UnknownReference {
-    fn code(&self) -> &'static str {
-        match self.0 {
-            "unit" => "unknown_unit",
-            _ => "unknown_supervisor",
-        }
-    }
-    fn message(&self, lang: Lang) -> String {
-        match (self.0, lang) {
-            ("unit", Lang::Id) => "Unit tidak ditemukan atau di luar wewenang Anda".into(),
-            ("unit", Lang::En) => "Unit not found or outside your scope".into(),
-            (_, Lang::Id) => "Atasan tidak ditemukan di instansi ini".into(),
-            (_, Lang::En) => "Supervisor not found in this institution".into(),
-        }
-    }
-}
-
 /// Validated column values.
 struct Valid {
     employee_number: String,
@@ -199,14 +179,14 @@ async fn validate(
         None => true,
     };
     if !unit_ok || !principal.admin_scope.covers_unit(unit_id.as_ref()) {
-        problems.push(FieldProblem::new("unit_id", &UnknownReference("unit")));
+        problems.push(FieldProblem::new("unit_id", &Rule::UnknownUnit));
     }
     let supervisor_id = input.supervisor_id.clone().filter(|s| !s.is_empty());
     if let Some(sup) = &supervisor_id {
         let exists =
             person::Entity::find_by_id((principal.institution_id.clone(), sup.clone())).one(txn).await?.is_some();
         if !exists || Some(sup.as_str()) == own_id {
-            problems.push(FieldProblem::new("supervisor_id", &UnknownReference("supervisor")));
+            problems.push(FieldProblem::new("supervisor_id", &Rule::UnknownSupervisor));
         }
     }
     let (Some(number), Some(full_name), true) = (number, full_name, problems.is_empty()) else {

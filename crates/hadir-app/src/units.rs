@@ -2,11 +2,10 @@
 
 use crate::audit::{self, Entry};
 use crate::auth::unit_parents;
-use crate::{App, AppError, Principal, RequestMeta, new_id};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::unit;
 use hadir_domain::person::{self as rules, FieldError};
 use hadir_domain::roles::subtree;
-use hadir_domain::{Explain, Lang};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
@@ -64,33 +63,15 @@ pub struct UnitPatch {
     pub parent_id: Option<Option<String>>,
 }
 
-struct UnitRule(&'static str);
-
-impl Explain for UnitRule {
-    fn code(&self) -> &'static str {
-        self.0
-    }
-    fn message(&self, lang: Lang) -> String {
-        match (self.0, lang) {
-            ("unit_code_format", Lang::Id) => "Kode unit 1-30 karakter: huruf, angka, '.', '-', '_'".into(),
-            ("unit_code_format", Lang::En) => "Unit code is 1-30 characters: letters, digits, '.', '-', '_'".into(),
-            ("unit_parent_cycle", Lang::Id) => "Unit tidak boleh berada di bawah dirinya sendiri".into(),
-            ("unit_parent_cycle", Lang::En) => "A unit cannot sit below itself".into(),
-            (_, Lang::Id) => "Unit induk tidak ditemukan atau di luar wewenang Anda".into(),
-            (_, Lang::En) => "Parent unit not found or outside your scope".into(),
-        }
-    }
-}
-
-fn code(input: &str) -> Result<String, UnitRule> {
+fn code(input: &str) -> Result<String, Rule> {
     let c = input.trim();
     let ok =
         (1..=30).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_'));
-    if ok { Ok(c.to_string()) } else { Err(UnitRule("unit_code_format")) }
+    if ok { Ok(c.to_string()) } else { Err(Rule::UnitCodeFormat) }
 }
 
-fn field<T>(name: &str, result: Result<T, FieldError>, problems: &mut Vec<crate::FieldProblem>) -> Option<T> {
-    result.map_err(|e| problems.push(crate::FieldProblem::new(name, &e))).ok()
+fn field<T>(name: &str, result: Result<T, FieldError>, problems: &mut Vec<FieldProblem>) -> Option<T> {
+    result.map_err(|e| problems.push(FieldProblem::new(name, &e))).ok()
 }
 
 pub async fn list(app: &App, principal: &Principal) -> Result<Vec<UnitView>, AppError> {
@@ -124,7 +105,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let mut problems = Vec::new();
-    let code = code(&input.code).map_err(|e| problems.push(crate::FieldProblem::new("code", &e))).ok();
+    let code = code(&input.code).map_err(|e| problems.push(FieldProblem::new("code", &e))).ok();
     let name = field("name", rules::text(&input.name, rules::MAX_NAME_LEN), &mut problems);
     let kind = field("kind", rules::text(&input.kind, 50), &mut problems);
     let parent_id = input.parent_id.filter(|p| !p.is_empty());
@@ -134,10 +115,10 @@ pub async fn create(
         let exists =
             unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone())).one(&txn).await?.is_some();
         if !exists || !principal.admin_scope.covers_unit(Some(parent)) {
-            problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+            problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
         }
     } else if !principal.is_institution_admin() {
-        problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+        problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
     }
     let (Some(code), Some(name), Some(kind), true) = (code, name, kind, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));
@@ -179,7 +160,7 @@ pub async fn update(
     }
     let mut problems = Vec::new();
     let code = match &patch.code {
-        Some(c) => code(c).map_err(|e| problems.push(crate::FieldProblem::new("code", &e))).ok(),
+        Some(c) => code(c).map_err(|e| problems.push(FieldProblem::new("code", &e))).ok(),
         None => Some(current.code.clone()),
     };
     let name = match &patch.name {
@@ -195,13 +176,13 @@ pub async fn update(
         let parents = unit_parents(&txn, &principal.institution_id).await?;
         match &parent_id {
             Some(p) if subtree(std::slice::from_ref(&current.id), &parents).contains(p) => {
-                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unit_parent_cycle")));
+                problems.push(FieldProblem::new("parent_id", &Rule::UnitParentCycle));
             }
             Some(p) if !parents.contains_key(p) || !principal.admin_scope.covers_unit(Some(p)) => {
-                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+                problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
             }
             None if !principal.is_institution_admin() => {
-                problems.push(crate::FieldProblem::new("parent_id", &UnitRule("unknown_parent")));
+                problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
             }
             _ => {}
         }

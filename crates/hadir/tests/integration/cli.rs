@@ -51,14 +51,7 @@ db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
     assert_eq!(logins(&printed).len(), 5);
 
     // Every printed login signs in, with the roles its label promises.
-    let conn = db.connect().await;
-    let app = hadir_app::App::new(
-        conn,
-        hadir_db::Objects::open("memory://").unwrap(),
-        std::sync::Arc::new(hadir_app::SystemClock),
-        hadir_app::AppSettings::default(),
-    );
-    let (base, _) = crate::support::serve(app.clone(), std::future::pending()).await;
+    let base = crate::support::serve_database(db).await;
     let client = reqwest::Client::new();
     for line in logins(&printed) {
         let nip = line.split_whitespace().last().unwrap();
@@ -191,14 +184,7 @@ db_test!(admin_commands_create_and_reset_users, |db| {
         .trim()
         .to_string();
 
-    let conn = db.connect().await;
-    let app = hadir_app::App::new(
-        conn,
-        hadir_db::Objects::open("memory://").unwrap(),
-        std::sync::Arc::new(hadir_app::SystemClock),
-        hadir_app::AppSettings::default(),
-    );
-    let (base, _) = crate::support::serve(app, std::future::pending()).await;
+    let base = crate::support::serve_database(db).await;
     let res = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({ "login": "kepsek@sman1.sch.id", "password": generated, "client": "app" }))

@@ -74,6 +74,14 @@ pub async fn serve(
     (base, handle)
 }
 
+/// Serves a database as it is (e.g. after the binary wrote to it), with the real clock.
+pub async fn serve_database(db: &TestDatabase) -> String {
+    let settings = AppSettings::default();
+    let app =
+        App::new(db.connect().await, Objects::open("memory://").unwrap(), Arc::new(hadir_app::SystemClock), settings);
+    serve(app, std::future::pending()).await.0
+}
+
 const NIPS: [&str; 10] = [
     "198503122010011002",
     "198705122010012003",
