@@ -3,12 +3,13 @@
 
 use crate::audit::{self, Entry};
 use crate::auth::{check_new_password, grants_of, revoke_sessions};
-use crate::people::account_of;
+use crate::people::{self, PersonInput, PersonView, SavedPerson, account_of};
 use crate::{App, AppError, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{account, person, role_grant, unit};
 use hadir_domain::roles::{Grant, Role};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -76,17 +77,52 @@ pub async fn create(
     let p = administered(&app.db, principal, person_id).await?;
     check_new_password("password", &req.password, &p)?;
     let hash = app.passwords.hash(req.password).await;
-    let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
-    if account_of(&txn, &principal.institution_id, &p.id).await?.is_some() {
-        return Err(AppError::Conflict { code: "account_exists", field: "person_id" });
-    }
-    let acc = insert_account(&txn, &principal.institution_id, &p.id, hash, true, now_ms).await?;
-    insert_grant(&txn, &principal.institution_id, &acc.id, Role::Employee, None, Some(&principal.account_id), now_ms)
-        .await?;
-    audit::record(&txn, now_ms, meta, Entry::by(principal, "account.create", "account", Some(&acc.id))).await?;
+    let acc = create_in(&txn, app.now_ms(), principal, &p.id, hash, meta).await?;
     txn.commit().await?;
     view(&app.db, acc).await
+}
+
+async fn create_in(
+    txn: &DatabaseTransaction,
+    now_ms: i64,
+    principal: &Principal,
+    person_id: &str,
+    hash: String,
+    meta: &RequestMeta,
+) -> Result<account::Model, AppError> {
+    if account_of(txn, &principal.institution_id, person_id).await?.is_some() {
+        return Err(AppError::Conflict { code: "account_exists", field: "person_id" });
+    }
+    let acc = insert_account(txn, &principal.institution_id, person_id, hash, true, now_ms).await?;
+    insert_grant(txn, &principal.institution_id, &acc.id, Role::Employee, None, Some(&principal.account_id), now_ms)
+        .await?;
+    audit::record(txn, now_ms, meta, Entry::by(principal, "account.create", "account", Some(&acc.id))).await?;
+    Ok(acc)
+}
+
+/// Adds a person with a login and roles, all or nothing: the command line's `create-user`.
+pub async fn onboard(
+    app: &App,
+    principal: &Principal,
+    input: PersonInput,
+    password: String,
+    roles: &[Role],
+    meta: &RequestMeta,
+) -> Result<SavedPerson, AppError> {
+    let now_ms = app.now_ms();
+    let unit_id = input.unit_id.clone();
+    let txn = app.db.begin().await?;
+    let (person, warnings) = people::create_in(&txn, now_ms, principal, input, meta).await?;
+    check_new_password("password", &password, &person)?;
+    let hash = app.passwords.hash(password).await;
+    create_in(&txn, now_ms, principal, &person.id, hash, meta).await?;
+    for role in roles.iter().copied().filter(|r| *r != Role::Employee) {
+        let unit_id = role.may_have_unit().then(|| unit_id.clone()).flatten();
+        grant_in(&txn, now_ms, principal, &person.id, GrantRequest { role, unit_id }, meta).await?;
+    }
+    txn.commit().await?;
+    Ok(SavedPerson { person: PersonView::of(person, principal), warnings })
 }
 
 pub(crate) async fn insert_account(
@@ -204,9 +240,22 @@ pub async fn grant(
     req: GrantRequest,
     meta: &RequestMeta,
 ) -> Result<AccountView, AppError> {
-    let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
-    let p = administered(&txn, principal, person_id).await?;
+    let acc = grant_in(&txn, app.now_ms(), principal, person_id, req, meta).await?;
+    let result = view(&txn, acc).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn grant_in(
+    txn: &DatabaseTransaction,
+    now_ms: i64,
+    principal: &Principal,
+    person_id: &str,
+    req: GrantRequest,
+    meta: &RequestMeta,
+) -> Result<account::Model, AppError> {
+    let p = administered(txn, principal, person_id).await?;
     if !may_grant(principal, req.role) {
         return Err(AppError::Forbidden);
     }
@@ -216,18 +265,18 @@ pub async fn grant(
         (Some(_), _, false) => return Err(AppError::field("unit_id", &Rule::UnitNotAllowed)),
         (Some(u), _, _) => {
             let exists =
-                unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
+                unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(txn).await?.is_some();
             if !exists || !principal.admin_scope.covers_unit(Some(u)) {
                 return Err(AppError::field("unit_id", &Rule::UnknownUnit));
             }
         }
         (None, false, _) => {}
     }
-    let acc = account_of(&txn, &principal.institution_id, &p.id).await?.ok_or(AppError::NotFound("account"))?;
+    let acc = account_of(txn, &principal.institution_id, &p.id).await?.ok_or(AppError::NotFound("account"))?;
     let wanted = Grant { role: req.role, unit: unit_id.clone() };
-    if !grants_of(&txn, &principal.institution_id, &acc.id).await?.contains(&wanted) {
+    if !grants_of(txn, &principal.institution_id, &acc.id).await?.contains(&wanted) {
         let grant_id = insert_grant(
-            &txn,
+            txn,
             &principal.institution_id,
             &acc.id,
             req.role,
@@ -237,7 +286,7 @@ pub async fn grant(
         )
         .await?;
         audit::record(
-            &txn,
+            txn,
             now_ms,
             meta,
             Entry::by(principal, "role.grant", "role_grant", Some(&grant_id))
@@ -245,9 +294,7 @@ pub async fn grant(
         )
         .await?;
     }
-    let result = view(&txn, acc).await?;
-    txn.commit().await?;
-    Ok(result)
+    Ok(acc)
 }
 
 pub async fn revoke(

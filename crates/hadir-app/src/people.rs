@@ -36,7 +36,7 @@ pub struct PersonView {
 }
 
 impl PersonView {
-    fn of(p: person::Model, viewer: &Principal) -> PersonView {
+    pub(crate) fn of(p: person::Model, viewer: &Principal) -> PersonView {
         let full_nik = viewer.is_institution_admin() || viewer.person_id == p.id;
         let nik = p.nik.as_deref().and_then(|n| Nik::parse(n).ok());
         PersonView {
@@ -249,13 +249,25 @@ pub async fn create(
     input: PersonInput,
     meta: &RequestMeta,
 ) -> Result<SavedPerson, AppError> {
+    let txn = app.db.begin().await?;
+    let (model, warnings) = create_in(&txn, app.now_ms(), principal, input, meta).await?;
+    txn.commit().await?;
+    Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
+}
+
+/// Validates and inserts a person inside the caller's transaction.
+pub(crate) async fn create_in(
+    txn: &DatabaseTransaction,
+    now_ms: i64,
+    principal: &Principal,
+    input: PersonInput,
+    meta: &RequestMeta,
+) -> Result<(person::Model, Vec<Warning>), AppError> {
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
-    let now_ms = app.now_ms();
-    let txn = app.db.begin().await?;
     let mut warnings = Vec::new();
-    let v = validate(&txn, principal, &input, None, &mut warnings).await?;
+    let v = validate(txn, principal, &input, None, &mut warnings).await?;
     let id = new_id();
     let model = person::Model {
         institution_id: principal.institution_id.clone(),
@@ -274,12 +286,11 @@ pub async fn create(
         updated_at: now_ms,
     };
     person::Entity::insert(person::ActiveModel::from(model.clone()))
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await
         .map_err(unique_conflict)?;
-    audit::record(&txn, now_ms, meta, Entry::by(principal, "person.create", "person", Some(&id))).await?;
-    txn.commit().await?;
-    Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
+    audit::record(txn, now_ms, meta, Entry::by(principal, "person.create", "person", Some(&id))).await?;
+    Ok((model, warnings))
 }
 
 /// Finds a person the principal may see: themself, or someone in their admin scope. Anything else

@@ -2,14 +2,13 @@
 
 use crate::cli::{AdminCommand, Cli, Command, ServeArgs, StorageArgs};
 use crate::config::{Config, redact_url};
-use hadir_app::accounts::{self, GrantRequest, NewPassword};
+use hadir_app::accounts::{self, NewPassword};
 use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
 use hadir_app::passwords::PasswordCost;
 use hadir_app::people::{self, PersonInput};
 use hadir_app::{App, AppError, AppSettings, Principal, RequestMeta, SystemClock, demo, units};
 use hadir_db::Objects;
 use hadir_domain::Explain;
-use hadir_domain::roles::Role;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -17,9 +16,16 @@ pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
 /// A use-case error as one line a person can act on (English at the command line).
 fn explain(e: AppError) -> Box<dyn std::error::Error> {
-    let mut text = e.message(hadir_domain::Lang::En);
-    if let AppError::Database(db) = &e {
-        text = format!("{text} ({db})");
+    let lang = hadir_domain::Lang::En;
+    let mut text = e.message(lang);
+    match &e {
+        AppError::Invalid(problems) => {
+            for p in problems {
+                text.push_str(&format!("\n  {}: {}", p.field, p.message(lang)));
+            }
+        }
+        AppError::Database(db) => text = format!("{text} ({db})"),
+        _ => {}
     }
     text.into()
 }
@@ -239,17 +245,8 @@ async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> Com
                 position: None,
                 supervisor_id: None,
             };
-            let saved = people::create(&app, &operator, input, &meta).await.map_err(explain)?;
-            let person_id = saved.person.id.clone();
-            accounts::create(&app, &operator, &person_id, NewPassword { password: password.clone() }, &meta)
-                .await
-                .map_err(explain)?;
-            for role in roles.into_iter().filter(|r| *r != Role::Employee) {
-                let unit_id = role.may_have_unit().then(|| unit_id.clone()).flatten();
-                accounts::grant(&app, &operator, &person_id, GrantRequest { role, unit_id }, &meta)
-                    .await
-                    .map_err(explain)?;
-            }
+            let saved =
+                accounts::onboard(&app, &operator, input, password.clone(), &roles, &meta).await.map_err(explain)?;
             println!("user created: {} ({})", saved.person.full_name, saved.person.employee_number);
             if generated {
                 println!("first password (shown once; must be changed at first sign-in): {password}");

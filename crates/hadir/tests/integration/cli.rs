@@ -153,6 +153,42 @@ db_test!(admin_commands_create_and_reset_users, |db| {
     let out = hadir(&create, &db.url, &dir, Some(&format!("{PASSWORD}\n")));
     assert!(!out.status.success(), "the same NIP twice is refused");
 
+    // A role that cannot be granted stops everything: no person without a login is left behind.
+    let half = [
+        "admin",
+        "create-user",
+        "--institution",
+        "sman-1-bengkulu",
+        "--employment-type",
+        "non_asn",
+        "--employee-number",
+        "GTT-7",
+        "--name",
+        "Guru Honorer",
+        "--role",
+        "unit_admin",
+    ];
+    let out = hadir(&half, &db.url, &dir, None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("unit_id: This role needs a unit"), "{}", text(&out));
+    let weak = [
+        "admin",
+        "create-user",
+        "--institution",
+        "sman-1-bengkulu",
+        "--employment-type",
+        "non_asn",
+        "--employee-number",
+        "GTT-7",
+        "--name",
+        "Guru Honorer",
+        "--password-stdin",
+    ];
+    let out = hadir(&weak, &db.url, &dir, Some("pendek\n"));
+    assert!(!out.status.success(), "a weak password is refused");
+    let retry = hadir(&weak, &db.url, &dir, Some(&format!("{PASSWORD}\n")));
+    assert!(retry.status.success(), "nothing of the failed attempts remained: {}", text(&retry));
+
     let bad_nip = [
         "admin",
         "create-user",
@@ -167,7 +203,7 @@ db_test!(admin_commands_create_and_reset_users, |db| {
     ];
     let out = hadir(&bad_nip, &db.url, &dir, None);
     assert!(!out.status.success());
-    assert!(text(&out).contains("Please check these fields") || text(&out).contains("birth date"), "{}", text(&out));
+    assert!(text(&out).contains("employee_number: NIP holds a birth date that does not exist"), "{}", text(&out));
 
     let out = hadir(
         &["admin", "reset-password", "--institution", "sman-1-bengkulu", "--login", "kepsek@sman1.sch.id"],
