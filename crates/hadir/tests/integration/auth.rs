@@ -281,3 +281,35 @@ db_test!(a_login_in_two_institutions_needs_the_institution, |db| {
     let (_, me) = t.get("/api/v1/me", body["token"].as_str().unwrap()).await;
     assert_eq!(me["institution"]["slug"], "pemkot-a");
 });
+
+db_test!(many_failures_from_one_address_lock_that_address, |db| {
+    let t = TestApp::start(db).await;
+    // Guessing across many logins from one address: no single account reaches its limit.
+    for i in 0..30 {
+        let login = format!("tebakan{i}@example.go.id");
+        let (status, _) = t
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "login": login, "password": "Salah-Sandi-1" })),
+            )
+            .await;
+        assert_eq!(
+            status,
+            if i < 29 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS },
+            "attempt {i}"
+        );
+    }
+    let (status, body) = t
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "login": t.a.employee.login, "password": PASSWORD })),
+        )
+        .await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::TOO_MANY_REQUESTS, json!("login_throttled")));
+    t.clock.advance(chrono::Duration::minutes(15));
+    t.login(&t.a.employee).await;
+});
