@@ -4,6 +4,7 @@
 //! tests. Errors carry a stable `code` and a message in Indonesian and English ([`Explain`]); the
 //! web layer only chooses which language to show.
 
+pub mod attendance;
 pub mod explain;
 pub mod geo;
 pub mod identifiers;

@@ -2,9 +2,13 @@
 //! geofences. Each identifier property compares the parser with an oracle written from DOMAIN.md
 //! §4 in a different style (string slicing and chrono's own date parser).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use hadir_domain::attendance::{
+    BasisPoints, DayFacts, DayStatus, DisciplineTable, ScheduledDay, day_status, month_totals,
+};
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::identifiers::{IdError, IdKind, NiPppk, Nik, Nip};
+use hadir_domain::schedule::WeeklySchedule;
 use proptest::prelude::*;
 
 fn date_ok(yyyymmdd: &str) -> Option<NaiveDate> {
@@ -189,5 +193,80 @@ proptest! {
         prop_assume!((py - 0.0).abs() > 1e-6 && (py - 1.0).abs() > 1e-6 && (px - 0.0).abs() > 1e-6 && (px - 1.0).abs() > 1e-6);
         let inside = (0.0..1.0).contains(&py) && (0.0..1.0).contains(&px);
         prop_assert_eq!(fence.contains(corner(py, px)), inside);
+    }
+}
+
+fn scheduled_monday(flex: u32) -> ScheduledDay {
+    let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    ScheduledDay::of(WeeklySchedule::standard_asn().day(Weekday::Mon).unwrap(), date, flex)
+}
+
+fn seconds_after_midnight(secs: i64) -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_time(NaiveTime::MIN) + Duration::seconds(secs)
+}
+
+fn table_strategy() -> impl Strategy<Value = DisciplineTable> {
+    (any::<bool>(), 0u32..=60, 0u32..=10_000, 100u32..=10_000).prop_map(|(finance, make_up, absent, cap)| {
+        let mut t = if finance { DisciplineTable::kemenkeu() } else { DisciplineTable::kementan() };
+        t.make_up_minutes = make_up;
+        t.absent_day = BasisPoints(absent);
+        t.monthly_cap = BasisPoints(cap);
+        t
+    })
+}
+
+fn facts_strategy() -> impl Strategy<Value = DayFacts> {
+    (
+        0u32..=90,
+        proptest::option::of(0i64..86_400),
+        proptest::option::of(0i64..(2 * 86_400)),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(flex, check_in, check_out, holiday, scheduled)| DayFacts {
+            scheduled: scheduled.then(|| scheduled_monday(flex)),
+            holiday,
+            check_in: check_in.map(seconds_after_midnight),
+            check_out: check_out.map(seconds_after_midnight),
+            ..DayFacts::default()
+        })
+}
+
+proptest! {
+    /// A day is never both late and on time: TL is set exactly when the person was at least a
+    /// whole minute late (or never checked in), unless the lateness was made up.
+    #[test]
+    fn late_exactly_when_a_whole_minute_late(facts in facts_strategy(), table in table_strategy()) {
+        if let DayStatus::Present(p) = day_status(&facts, &table) {
+            let expected_late = match p.minutes_late {
+                None => true,
+                Some(m) => m >= 1 && !p.made_up,
+            };
+            prop_assert_eq!(p.late.is_some(), expected_late);
+            prop_assert!(!(p.made_up && p.late.is_some()));
+        }
+    }
+
+    /// Arriving later never makes the TL level lower.
+    #[test]
+    fn later_arrival_never_improves_the_level(a in 0i64..86_400, b in 0i64..86_400, flex in 0u32..=90) {
+        let table = DisciplineTable::kementan();
+        let level = |secs| {
+            let facts = DayFacts { scheduled: Some(scheduled_monday(flex)), check_in: Some(seconds_after_midnight(secs)), check_out: Some(seconds_after_midnight(86_000)), ..DayFacts::default() };
+            match day_status(&facts, &table) { DayStatus::Present(p) => p.late, other => panic!("{other:?}") }
+        };
+        let (early, late) = (a.min(b), a.max(b));
+        prop_assert!(level(early) <= level(late));
+    }
+
+    /// A month never costs more than the cap, and costs exactly the capped sum of its days.
+    #[test]
+    fn deductions_never_exceed_the_cap(days in proptest::collection::vec(facts_strategy(), 0..31), table in table_strategy()) {
+        let statuses: Vec<DayStatus> = days.iter().map(|f| day_status(f, &table)).collect();
+        let totals = month_totals(&statuses, &table);
+        let sum: u32 = statuses.iter().map(|s| table.day_deduction(s).0).sum();
+        prop_assert!(totals.deduction <= table.monthly_cap);
+        prop_assert_eq!(totals.deduction.0, sum.min(table.monthly_cap.0));
+        prop_assert_eq!(totals.deduction_uncapped.0, sum);
     }
 }

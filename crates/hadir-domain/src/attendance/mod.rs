@@ -1,0 +1,12 @@
+//! Attendance rules (DOMAIN.md §2): what a day's check-ins mean against the schedule, what that
+//! costs in allowance (TPP / tunjangan kinerja), and when cumulative absence reaches a PP 94/2021
+//! disciplinary threshold. Every number that differs between institutions comes from a
+//! [`DisciplineTable`], never from a constant.
+
+mod discipline;
+mod status;
+mod table;
+
+pub use discipline::{Sanction, consecutive_absences, sanction_for_absences};
+pub use status::{Absence, CheckMode, DayFacts, DayStatus, Presence, ScheduledDay, day_status};
+pub use table::{Band, BasisPoints, DisciplineTable, Level, MonthTotals, TableError, month_totals};
