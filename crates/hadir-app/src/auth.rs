@@ -198,41 +198,103 @@ async fn refused(
     })
 }
 
+/// One row per role grant of the session's account (one row with no role if it has none).
+#[derive(sea_orm::FromQueryResult)]
+struct AuthRow {
+    session_id: String,
+    institution_id: String,
+    account_id: String,
+    person_id: String,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+    last_seen_at: i64,
+    must_change_password: bool,
+    person_status: String,
+    role: Option<String>,
+    grant_unit_id: Option<String>,
+}
+
+/// Session, account, person and grants in one query: this runs on every authenticated request.
+fn auth_query(token_hash: String) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let same = |left: (account::Entity, account::Column), right: (session::Entity, session::Column)| {
+        Expr::col(left).equals(right)
+    };
+    Query::select()
+        .expr_as(Expr::col((session::Entity, session::Column::Id)), "session_id")
+        .expr_as(Expr::col((session::Entity, session::Column::InstitutionId)), "institution_id")
+        .expr_as(Expr::col((session::Entity, session::Column::AccountId)), "account_id")
+        .expr_as(Expr::col((account::Entity, account::Column::PersonId)), "person_id")
+        .expr_as(Expr::col((session::Entity, session::Column::ExpiresAt)), "expires_at")
+        .expr_as(Expr::col((session::Entity, session::Column::RevokedAt)), "revoked_at")
+        .expr_as(Expr::col((session::Entity, session::Column::LastSeenAt)), "last_seen_at")
+        .expr_as(Expr::col((account::Entity, account::Column::MustChangePassword)), "must_change_password")
+        .expr_as(Expr::col((person::Entity, person::Column::Status)), "person_status")
+        .expr_as(Expr::col((role_grant::Entity, role_grant::Column::Role)), "role")
+        .expr_as(Expr::col((role_grant::Entity, role_grant::Column::UnitId)), "grant_unit_id")
+        .from(session::Entity)
+        .inner_join(
+            account::Entity,
+            same((account::Entity, account::Column::InstitutionId), (session::Entity, session::Column::InstitutionId))
+                .and(same((account::Entity, account::Column::Id), (session::Entity, session::Column::AccountId))),
+        )
+        .inner_join(
+            person::Entity,
+            Expr::col((person::Entity, person::Column::InstitutionId))
+                .equals((account::Entity, account::Column::InstitutionId))
+                .and(
+                    Expr::col((person::Entity, person::Column::Id))
+                        .equals((account::Entity, account::Column::PersonId)),
+                ),
+        )
+        .left_join(
+            role_grant::Entity,
+            Expr::col((role_grant::Entity, role_grant::Column::InstitutionId))
+                .equals((account::Entity, account::Column::InstitutionId))
+                .and(
+                    Expr::col((role_grant::Entity, role_grant::Column::AccountId))
+                        .equals((account::Entity, account::Column::Id)),
+                ),
+        )
+        .and_where(Expr::col((session::Entity, session::Column::TokenHash)).eq(token_hash))
+        .to_owned()
+}
+
 /// Resolves a token to its principal, or `Unauthenticated` if it is unknown, revoked, expired,
 /// or its person is no longer active.
 pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError> {
+    use sea_orm::FromQueryResult;
     let now_ms = app.now_ms();
-    let sess = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(&app.db)
-        .await?
-        .filter(|s| s.revoked_at.is_none() && s.expires_at > now_ms)
-        .ok_or(AppError::Unauthenticated)?;
-    let acc = account::Entity::find_by_id((sess.institution_id.clone(), sess.account_id.clone()))
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let person = person::Entity::find_by_id((acc.institution_id.clone(), acc.person_id.clone()))
-        .one(&app.db)
-        .await?
-        .filter(|p| p.status == "active")
+    let statement = app.db.get_database_backend().build(&auth_query(token_hash(token)));
+    let rows = AuthRow::find_by_statement(statement).all(&app.db).await?;
+    let first = rows
+        .first()
+        .filter(|r| r.revoked_at.is_none() && r.expires_at > now_ms && r.person_status == "active")
         .ok_or(AppError::Unauthenticated)?;
     // Recording activity on every request would turn each read into a write.
-    if now_ms - sess.last_seen_at > 60_000 {
-        let mut active = sess.clone().into_active_model();
-        active.last_seen_at = Set(now_ms);
-        active.update(&app.db).await?;
+    if now_ms - first.last_seen_at > 60_000 {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now_ms))
+            .filter(session::Column::InstitutionId.eq(&first.institution_id))
+            .filter(session::Column::Id.eq(&first.session_id))
+            .exec(&app.db)
+            .await?;
     }
-    let grants = grants_of(&app.db, &acc.institution_id, &acc.id).await?;
-    let admin_scope = scope_of(&app.db, &acc.institution_id, &grants).await?;
+    let grants: Vec<Grant<String>> = rows
+        .iter()
+        .filter_map(|r| {
+            r.role.as_deref().and_then(Role::parse).map(|role| Grant { role, unit: r.grant_unit_id.clone() })
+        })
+        .collect();
+    let admin_scope = scope_of(&app.db, &first.institution_id, &grants).await?;
     Ok(Principal {
-        institution_id: acc.institution_id,
-        account_id: acc.id,
-        person_id: person.id,
-        session_id: sess.id,
+        institution_id: first.institution_id.clone(),
+        account_id: first.account_id.clone(),
+        person_id: first.person_id.clone(),
+        session_id: first.session_id.clone(),
         grants,
         admin_scope,
-        must_change_password: acc.must_change_password,
+        must_change_password: first.must_change_password,
     })
 }
 

@@ -13,6 +13,7 @@ db_test!(health_metrics_and_headers, |db| {
     let headers = res.headers().clone();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-store");
     assert!(headers.contains_key("x-request-id"));
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "ok");
 
