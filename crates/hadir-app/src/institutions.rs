@@ -152,6 +152,8 @@ pub async fn create(
         },
     )
     .await?;
+    // Every institution starts with the shipped national calendar, to amend as decrees change.
+    crate::calendar::import_national(&txn, &id, None, now_ms).await?;
     let created = institution::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("institution"))?;
     txn.commit().await?;
     Ok(created.into())

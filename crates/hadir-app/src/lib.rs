@@ -8,8 +8,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
+pub mod discipline;
 pub mod error;
 pub mod institutions;
 pub mod locations;

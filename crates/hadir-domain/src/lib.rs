@@ -5,6 +5,7 @@
 //! web layer only chooses which language to show.
 
 pub mod attendance;
+pub mod calendar;
 pub mod explain;
 pub mod geo;
 pub mod identifiers;

@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod audit_entry;
+pub mod discipline_table;
+pub mod holiday;
 pub mod institution;
 pub mod login_throttle;
 pub mod person;

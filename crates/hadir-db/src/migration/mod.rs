@@ -2,6 +2,7 @@
 //! shipped migration is never edited, a change is a new file.
 
 mod m0001_foundation;
+mod m0002_calendar_and_discipline;
 
 use sea_orm_migration::prelude::*;
 
@@ -9,7 +10,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_calendar_and_discipline::Migration)]
     }
 }
 

@@ -9,4 +9,4 @@ mod table;
 
 pub use discipline::{Sanction, consecutive_absences, sanction_for_absences};
 pub use status::{Absence, CheckMode, DayFacts, DayStatus, Presence, ScheduledDay, day_status};
-pub use table::{Band, BasisPoints, DisciplineTable, Level, MonthTotals, TableError, month_totals};
+pub use table::{Band, BasisPoints, DisciplineTable, Level, MonthTotals, Preset, TableError, month_totals};

@@ -2,6 +2,7 @@
 //! national table; two real ones ship as presets.
 
 use super::status::DayStatus;
+use crate::explain::{Explain, Lang};
 use serde::{Deserialize, Serialize};
 
 /// Hundredths of a percent: 0.5 % is 50, 100 % is 10 000. Integer, so sums are exact.
@@ -80,6 +81,56 @@ pub enum TableError {
     OpenEnd,
     #[error("a deduction cannot exceed 100%")]
     TooLarge,
+}
+
+impl Explain for TableError {
+    fn code(&self) -> &'static str {
+        match self {
+            TableError::FirstBand => "discipline_first_window",
+            TableError::Gap => "discipline_window_gap",
+            TableError::OpenEnd => "discipline_open_end",
+            TableError::TooLarge => "discipline_over_100_percent",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Id => match self {
+                TableError::FirstBand => "Rentang pertama harus dimulai dari 1 menit".into(),
+                TableError::Gap => "Rentang harus bersambung tanpa celah atau tumpang tindih".into(),
+                TableError::OpenEnd => "Hanya rentang terakhir yang tanpa batas atas, dan harus begitu".into(),
+                TableError::TooLarge => "Potongan tidak boleh lebih dari 100%".into(),
+            },
+        }
+    }
+}
+
+/// The shipped tables (DOMAIN.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// Ministry of Agriculture.
+    Kementan,
+    /// Ministry of Finance.
+    Kemenkeu,
+}
+
+impl Preset {
+    pub fn table(self) -> DisciplineTable {
+        match self {
+            Preset::Kementan => DisciplineTable::kementan(),
+            Preset::Kemenkeu => DisciplineTable::kemenkeu(),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Kementan => "kementan",
+            Preset::Kemenkeu => "kemenkeu",
+        }
+    }
 }
 
 fn band(from: u32, to: Option<u32>, bp: u32) -> Band {

@@ -3,6 +3,7 @@
 //! endpoint by construction.
 
 pub mod auth;
+pub mod calendar;
 pub mod health;
 pub mod institutions;
 pub mod locations;
@@ -58,6 +59,7 @@ pub struct FieldProblemBody {
         (name = "people", description = "Employees and students, their logins and roles"),
         (name = "units", description = "The organisation tree"),
         (name = "locations", description = "Work locations, geofences and schedules"),
+        (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
     )
@@ -99,4 +101,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::list, locations::create))
         .routes(routes!(locations::get))
         .routes(routes!(locations::schedules))
+        .routes(routes!(calendar::list, calendar::create))
+        .routes(routes!(calendar::update, calendar::delete))
+        .routes(routes!(calendar::import))
+        .routes(routes!(calendar::get_discipline, calendar::set_discipline))
 }

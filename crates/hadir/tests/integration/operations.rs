@@ -61,6 +61,13 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/locations", "post"),
         ("/api/v1/locations/{id}", "get"),
         ("/api/v1/schedules", "get"),
+        ("/api/v1/holidays", "get"),
+        ("/api/v1/holidays", "post"),
+        ("/api/v1/holidays/{id}", "patch"),
+        ("/api/v1/holidays/{id}", "delete"),
+        ("/api/v1/holidays/import", "post"),
+        ("/api/v1/discipline-table", "get"),
+        ("/api/v1/discipline-table", "put"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());
