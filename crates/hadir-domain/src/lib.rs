@@ -12,6 +12,7 @@ pub mod identifiers;
 pub mod login_throttle;
 pub mod password_policy;
 pub mod person;
+pub mod photo;
 pub mod roles;
 pub mod schedule;
 pub mod time_zone;

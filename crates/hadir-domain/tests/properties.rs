@@ -270,3 +270,17 @@ proptest! {
         prop_assert_eq!(totals.deduction_uncapped.0, sum);
     }
 }
+
+proptest! {
+    /// Whatever bytes arrive as a "photo", the check answers without panicking, and anything it
+    /// accepts is accepted again unchanged (stripping is idempotent).
+    #[test]
+    fn photo_checks_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), prefix in any::<bool>()) {
+        let mut input = if prefix { vec![0xFF, 0xD8] } else { Vec::new() };
+        input.extend(bytes);
+        let limits = hadir_domain::photo::PhotoLimits { min_side: 1, ..Default::default() };
+        if let Ok(clean) = hadir_domain::photo::clean_jpeg(&input, limits) {
+            prop_assert_eq!(hadir_domain::photo::clean_jpeg(&clean.bytes, limits).unwrap().bytes, clean.bytes);
+        }
+    }
+}

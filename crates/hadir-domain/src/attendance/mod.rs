@@ -4,9 +4,11 @@
 //! [`DisciplineTable`], never from a constant.
 
 mod discipline;
+mod policy;
 mod status;
 mod table;
 
 pub use discipline::{Sanction, consecutive_absences, sanction_for_absences};
+pub use policy::{AttendancePolicy, PolicyError, Signal, SignalAction};
 pub use status::{Absence, CheckMode, DayFacts, DayStatus, Presence, ScheduledDay, day_status};
 pub use table::{Band, BasisPoints, DisciplineTable, Level, MonthTotals, Preset, TableError, month_totals};
