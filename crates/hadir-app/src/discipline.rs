@@ -1,14 +1,13 @@
 //! The institution's discipline table: TL/PSW windows, what each costs, the TK day, the monthly
 //! cap and the make-up rule. Until an administrator chooses, the Kementan preset applies.
 
-use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta};
-use hadir_db::entities::discipline_table;
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, settings};
 use hadir_domain::attendance::{DisciplineTable, Preset};
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+const KEY: &str = "discipline_table";
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DisciplineView {
     /// The preset the table was taken from, or `null` for a custom table.
     pub preset: Option<Preset>,
@@ -28,17 +27,9 @@ pub enum DisciplineInput {
 }
 
 pub async fn get(app: &App, principal: &Principal) -> Result<DisciplineView, AppError> {
-    match discipline_table::Entity::find_by_id(principal.institution_id.clone()).one(&app.db).await? {
-        None => Ok(DisciplineView { preset: Some(Preset::Kementan), table: Preset::Kementan.table() }),
-        Some(row) => Ok(DisciplineView {
-            preset: row
-                .preset
-                .as_deref()
-                .and_then(|p| serde_json::from_value(serde_json::Value::String(p.into())).ok()),
-            table: serde_json::from_str(&row.definition)
-                .map_err(|e| AppError::Internal(format!("stored discipline table: {e}")))?,
-        }),
-    }
+    Ok(settings::load(app, &principal.institution_id, KEY)
+        .await?
+        .unwrap_or(DisciplineView { preset: Some(Preset::Kementan), table: Preset::Kementan.table() }))
 }
 
 /// Replaces the table; institution administrators only.
@@ -48,43 +39,12 @@ pub async fn set(
     input: DisciplineInput,
     meta: &RequestMeta,
 ) -> Result<DisciplineView, AppError> {
-    if !principal.is_institution_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let (preset, table) = match input {
-        DisciplineInput::Preset(p) => (Some(p), p.table()),
-        DisciplineInput::Table(t) => (None, t),
+    let view = match input {
+        DisciplineInput::Preset(p) => DisciplineView { preset: Some(p), table: p.table() },
+        DisciplineInput::Table(table) => DisciplineView { preset: None, table },
     };
-    table.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("table", &e)]))?;
-    let now_ms = app.now_ms();
-    let txn = app.db.begin().await?;
-    discipline_table::Entity::insert(discipline_table::ActiveModel {
-        institution_id: Set(principal.institution_id.clone()),
-        preset: Set(preset.map(|p| p.as_str().to_string())),
-        definition: Set(serde_json::to_string(&table).map_err(|e| AppError::Internal(e.to_string()))?),
-        updated_at: Set(now_ms),
-        updated_by: Set(Some(principal.account_id.clone())),
-    })
-    .on_conflict(
-        OnConflict::column(discipline_table::Column::InstitutionId)
-            .update_columns([
-                discipline_table::Column::Preset,
-                discipline_table::Column::Definition,
-                discipline_table::Column::UpdatedAt,
-                discipline_table::Column::UpdatedBy,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        now_ms,
-        meta,
-        Entry::by(principal, "discipline_table.set", "institution", Some(&principal.institution_id))
-            .with(serde_json::json!({ "preset": preset.map(Preset::as_str) })),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(DisciplineView { preset, table })
+    view.table.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("table", &e)]))?;
+    let detail = serde_json::json!({ "preset": view.preset.map(Preset::as_str) });
+    settings::store(app, principal, KEY, &view, detail, meta).await?;
+    Ok(view)
 }

@@ -37,6 +37,7 @@ impl FieldProblem {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
     UnknownUnit,
+    UnknownLocation,
     UnknownParent,
     UnknownSupervisor,
     UnitParentCycle,
@@ -51,6 +52,7 @@ impl Explain for Rule {
     fn code(&self) -> &'static str {
         match self {
             Rule::UnknownUnit => "unknown_unit",
+            Rule::UnknownLocation => "unknown_location",
             Rule::UnknownParent => "unknown_parent",
             Rule::UnknownSupervisor => "unknown_supervisor",
             Rule::UnitParentCycle => "unit_parent_cycle",
@@ -66,6 +68,9 @@ impl Explain for Rule {
         let (id, en) = match self {
             Rule::UnknownUnit => {
                 ("Unit tidak ditemukan atau di luar wewenang Anda", "Unit not found or outside your scope")
+            }
+            Rule::UnknownLocation => {
+                ("Lokasi kerja tidak ditemukan di instansi ini", "Work location not found in this institution")
             }
             Rule::UnknownParent => {
                 ("Unit induk tidak ditemukan atau di luar wewenang Anda", "Parent unit not found or outside your scope")

@@ -11,14 +11,17 @@ pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod demo;
+pub mod devices;
 pub mod discipline;
 pub mod error;
 pub mod institutions;
 pub mod locations;
 pub mod passwords;
 pub mod people;
+pub mod policy;
 pub mod principal;
 pub mod schedules;
+mod settings;
 mod throttle;
 pub mod units;
 

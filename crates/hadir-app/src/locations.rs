@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
-use hadir_db::entities::{unit, work_location};
+use hadir_db::entities::{location_assignment, person, unit, work_location};
 use hadir_domain::geo::{Geofence, GeofenceInput};
 use hadir_domain::person as rules;
 use hadir_domain::time_zone::WorkZone;
@@ -117,4 +117,104 @@ pub async fn create(
         .await?;
     txn.commit().await?;
     LocationView::of(model)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// Every location the person may check in at; replaces the previous set.
+    pub location_ids: Vec<String>,
+}
+
+/// The person, if the principal may see their assignments (themself, or in the admin scope).
+async fn visible_person(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    person_id: &str,
+    to_change: bool,
+) -> Result<(), AppError> {
+    let p = person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("person"))?;
+    let administers = principal.admin_scope.covers_unit(p.unit_id.as_ref());
+    match (administers, p.id == principal.person_id, to_change) {
+        (true, _, _) => Ok(()),
+        (false, true, false) => Ok(()),
+        (false, true, true) => Err(AppError::Forbidden),
+        (false, false, _) => Err(AppError::NotFound("person")),
+    }
+}
+
+/// The locations a person may check in at.
+pub async fn assigned(app: &App, principal: &Principal, person_id: &str) -> Result<Vec<LocationView>, AppError> {
+    visible_person(&app.db, principal, person_id, false).await?;
+    let ids: Vec<String> = location_assignment::Entity::find()
+        .filter(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(location_assignment::Column::PersonId.eq(person_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|a| a.location_id)
+        .collect();
+    work_location::Entity::find()
+        .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(work_location::Column::Id.is_in(ids))
+        .order_by_asc(work_location::Column::Name)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(LocationView::of)
+        .collect()
+}
+
+/// Replaces the locations a person may check in at.
+pub async fn assign(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    req: Assignment,
+    meta: &RequestMeta,
+) -> Result<Vec<LocationView>, AppError> {
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    visible_person(&txn, principal, person_id, true).await?;
+    let mut ids = req.location_ids;
+    ids.sort();
+    ids.dedup();
+    let known = work_location::Entity::find()
+        .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(work_location::Column::Id.is_in(ids.clone()))
+        .all(&txn)
+        .await?
+        .len();
+    if known != ids.len() {
+        return Err(AppError::field("location_ids", &Rule::UnknownLocation));
+    }
+    location_assignment::Entity::delete_many()
+        .filter(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(location_assignment::Column::PersonId.eq(person_id))
+        .exec(&txn)
+        .await?;
+    if !ids.is_empty() {
+        let rows = ids.iter().map(|location_id| {
+            location_assignment::ActiveModel::from(location_assignment::Model {
+                institution_id: principal.institution_id.clone(),
+                person_id: person_id.into(),
+                location_id: location_id.clone(),
+                created_at: now_ms,
+            })
+        });
+        location_assignment::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry::by(principal, "person.assign_locations", "person", Some(person_id))
+            .with(serde_json::json!({ "location_ids": ids })),
+    )
+    .await?;
+    txn.commit().await?;
+    assigned(app, principal, person_id).await
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod guard;
 pub mod json;
 pub mod metrics;
+pub mod multipart;
 pub mod problem;
 mod security_headers;
 

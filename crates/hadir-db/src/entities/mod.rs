@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod audit_entry;
-pub mod discipline_table;
+pub mod device;
 pub mod holiday;
 pub mod institution;
+pub mod institution_setting;
+pub mod location_assignment;
 pub mod login_throttle;
 pub mod person;
 pub mod role_grant;

@@ -2,7 +2,8 @@
 //! shipped migration is never edited, a change is a new file.
 
 mod m0001_foundation;
-mod m0002_calendar_and_discipline;
+mod m0002_calendar_and_settings;
+mod m0003_devices_and_assignments;
 
 use sea_orm_migration::prelude::*;
 
@@ -10,7 +11,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_calendar_and_discipline::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_calendar_and_settings::Migration),
+            Box::new(m0003_devices_and_assignments::Migration),
+        ]
     }
 }
 

@@ -7,7 +7,7 @@ use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hadir_app::locations::{self, LocationInput, LocationView};
+use hadir_app::locations::{self, Assignment, LocationInput, LocationView};
 use hadir_app::schedules::{self, ScheduleView};
 
 #[utoipa::path(get, path = "/api/v1/locations", tag = "locations", security(("bearer" = []), ("cookie" = [])),
@@ -44,4 +44,29 @@ pub async fn create(
     responses((status = 200, body = Vec<ScheduleView>)))]
 pub async fn schedules(State(state): State<AppState>, auth: Auth<Signed>) -> ApiResult<Json<Vec<ScheduleView>>> {
     Ok(Json(schedules::list(&state.app, &auth.principal).await?))
+}
+
+/// The work locations a person may check in at (oneself, or someone in the caller's scope).
+#[utoipa::path(get, path = "/api/v1/people/{id}/locations", tag = "locations", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<LocationView>), (status = 404, body = super::ProblemBody)))]
+pub async fn assigned(
+    State(state): State<AppState>,
+    auth: Auth<Signed>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<LocationView>>> {
+    Ok(Json(locations::assigned(&state.app, &auth.principal, &id).await?))
+}
+
+/// Replace the work locations a person may check in at.
+#[utoipa::path(put, path = "/api/v1/people/{id}/locations", tag = "locations", params(("id" = String, Path)), request_body = Assignment,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<LocationView>), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Assignment>,
+) -> ApiResult<Json<Vec<LocationView>>> {
+    Ok(Json(locations::assign(&state.app, &auth.principal, &id, req, &auth.meta).await?))
 }

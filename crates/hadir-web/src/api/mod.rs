@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod devices;
 pub mod health;
 pub mod institutions;
 pub mod locations;
@@ -59,6 +60,7 @@ pub struct FieldProblemBody {
         (name = "people", description = "Employees and students, their logins and roles"),
         (name = "units", description = "The organisation tree"),
         (name = "locations", description = "Work locations, geofences and schedules"),
+        (name = "devices", description = "Phones and the attendance policy"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
@@ -80,7 +82,12 @@ impl Modify for SecurityAddon {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
+    // Photo uploads get a larger body limit than the rest of the API.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(devices::register, devices::mine))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::multipart::UPLOAD_LIMIT));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(uploads)
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::change_password))
@@ -105,4 +112,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::update, calendar::delete))
         .routes(routes!(calendar::import))
         .routes(routes!(calendar::get_discipline, calendar::set_discipline))
+        .routes(routes!(devices::pending))
+        .routes(routes!(devices::approve))
+        .routes(routes!(devices::reject))
+        .routes(routes!(devices::selfie))
+        .routes(routes!(devices::reset))
+        .routes(routes!(devices::get_policy, devices::set_policy))
+        .routes(routes!(locations::assigned, locations::assign))
 }

@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod cli;
+mod devices;
 mod isolation;
 mod operations;
 mod people;

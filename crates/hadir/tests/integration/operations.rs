@@ -68,6 +68,17 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/holidays/import", "post"),
         ("/api/v1/discipline-table", "get"),
         ("/api/v1/discipline-table", "put"),
+        ("/api/v1/devices", "post"),
+        ("/api/v1/devices", "get"),
+        ("/api/v1/devices/pending", "get"),
+        ("/api/v1/devices/{id}/approve", "post"),
+        ("/api/v1/devices/{id}/reject", "post"),
+        ("/api/v1/devices/{id}/selfie", "get"),
+        ("/api/v1/people/{id}/devices/reset", "post"),
+        ("/api/v1/attendance-policy", "get"),
+        ("/api/v1/attendance-policy", "put"),
+        ("/api/v1/people/{id}/locations", "get"),
+        ("/api/v1/people/{id}/locations", "put"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());

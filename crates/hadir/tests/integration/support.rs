@@ -234,6 +234,24 @@ impl TestApp {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    /// Sends a `multipart/form-data` upload: a `metadata` JSON part and a JPEG part.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        metadata: Value,
+        photo_part: &str,
+        photo: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
+            photo_part.to_string(),
+            reqwest::multipart::Part::bytes(photo).file_name("photo.jpg").mime_str("image/jpeg").unwrap(),
+        );
+        let res = self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// Signs in as the phone app and returns the bearer token.
     pub async fn login(&self, who: &Someone) -> String {
         self.login_with(&who.login, PASSWORD).await

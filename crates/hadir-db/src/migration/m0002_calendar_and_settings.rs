@@ -1,5 +1,5 @@
 //! Each institution's holiday calendar (its own copy of the national decree rows plus local
-//! days) and its discipline table (TL/PSW windows and deductions).
+//! days) and its settings (the discipline table, the attendance policy…), one JSON value per key.
 
 use super::col::*;
 use sea_orm_migration::prelude::*;
@@ -23,11 +23,11 @@ enum Holidays {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum DisciplineTables {
+enum InstitutionSettings {
     Table,
     InstitutionId,
-    Preset,
-    Definition,
+    Key,
+    Value,
     UpdatedAt,
     UpdatedBy,
 }
@@ -77,15 +77,16 @@ impl MigrationTrait for Migration {
 
         m.create_table(
             Table::create()
-                .table(DisciplineTables::Table)
-                .col(id(DisciplineTables::InstitutionId).primary_key())
-                .col(text_null(DisciplineTables::Preset))
-                .col(text(DisciplineTables::Definition))
-                .col(ms(DisciplineTables::UpdatedAt))
-                .col(id_null(DisciplineTables::UpdatedBy))
+                .table(InstitutionSettings::Table)
+                .col(id(InstitutionSettings::InstitutionId))
+                .col(ColumnDef::new(InstitutionSettings::Key).string_len(60).not_null())
+                .col(text(InstitutionSettings::Value))
+                .col(ms(InstitutionSettings::UpdatedAt))
+                .col(id_null(InstitutionSettings::UpdatedBy))
+                .primary_key(Index::create().col(InstitutionSettings::InstitutionId).col(InstitutionSettings::Key))
                 .foreign_key(
                     ForeignKey::create()
-                        .from(DisciplineTables::Table, DisciplineTables::InstitutionId)
+                        .from(InstitutionSettings::Table, InstitutionSettings::InstitutionId)
                         .to(Institutions::Table, Institutions::Id)
                         .on_delete(ForeignKeyAction::Cascade),
                 )
@@ -95,7 +96,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(DisciplineTables::Table).take()).await?;
+        m.drop_table(Table::drop().table(InstitutionSettings::Table).take()).await?;
         m.drop_table(Table::drop().table(Holidays::Table).take()).await
     }
 }

@@ -1,0 +1,65 @@
+//! Per-institution settings stored as one JSON value per key. Each setting module (discipline
+//! table, attendance policy) owns its type, default and validation; this one stores and audits.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, Principal, RequestMeta};
+use hadir_db::entities::institution_setting;
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait, sea_query::OnConflict};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The stored value of `key`, or `None` when the institution never set it.
+pub(crate) async fn load<T: DeserializeOwned>(
+    app: &App,
+    institution_id: &str,
+    key: &str,
+) -> Result<Option<T>, AppError> {
+    let row =
+        institution_setting::Entity::find_by_id((institution_id.to_string(), key.to_string())).one(&app.db).await?;
+    row.map(|r| serde_json::from_str(&r.value).map_err(|e| AppError::Internal(format!("stored setting {key}: {e}"))))
+        .transpose()
+}
+
+/// Replaces `key` with `value`; institution administrators only. `detail` goes to the audit log.
+pub(crate) async fn store<T: Serialize>(
+    app: &App,
+    principal: &Principal,
+    key: &str,
+    value: &T,
+    detail: serde_json::Value,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    if !principal.is_institution_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    institution_setting::Entity::insert(institution_setting::ActiveModel {
+        institution_id: Set(principal.institution_id.clone()),
+        key: Set(key.into()),
+        value: Set(serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))?),
+        updated_at: Set(now_ms),
+        updated_by: Set(Some(principal.account_id.clone())),
+    })
+    .on_conflict(
+        OnConflict::columns([institution_setting::Column::InstitutionId, institution_setting::Column::Key])
+            .update_columns([
+                institution_setting::Column::Value,
+                institution_setting::Column::UpdatedAt,
+                institution_setting::Column::UpdatedBy,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let action = format!("setting.{key}");
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry::by(principal, &action, "institution", Some(&principal.institution_id)).with(detail),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
