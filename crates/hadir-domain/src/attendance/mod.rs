@@ -3,8 +3,10 @@
 //! disciplinary threshold. Every number that differs between institutions comes from a
 //! [`DisciplineTable`], never from a constant.
 
+pub mod checkin;
 mod discipline;
 mod policy;
+pub mod qr;
 mod status;
 mod table;
 

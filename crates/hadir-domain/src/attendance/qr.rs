@@ -1,0 +1,107 @@
+//! Rotating QR tokens for the kiosk at a work location. A token is an HMAC over the institution,
+//! the location and the 30-second slot, so it is useless at another location, in another
+//! institution, or once the slot and the one after it have passed.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// How long one token is shown.
+pub const SLOT_SECONDS: i64 = 30;
+/// Bytes of the MAC kept in the token: 128 bits, ample against guessing within a minute.
+const MAC_BYTES: usize = 16;
+
+/// The slot a Unix time falls in.
+pub fn slot_of(unix_secs: i64) -> i64 {
+    unix_secs.div_euclid(SLOT_SECONDS)
+}
+
+/// The MAC state over institution, location and slot, length-prefixed so no two inputs share
+/// an encoding.
+fn keyed(secret: &[u8], institution_id: &str, location_id: &str, slot: i64) -> Hmac<Sha256> {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    for part in [institution_id.as_bytes(), location_id.as_bytes(), &slot.to_be_bytes()] {
+        m.update(&(part.len() as u32).to_be_bytes());
+        m.update(part);
+    }
+    m
+}
+
+/// The token the kiosk shows during `slot`: `<location id>.<slot>.<mac>`.
+pub fn token(secret: &[u8], institution_id: &str, location_id: &str, slot: i64) -> String {
+    let mac = keyed(secret, institution_id, location_id, slot).finalize().into_bytes();
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac[..MAC_BYTES]);
+    format!("{location_id}.{slot}.{tag}")
+}
+
+/// A token that verified: where and when it was shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedQr {
+    pub location_id: String,
+    pub slot: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QrProblem {
+    /// Not a token at all, or not made with this institution's secret.
+    Forged,
+    /// Made for a slot that is neither the current one nor the one before.
+    Expired,
+}
+
+/// Checks a scanned token at `now_slot`: accepted for the current and the previous slot only.
+pub fn verify(secret: &[u8], institution_id: &str, scanned: &str, now_slot: i64) -> Result<ScannedQr, QrProblem> {
+    let mut parts = scanned.trim().rsplitn(3, '.');
+    let (Some(tag), Some(slot), Some(location_id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(QrProblem::Forged);
+    };
+    let slot: i64 = slot.parse().map_err(|_| QrProblem::Forged)?;
+    let given = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag).map_err(|_| QrProblem::Forged)?;
+    if given.len() != MAC_BYTES {
+        return Err(QrProblem::Forged);
+    }
+    // Constant-time comparison of the truncated MAC.
+    keyed(secret, institution_id, location_id, slot).verify_truncated_left(&given).map_err(|_| QrProblem::Forged)?;
+    if slot != now_slot && slot != now_slot - 1 {
+        return Err(QrProblem::Expired);
+    }
+    Ok(ScannedQr { location_id: location_id.to_string(), slot })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"a secret of this institution";
+
+    #[test]
+    fn accepted_in_its_slot_and_the_next_only() {
+        let t = token(SECRET, "inst-a", "loc-1", 1000);
+        assert_eq!(verify(SECRET, "inst-a", &t, 1000), Ok(ScannedQr { location_id: "loc-1".into(), slot: 1000 }));
+        assert!(verify(SECRET, "inst-a", &t, 1001).is_ok());
+        assert_eq!(verify(SECRET, "inst-a", &t, 1002), Err(QrProblem::Expired));
+        assert_eq!(verify(SECRET, "inst-a", &t, 999), Err(QrProblem::Expired), "not before it was shown");
+    }
+
+    #[test]
+    fn useless_elsewhere() {
+        let t = token(SECRET, "inst-a", "loc-1", 1000);
+        assert_eq!(verify(SECRET, "inst-b", &t, 1000), Err(QrProblem::Forged), "another institution");
+        assert_eq!(verify(b"other secret", "inst-a", &t, 1000), Err(QrProblem::Forged));
+        let moved = t.replacen("loc-1", "loc-2", 1);
+        assert_eq!(verify(SECRET, "inst-a", &moved, 1000), Err(QrProblem::Forged), "relabelled location");
+        let later = t.replacen(".1000.", ".1001.", 1);
+        assert_eq!(verify(SECRET, "inst-a", &later, 1001), Err(QrProblem::Forged), "relabelled slot");
+        for garbage in ["", "abc", "a.b.c", "loc.1000.!!!", "loc.x.AAAA", &format!("{t}A")] {
+            assert_eq!(verify(SECRET, "inst-a", garbage, 1000), Err(QrProblem::Forged), "{garbage}");
+        }
+    }
+
+    #[test]
+    fn slots_are_thirty_seconds() {
+        assert_eq!(slot_of(0), 0);
+        assert_eq!(slot_of(29), 0);
+        assert_eq!(slot_of(30), 1);
+        assert_eq!(slot_of(-1), -1);
+    }
+}
