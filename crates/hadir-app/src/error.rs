@@ -118,6 +118,9 @@ pub enum AppError {
     Invalid(Vec<FieldProblem>),
     #[error("conflict on {field}")]
     Conflict { code: &'static str, field: &'static str },
+    /// A business rule refused the request as the data stands (e.g. a second check-in today).
+    #[error("{message_en}")]
+    Refused { code: &'static str, message_id: String, message_en: String },
     #[error("database: {0}")]
     Database(#[from] DbErr),
     #[error("internal: {0}")]
@@ -149,7 +152,7 @@ impl Explain for AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Invalid(_) => "invalid_input",
-            AppError::Conflict { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::Refused { code, .. } => code,
             AppError::Database(_) | AppError::Internal(_) => "internal_error",
         }
     }
@@ -178,6 +181,7 @@ impl Explain for AppError {
             AppError::Conflict { field, .. } => {
                 (format!("Nilai {field} sudah dipakai"), format!("This {field} is already in use"))
             }
+            AppError::Refused { message_id, message_en, .. } => (message_id.clone(), message_en.clone()),
             AppError::Database(_) | AppError::Internal(_) => (
                 "Terjadi kesalahan pada server; coba lagi".into(),
                 "Something went wrong on the server; please try again".into(),

@@ -6,6 +6,7 @@
 //! institution, which comes from the session and never from the request.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

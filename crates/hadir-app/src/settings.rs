@@ -63,3 +63,33 @@ pub(crate) async fn store<T: Serialize>(
     txn.commit().await?;
     Ok(())
 }
+
+/// A random per-institution secret (e.g. for QR tokens), created on first use. Every process
+/// reads the same one: the first insert wins and later ones do nothing.
+pub(crate) async fn secret(app: &App, institution_id: &str, key: &str) -> Result<Vec<u8>, AppError> {
+    use base64::Engine;
+    if let Some(encoded) = load::<String>(app, institution_id, key).await? {
+        return base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+    let encoded = serde_json::to_string(&base64::engine::general_purpose::STANDARD.encode(bytes))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    institution_setting::Entity::insert(institution_setting::ActiveModel {
+        institution_id: Set(institution_id.into()),
+        key: Set(key.into()),
+        value: Set(encoded),
+        updated_at: Set(app.now_ms()),
+        updated_by: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([institution_setting::Column::InstitutionId, institution_setting::Column::Key])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&app.db)
+    .await?;
+    Box::pin(secret(app, institution_id, key)).await
+}

@@ -63,7 +63,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::InstitutionRequired | AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::InstitutionRequired | AppError::Conflict { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -2,6 +2,7 @@
 //! filtered by `institution_id`.
 
 pub mod account;
+pub mod attendance_event;
 pub mod audit_entry;
 pub mod device;
 pub mod holiday;

@@ -107,10 +107,8 @@ pub fn evaluate(attempt: &Attempt, ctx: &Context<'_>) -> Evaluation {
     let policy = ctx.policy;
     let mut signals = Vec::new();
     let occurred_at = attempt.offline_at.unwrap_or(ctx.now);
-    if let Some(at) = attempt.offline_at {
-        if ctx.now - at > Duration::hours(i64::from(policy.offline_window_hours)) {
-            signals.push(Signal::StaleOffline);
-        }
+    if attempt.offline_at.is_some_and(|at| ctx.now - at > Duration::hours(i64::from(policy.offline_window_hours))) {
+        signals.push(Signal::StaleOffline);
     }
     let skew = (attempt.device_time - ctx.now).num_seconds().abs();
     let future_offline =
@@ -127,10 +125,10 @@ pub fn evaluate(attempt: &Attempt, ctx: &Context<'_>) -> Evaluation {
     if attempt.accuracy_m.is_some_and(|a| a > f64::from(policy.max_accuracy_m)) {
         signals.push(Signal::PoorAccuracy);
     }
-    if let (Some(previous), Some(point)) = (ctx.previous, attempt.point) {
-        if impossible_travel(previous, occurred_at, point, policy.max_speed_kmh) {
-            signals.push(Signal::ImpossibleTravel);
-        }
+    if let (Some(previous), Some(point)) = (ctx.previous, attempt.point)
+        && impossible_travel(previous, occurred_at, point, policy.max_speed_kmh)
+    {
+        signals.push(Signal::ImpossibleTravel);
     }
     if ctx.duplicate_photo {
         signals.push(Signal::DuplicatePhoto);

@@ -43,7 +43,9 @@ pub struct ScannedQr {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QrProblem {
-    /// Not a token at all, or not made with this institution's secret.
+    /// Not shaped like a token at all: bad input rather than an attack signal.
+    Malformed,
+    /// Shaped like a token but not made with this institution's secret for that location.
     Forged,
     /// Made for a slot that is neither the current one nor the one before.
     Expired,
@@ -53,12 +55,12 @@ pub enum QrProblem {
 pub fn verify(secret: &[u8], institution_id: &str, scanned: &str, now_slot: i64) -> Result<ScannedQr, QrProblem> {
     let mut parts = scanned.trim().rsplitn(3, '.');
     let (Some(tag), Some(slot), Some(location_id)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(QrProblem::Forged);
+        return Err(QrProblem::Malformed);
     };
-    let slot: i64 = slot.parse().map_err(|_| QrProblem::Forged)?;
-    let given = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag).map_err(|_| QrProblem::Forged)?;
-    if given.len() != MAC_BYTES {
-        return Err(QrProblem::Forged);
+    let slot: i64 = slot.parse().map_err(|_| QrProblem::Malformed)?;
+    let given = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag).map_err(|_| QrProblem::Malformed)?;
+    if given.len() != MAC_BYTES || location_id.is_empty() {
+        return Err(QrProblem::Malformed);
     }
     // Constant-time comparison of the truncated MAC.
     keyed(secret, institution_id, location_id, slot).verify_truncated_left(&given).map_err(|_| QrProblem::Forged)?;
@@ -93,8 +95,12 @@ mod tests {
         let later = t.replacen(".1000.", ".1001.", 1);
         assert_eq!(verify(SECRET, "inst-a", &later, 1001), Err(QrProblem::Forged), "relabelled slot");
         for garbage in ["", "abc", "a.b.c", "loc.1000.!!!", "loc.x.AAAA", &format!("{t}A")] {
-            assert_eq!(verify(SECRET, "inst-a", garbage, 1000), Err(QrProblem::Forged), "{garbage}");
+            assert_eq!(verify(SECRET, "inst-a", garbage, 1000), Err(QrProblem::Malformed), "{garbage}");
         }
+        let mut flipped = t.clone();
+        let last = flipped.pop().unwrap();
+        flipped.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(verify(SECRET, "inst-a", &flipped, 1000).is_err(), "a changed MAC");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! registered through `routes!`, so the OpenAPI document at `/api/v1/openapi.json` covers every
 //! endpoint by construction.
 
+pub mod attendance;
 pub mod auth;
 pub mod calendar;
 pub mod devices;
@@ -60,6 +61,7 @@ pub struct FieldProblemBody {
         (name = "people", description = "Employees and students, their logins and roles"),
         (name = "units", description = "The organisation tree"),
         (name = "locations", description = "Work locations, geofences and schedules"),
+        (name = "attendance", description = "Check-in and check-out, kiosk tokens, review"),
         (name = "devices", description = "Phones and the attendance policy"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
@@ -85,6 +87,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     // Photo uploads get a larger body limit than the rest of the API.
     let uploads = OpenApiRouter::new()
         .routes(routes!(devices::register, devices::mine))
+        .routes(routes!(attendance::check_in))
         .layer(axum::extract::DefaultBodyLimit::max(crate::multipart::UPLOAD_LIMIT));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
@@ -119,4 +122,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(devices::reset))
         .routes(routes!(devices::get_policy, devices::set_policy))
         .routes(routes!(locations::assigned, locations::assign))
+        .routes(routes!(attendance::kiosk_token))
+        .routes(routes!(attendance::history))
+        .routes(routes!(attendance::photo))
+        .routes(routes!(attendance::review_queue))
+        .routes(routes!(attendance::review))
 }

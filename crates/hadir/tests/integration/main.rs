@@ -2,6 +2,7 @@
 //! database and — when `HADIR_TEST_DATABASE_URL` is set — a fresh PostgreSQL database; and the
 //! real `hadir` binary for the command line.
 
+mod attendance;
 mod auth;
 mod bad_input;
 mod calendar;

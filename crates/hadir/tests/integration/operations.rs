@@ -79,6 +79,12 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/attendance-policy", "put"),
         ("/api/v1/people/{id}/locations", "get"),
         ("/api/v1/people/{id}/locations", "put"),
+        ("/api/v1/checkins", "post"),
+        ("/api/v1/locations/{id}/kiosk-token", "get"),
+        ("/api/v1/people/{id}/checkins", "get"),
+        ("/api/v1/checkins/{id}/photo", "get"),
+        ("/api/v1/checkins/review", "get"),
+        ("/api/v1/checkins/{id}/review", "post"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());

@@ -189,7 +189,9 @@ impl TestApp {
         let a = tenant(&app, "pemkot-a", &NIPS[..4]).await;
         let b = tenant(&app, "pemkot-b", &NIPS[4..8]).await;
         let (base, _) = serve(app, std::future::pending()).await;
-        let http = reqwest::Client::builder().build().unwrap();
+        // No connection reuse: a test that makes the server close a connection early (an
+        // oversized upload) must not leave a dead pooled connection for the next request.
+        let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
         TestApp { base, http, clock, a, b }
     }
 
@@ -250,6 +252,28 @@ impl TestApp {
         let res = self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await.unwrap();
         let status = res.status();
         (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Sends an upload that is too large and checks it is refused: with `413`, or — when the
+    /// server answered `413` and closed the connection before the client finished writing — with
+    /// the connection closed early. Either way the server must still answer afterwards.
+    pub async fn assert_upload_refused_as_too_large(
+        &self,
+        path: &str,
+        token: &str,
+        metadata: Value,
+        photo_part: &str,
+        photo: Vec<u8>,
+    ) {
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
+            photo_part.to_string(),
+            reqwest::multipart::Part::bytes(photo).file_name("photo.jpg").mime_str("image/jpeg").unwrap(),
+        );
+        match self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await {
+            Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
+            Err(e) => assert!(e.is_request(), "only an early close is acceptable: {e}"),
+        }
+        assert_eq!(self.http.get(self.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
     }
 
     /// Signs in as the phone app and returns the bearer token.

@@ -1,0 +1,640 @@
+//! Checking in and out: one use case for every mode, the kiosk's rotating QR token, a person's
+//! history, and the review queue for flagged events.
+//!
+//! The request path does only cheap work: parse, one JPEG walk, a handful of indexed reads, one
+//! insert. A retry with the same attempt id returns the first answer and never writes twice.
+
+use crate::devices::photo_key;
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, policy, settings};
+use chrono::{DateTime, Utc};
+use hadir_db::entities::{attendance_event as event, device, institution, location_assignment, person, work_location};
+use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
+use hadir_domain::attendance::qr;
+use hadir_domain::attendance::{CheckMode, Signal};
+use hadir_domain::geo::{GeoPoint, Geofence};
+use hadir_domain::photo::{PhotoLimits, clean_jpeg};
+use hadir_domain::time_zone::WorkZone;
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+const QR_SECRET: &str = "qr_secret";
+
+/// What the phone sends as the `metadata` part of `POST /api/v1/checkins`.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// A UUID the phone makes for this attempt and reuses for every retry of it.
+    pub attempt_id: uuid::Uuid,
+    pub kind: EventKind,
+    pub mode: CheckMode,
+    /// The phone's own device id, as registered.
+    pub device_id: String,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// GPS accuracy in metres, as the phone reports it.
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub mock_location: bool,
+    /// The phone's clock when sending.
+    pub device_time: DateTime<Utc>,
+    /// For an attempt made offline: when, by the phone's clock.
+    #[serde(default)]
+    pub offline_at: Option<DateTime<Utc>>,
+    /// The token scanned from the kiosk, for `"mode": "qr"`.
+    #[serde(default)]
+    pub qr_token: Option<String>,
+}
+
+/// The answer to a check-in; a retry with the same `attempt_id` gets exactly this again.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CheckInAnswer {
+    pub event_id: String,
+    pub attempt_id: String,
+    pub kind: EventKind,
+    pub mode: CheckMode,
+    /// `accepted`, `needs_review` (a supervisor decides) or `rejected`.
+    pub outcome: Outcome,
+    pub signals: Vec<Signal>,
+    pub location_id: Option<String>,
+    pub distance_m: Option<f64>,
+    /// Unix milliseconds: server time, or the offline attempt's time.
+    pub occurred_at: i64,
+    pub offline: bool,
+    /// The day it counts for, at the work site.
+    pub local_date: String,
+}
+
+#[derive(Clone, Copy)]
+enum CheckInRule {
+    AccuracyNegative,
+    PointRequired,
+    PhotoRequired,
+    TokenRequired,
+    TokenFormat,
+    ModeNotEnabled,
+    AlreadyCheckedIn,
+    NoCheckIn,
+    AttemptReused,
+    AlreadyReviewed,
+}
+
+impl Explain for CheckInRule {
+    fn code(&self) -> &'static str {
+        match self {
+            CheckInRule::AccuracyNegative => "accuracy_invalid",
+            CheckInRule::PointRequired => "location_required",
+            CheckInRule::PhotoRequired => "photo_required",
+            CheckInRule::TokenRequired => "qr_token_required",
+            CheckInRule::TokenFormat => "qr_token_format",
+            CheckInRule::ModeNotEnabled => "mode_not_enabled",
+            CheckInRule::AlreadyCheckedIn => "already_checked_in",
+            CheckInRule::NoCheckIn => "no_check_in_today",
+            CheckInRule::AttemptReused => "attempt_id_reused",
+            CheckInRule::AlreadyReviewed => "already_reviewed",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (id, en) = match self {
+            CheckInRule::AccuracyNegative => {
+                ("Akurasi GPS harus angka nol atau lebih", "GPS accuracy must be a number of zero or more")
+            }
+            CheckInRule::PointRequired => {
+                ("Lokasi (lat, lon) wajib untuk mode ini", "A location (lat, lon) is required for this mode")
+            }
+            CheckInRule::PhotoRequired => ("Swafoto wajib untuk mode ini", "A selfie is required for this mode"),
+            CheckInRule::TokenRequired => ("Token QR wajib untuk mode qr", "A QR token is required for the qr mode"),
+            CheckInRule::TokenFormat => ("Ini bukan token QR Hadir", "This is not a Hadir QR token"),
+            CheckInRule::ModeNotEnabled => (
+                "Presensi WFH dan dinas luar memerlukan titik WFH atau surat tugas yang disetujui; fitur itu belum tersedia",
+                "WFH and duty check-ins need an approved WFH point or duty assignment, which this version does not record yet",
+            ),
+            CheckInRule::AlreadyCheckedIn => ("Anda sudah absen masuk hari ini", "You already checked in today"),
+            CheckInRule::NoCheckIn => {
+                ("Belum ada absen masuk hari ini", "There is no check-in today to check out from")
+            }
+            CheckInRule::AttemptReused => {
+                ("ID percobaan ini sudah dipakai orang lain", "This attempt id was already used by someone else")
+            }
+            CheckInRule::AlreadyReviewed => ("Presensi ini sudah ditinjau", "This check-in was already reviewed"),
+        };
+        match lang {
+            Lang::Id => id.into(),
+            Lang::En => en.into(),
+        }
+    }
+}
+
+fn conflict(rule: CheckInRule) -> AppError {
+    AppError::Refused { code: rule.code(), message_id: rule.message(Lang::Id), message_en: rule.message(Lang::En) }
+}
+
+fn stored_answer(e: &event::Model) -> Result<CheckInAnswer, AppError> {
+    serde_json::from_str(&e.answer).map_err(|err| AppError::Internal(format!("stored answer: {err}")))
+}
+
+/// The first answer for this attempt id, if there is one; someone else's attempt id is refused.
+async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> Result<Option<CheckInAnswer>, AppError> {
+    let found = event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(event::Column::AttemptId.eq(attempt_id))
+        .one(&app.db)
+        .await?;
+    match found {
+        Some(e) if e.person_id == principal.person_id => Ok(Some(stored_answer(&e)?)),
+        Some(_) => Err(conflict(CheckInRule::AttemptReused)),
+        None => Ok(None),
+    }
+}
+
+struct AssignedSite {
+    id: String,
+    zone: WorkZone,
+    fence: Geofence,
+}
+
+async fn assigned_sites(app: &App, principal: &Principal) -> Result<Vec<AssignedSite>, AppError> {
+    let ids: Vec<String> = location_assignment::Entity::find()
+        .filter(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(location_assignment::Column::PersonId.eq(&principal.person_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|a| a.location_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    work_location::Entity::find()
+        .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(work_location::Column::Id.is_in(ids))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|l| {
+            Ok(AssignedSite {
+                zone: WorkZone::parse(&l.time_zone)
+                    .ok_or_else(|| AppError::Internal(format!("stored zone {:?}", l.time_zone)))?,
+                fence: serde_json::from_str(&l.geofence)
+                    .map_err(|e| AppError::Internal(format!("stored geofence: {e}")))?,
+                id: l.id,
+            })
+        })
+        .collect()
+}
+
+/// Checks the request's fields and reports every problem at once.
+fn parse(req: &CheckInRequest, photo: Option<&Vec<u8>>) -> Result<(Option<GeoPoint>, Option<Vec<u8>>), AppError> {
+    let mut problems = Vec::new();
+    let point = match (req.lat, req.lon) {
+        (Some(lat), Some(lon)) => GeoPoint::new(lat, lon).map_err(|e| problems.push(FieldProblem::new("lat", &e))).ok(),
+        (None, None) => None,
+        _ => {
+            problems.push(FieldProblem::new("lat", &CheckInRule::PointRequired));
+            None
+        }
+    };
+    if req.accuracy_m.is_some_and(|a| !a.is_finite() || a < 0.0) {
+        problems.push(FieldProblem::new("accuracy_m", &CheckInRule::AccuracyNegative));
+    }
+    match req.mode {
+        CheckMode::Wfh | CheckMode::Duty => problems.push(FieldProblem::new("mode", &CheckInRule::ModeNotEnabled)),
+        CheckMode::Office => {
+            if req.lat.is_none() {
+                problems.push(FieldProblem::new("lat", &CheckInRule::PointRequired));
+            }
+            if photo.is_none() {
+                problems.push(FieldProblem::new("photo", &CheckInRule::PhotoRequired));
+            }
+        }
+        CheckMode::Qr => {
+            if req.qr_token.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                problems.push(FieldProblem::new("qr_token", &CheckInRule::TokenRequired));
+            }
+        }
+    }
+    let cleaned = match photo {
+        Some(bytes) => clean_jpeg(bytes, PhotoLimits::default())
+            .map_err(|e| problems.push(FieldProblem::new("photo", &e)))
+            .ok()
+            .map(|c| c.bytes),
+        None => None,
+    };
+    if problems.is_empty() { Ok((point, cleaned)) } else { Err(AppError::Invalid(problems)) }
+}
+
+fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Accepted => "accepted",
+        Outcome::NeedsReview => "needs_review",
+        Outcome::Rejected => "rejected",
+    }
+}
+
+fn enum_str<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Records a check-in or check-out and answers how it was judged.
+pub async fn check_in(
+    app: &App,
+    principal: &Principal,
+    req: CheckInRequest,
+    photo: Option<Vec<u8>>,
+    meta: &RequestMeta,
+) -> Result<CheckInAnswer, AppError> {
+    let attempt_id = req.attempt_id.to_string();
+    if let Some(answer) = earlier_answer(app, principal, &attempt_id).await? {
+        return Ok(answer);
+    }
+    let (point, photo) = parse(&req, photo.as_ref())?;
+    let now = app.clock.now();
+    let inst = &principal.institution_id;
+
+    let policy = policy::get(app, inst).await?;
+    let sites = assigned_sites(app, principal).await?;
+    let registered = device::Entity::find()
+        .filter(device::Column::InstitutionId.eq(inst))
+        .filter(device::Column::PersonId.eq(&principal.person_id))
+        .filter(device::Column::DeviceKey.eq(req.device_id.trim()))
+        .filter(device::Column::Status.eq("approved"))
+        .one(&app.db)
+        .await?;
+    let previous = event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(inst))
+        .filter(event::Column::PersonId.eq(&principal.person_id))
+        .filter(event::Column::Outcome.ne("rejected"))
+        .filter(event::Column::Lat.is_not_null())
+        .order_by_desc(event::Column::OccurredAt)
+        .one(&app.db)
+        .await?
+        .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
+    let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
+    let duplicate_photo = match &photo_key {
+        Some(key) => event::Entity::find()
+            .filter(event::Column::InstitutionId.eq(inst))
+            .filter(event::Column::PhotoKey.eq(key))
+            .one(&app.db)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    let (qr_check, qr_slot) = match (&req.mode, &req.qr_token) {
+        (CheckMode::Qr, Some(token)) => {
+            let secret = settings::secret(app, inst, QR_SECRET).await?;
+            match qr::verify(&secret, inst, token, qr::slot_of(now.timestamp())) {
+                Ok(scanned) => {
+                    let used = event::Entity::find()
+                        .filter(event::Column::InstitutionId.eq(inst))
+                        .filter(event::Column::PersonId.eq(&principal.person_id))
+                        .filter(event::Column::QrSlot.eq(scanned.slot))
+                        .filter(event::Column::LocationId.eq(&scanned.location_id))
+                        .one(&app.db)
+                        .await?
+                        .is_some();
+                    (Some(QrCheck::Valid { location_id: scanned.location_id, already_used: used }), Some(scanned.slot))
+                }
+                Err(qr::QrProblem::Malformed) => return Err(AppError::field("qr_token", &CheckInRule::TokenFormat)),
+                Err(qr::QrProblem::Forged | qr::QrProblem::Expired) => (Some(QrCheck::Invalid), None),
+            }
+        }
+        _ => (None, None),
+    };
+
+    let site_refs: Vec<Site> = sites.iter().map(|s| Site { id: &s.id, fence: &s.fence }).collect();
+    let attempt = Attempt {
+        mode: req.mode,
+        point,
+        accuracy_m: req.accuracy_m,
+        mock_location: req.mock_location,
+        device_time: req.device_time,
+        offline_at: req.offline_at,
+    };
+    let ctx = Context {
+        now,
+        sites: &site_refs,
+        registered_device: registered.is_some(),
+        previous,
+        qr: qr_check,
+        duplicate_photo,
+        policy: &policy,
+    };
+    let evaluation = checkin::evaluate(&attempt, &ctx);
+
+    // The day counts at the site: the matched one, else the person's first site, else the
+    // institution's zone.
+    let zone = match evaluation.location_id.as_ref().and_then(|id| sites.iter().find(|s| &s.id == id)).or(sites.first())
+    {
+        Some(site) => site.zone,
+        None => institution::Entity::find_by_id(inst.clone())
+            .one(&app.db)
+            .await?
+            .and_then(|i| WorkZone::parse(&i.time_zone))
+            .unwrap_or(WorkZone::Jakarta),
+    };
+    let local_date = zone.local(evaluation.occurred_at).date().format("%Y-%m-%d").to_string();
+    let counts = evaluation.outcome != Outcome::Rejected;
+    if counts {
+        let checked_in = event::Entity::find()
+            .filter(event::Column::InstitutionId.eq(inst))
+            .filter(event::Column::PersonId.eq(&principal.person_id))
+            .filter(event::Column::InSlot.eq(&local_date))
+            .one(&app.db)
+            .await?
+            .is_some();
+        let refusal = match (req.kind, checked_in) {
+            (EventKind::In, true) => Some(CheckInRule::AlreadyCheckedIn),
+            (EventKind::Out, false) => Some(CheckInRule::NoCheckIn),
+            _ => None,
+        };
+        if let Some(rule) = refusal {
+            // The check-in found may be this very attempt, stored by a concurrent retry.
+            return match earlier_answer(app, principal, &attempt_id).await? {
+                Some(first) => Ok(first),
+                None => Err(conflict(rule)),
+            };
+        }
+    }
+
+    if let (Some(key), Some(bytes)) = (&photo_key, photo) {
+        // Content-addressed: a retry, or a failed insert below, leaves at most one unused object.
+        app.objects.put(key, bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+    }
+    let answer = CheckInAnswer {
+        event_id: new_id(),
+        attempt_id: attempt_id.clone(),
+        kind: req.kind,
+        mode: req.mode,
+        outcome: evaluation.outcome,
+        signals: evaluation.signals.clone(),
+        location_id: evaluation.location_id.clone(),
+        distance_m: evaluation.distance_m.map(|d| d.round()),
+        occurred_at: evaluation.occurred_at.timestamp_millis(),
+        offline: evaluation.offline,
+        local_date: local_date.clone(),
+    };
+    let row = event::ActiveModel {
+        institution_id: Set(inst.clone()),
+        id: Set(answer.event_id.clone()),
+        attempt_id: Set(attempt_id.clone()),
+        person_id: Set(principal.person_id.clone()),
+        kind: Set(enum_str(req.kind)),
+        mode: Set(enum_str(req.mode)),
+        outcome: Set(outcome_str(evaluation.outcome).into()),
+        occurred_at: Set(answer.occurred_at),
+        received_at: Set(now.timestamp_millis()),
+        device_time: Set(req.device_time.timestamp_millis()),
+        offline: Set(evaluation.offline),
+        local_date: Set(local_date.clone()),
+        in_slot: Set((req.kind == EventKind::In && counts).then_some(local_date)),
+        location_id: Set(evaluation.location_id),
+        lat: Set(point.map(GeoPoint::lat)),
+        lon: Set(point.map(GeoPoint::lon)),
+        accuracy_m: Set(req.accuracy_m),
+        distance_m: Set(answer.distance_m),
+        device_id: Set(registered.map(|d| d.id)),
+        photo_key: Set(photo_key),
+        qr_slot: Set(qr_slot),
+        signals: Set(serde_json::to_string(&answer.signals).map_err(|e| AppError::Internal(e.to_string()))?),
+        request_id: Set(meta.request_id.clone()),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_reason: Set(None),
+        answer: Set(serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?),
+    };
+    match event::Entity::insert(row).exec_without_returning(&app.db).await {
+        Ok(_) => Ok(answer),
+        // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
+        // concurrent check-in of the same day won: the same refusal as if it had come first.
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            match earlier_answer(app, principal, &attempt_id).await? {
+                Some(first) => Ok(first),
+                None => Err(conflict(CheckInRule::AlreadyCheckedIn)),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KioskToken {
+    /// Show this as a QR code; it changes every 30 seconds.
+    pub token: String,
+    /// Unix milliseconds after which a scan of this token is refused.
+    pub valid_until: i64,
+    /// Unix milliseconds when the kiosk should fetch the next one.
+    pub refresh_at: i64,
+}
+
+/// The current token for a location's kiosk (administrators of the location's unit).
+pub async fn kiosk_token(app: &App, principal: &Principal, location_id: &str) -> Result<KioskToken, AppError> {
+    let location = work_location::Entity::find_by_id((principal.institution_id.clone(), location_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("work_location"))?;
+    if !principal.admin_scope.covers_unit(location.unit_id.as_ref()) {
+        return Err(AppError::NotFound("work_location"));
+    }
+    let secret = settings::secret(app, &principal.institution_id, QR_SECRET).await?;
+    let now = app.clock.now().timestamp();
+    let slot = qr::slot_of(now);
+    let slot_ms = qr::SLOT_SECONDS * 1000;
+    Ok(KioskToken {
+        token: qr::token(&secret, &principal.institution_id, location_id, slot),
+        valid_until: (slot + 2) * slot_ms,
+        refresh_at: (slot + 1) * slot_ms,
+    })
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: String,
+    pub person_id: String,
+    pub kind: EventKind,
+    pub mode: CheckMode,
+    pub outcome: Outcome,
+    pub signals: Vec<Signal>,
+    pub occurred_at: i64,
+    pub local_date: String,
+    pub offline: bool,
+    pub location_id: Option<String>,
+    pub distance_m: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub has_photo: bool,
+    pub review_reason: Option<String>,
+}
+
+impl EventView {
+    fn of(e: event::Model) -> Result<EventView, AppError> {
+        let answer = stored_answer(&e)?;
+        Ok(EventView {
+            id: e.id,
+            person_id: e.person_id,
+            kind: answer.kind,
+            mode: answer.mode,
+            outcome: serde_json::from_value(serde_json::Value::String(e.outcome)).unwrap_or(Outcome::NeedsReview),
+            signals: answer.signals,
+            occurred_at: e.occurred_at,
+            local_date: e.local_date,
+            offline: e.offline,
+            location_id: e.location_id,
+            distance_m: e.distance_m,
+            accuracy_m: e.accuracy_m,
+            has_photo: e.photo_key.is_some(),
+            review_reason: e.review_reason,
+        })
+    }
+}
+
+/// A person's events in a date range (`from`..=`to`, ISO dates), newest first.
+pub async fn history(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<EventView>, AppError> {
+    reachable_person(app, principal, person_id).await?;
+    event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(event::Column::PersonId.eq(person_id))
+        .filter(event::Column::LocalDate.between(from, to))
+        .order_by_desc(event::Column::OccurredAt)
+        .limit(1000)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(EventView::of)
+        .collect()
+}
+
+/// Oneself, someone in the admin scope, or someone one supervises directly.
+async fn reachable_person(app: &App, principal: &Principal, person_id: &str) -> Result<person::Model, AppError> {
+    person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
+        .one(&app.db)
+        .await?
+        .filter(|p| {
+            p.id == principal.person_id
+                || principal.admin_scope.covers_unit(p.unit_id.as_ref())
+                || p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
+        })
+        .ok_or(AppError::NotFound("person"))
+}
+
+/// An event's selfie, for the person or those who may review them.
+pub async fn photo(app: &App, principal: &Principal, event_id: &str) -> Result<Vec<u8>, AppError> {
+    let e = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
+    let key = e.photo_key.ok_or(AppError::NotFound("photo"))?;
+    app.objects.get(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))
+}
+
+/// Flagged events of the people the principal supervises or administers, oldest first.
+pub async fn review_queue(app: &App, principal: &Principal) -> Result<Vec<EventView>, AppError> {
+    let supervised: Vec<String> = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(person::Column::SupervisorId.eq(&principal.person_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    if supervised.is_empty() && !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let flagged = event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(event::Column::Outcome.eq("needs_review"))
+        .order_by_asc(event::Column::OccurredAt)
+        .limit(500)
+        .all(&app.db)
+        .await?;
+    let people: std::collections::HashMap<String, Option<String>> = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(person::Column::Id.is_in(flagged.iter().map(|e| e.person_id.clone())))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.unit_id))
+        .collect();
+    let in_scope =
+        |person_id: &String| people.get(person_id).is_some_and(|unit| principal.admin_scope.covers_unit(unit.as_ref()));
+    flagged
+        .into_iter()
+        .filter(|e| e.person_id != principal.person_id && (supervised.contains(&e.person_id) || in_scope(&e.person_id)))
+        .map(EventView::of)
+        .collect()
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDecision {
+    pub approve: bool,
+    /// Required: the person sees why.
+    pub reason: String,
+}
+
+/// Approves or rejects a flagged event; the decision is audited.
+pub async fn review(
+    app: &App,
+    principal: &Principal,
+    event_id: &str,
+    decision: ReviewDecision,
+    meta: &RequestMeta,
+) -> Result<EventView, AppError> {
+    use sea_orm::TransactionTrait;
+    let reason = hadir_domain::person::text(&decision.reason, 300).map_err(|e| AppError::field("reason", &e))?;
+    let e = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    let subject = reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
+    let may_review = principal.admin_scope.covers_unit(subject.unit_id.as_ref())
+        || subject.supervisor_id.as_deref() == Some(principal.person_id.as_str());
+    if !may_review || subject.id == principal.person_id {
+        return Err(AppError::Forbidden);
+    }
+    if e.outcome != "needs_review" {
+        return Err(AppError::field("outcome", &CheckInRule::AlreadyReviewed));
+    }
+    let now_ms = app.now_ms();
+    let outcome = if decision.approve { "accepted" } else { "rejected" };
+    let txn = app.db.begin().await?;
+    let mut update = event::Entity::update_many()
+        .col_expr(event::Column::Outcome, sea_orm::sea_query::Expr::value(outcome))
+        .col_expr(event::Column::ReviewedBy, sea_orm::sea_query::Expr::value(principal.account_id.clone()))
+        .col_expr(event::Column::ReviewedAt, sea_orm::sea_query::Expr::value(now_ms))
+        .col_expr(event::Column::ReviewReason, sea_orm::sea_query::Expr::value(reason))
+        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(event::Column::Id.eq(event_id))
+        .filter(event::Column::Outcome.eq("needs_review"));
+    if !decision.approve {
+        // A rejected check-in no longer holds the day's slot.
+        update = update.col_expr(event::Column::InSlot, sea_orm::sea_query::Expr::value(Option::<String>::None));
+    }
+    let changed = update.exec(&txn).await?.rows_affected;
+    if changed == 0 {
+        return Err(AppError::field("outcome", &CheckInRule::AlreadyReviewed));
+    }
+    crate::audit::record(
+        &txn,
+        now_ms,
+        meta,
+        crate::audit::Entry::by(principal, "checkin.review", "attendance_event", Some(event_id))
+            .with(serde_json::json!({ "outcome": outcome })),
+    )
+    .await?;
+    txn.commit().await?;
+    let updated = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("event"))?;
+    EventView::of(updated)
+}

@@ -1,0 +1,331 @@
+//! Check-in and check-out over HTTP: modes, signals, idempotency, offline sync, QR kiosk,
+//! review, and every kind of bad input.
+
+use crate::support::{Someone, TestApp};
+use hadir_app::Clock;
+use hadir_db::db_test;
+use hadir_domain::photo::sample_jpeg;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PHONE: &str = "android-kantor-0001";
+/// Inside the 150 m fence of the fixture's office (-3.8215, 102.287).
+const INSIDE: (f64, f64) = (-3.8216, 102.2871);
+/// About 1.1 km south of it.
+const OUTSIDE: (f64, f64) = (-3.8315, 102.287);
+
+/// Registers and approves `who`'s phone and assigns them the office; returns their token.
+async fn ready(t: &TestApp, who: &Someone) -> String {
+    let token = t.login(who).await;
+    let admin = t.login(&t.a.admin).await;
+    let (_, device) =
+        t.upload("/api/v1/devices", &token, json!({ "device_id": PHONE }), "selfie", sample_jpeg(720, 960, 64)).await;
+    let id = device["id"].as_str().unwrap();
+    assert_eq!(
+        t.call(Method::POST, &format!("/api/v1/devices/{id}/approve"), Some(&admin), None).await.0,
+        StatusCode::OK
+    );
+    let path = format!("/api/v1/people/{}/locations", who.person_id);
+    assert_eq!(
+        t.call(Method::PUT, &path, Some(&admin), Some(json!({ "location_ids": [t.a.location] }))).await.0,
+        StatusCode::OK
+    );
+    token
+}
+
+fn attempt(t: &TestApp, kind: &str, at: (f64, f64)) -> Value {
+    json!({
+        "attempt_id": uuid::Uuid::new_v4(),
+        "kind": kind,
+        "mode": "office",
+        "device_id": PHONE,
+        "lat": at.0,
+        "lon": at.1,
+        "accuracy_m": 8.5,
+        "device_time": t.clock.now(),
+    })
+}
+
+async fn send(t: &TestApp, token: &str, metadata: &Value, photo_filler: usize) -> (StatusCode, Value) {
+    t.upload("/api/v1/checkins", token, metadata.clone(), "photo", sample_jpeg(480, 640, photo_filler)).await
+}
+
+db_test!(an_office_check_in_is_judged_once_and_retries_get_the_same_answer, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::minutes(25)); // 07:25 WIB
+    let first = attempt(&t, "in", INSIDE);
+    let (status, answer) = send(&t, &token, &first, 1000).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["outcome"], "accepted");
+    assert_eq!(answer["signals"], json!([]));
+    assert_eq!(answer["location_id"], t.a.location.as_str());
+    assert_eq!(answer["local_date"], "2026-03-02");
+
+    let (status, again) = send(&t, &token, &first, 1000).await;
+    assert_eq!((status, &again), (StatusCode::OK, &answer), "a retry returns the first answer");
+    let (status, body) = send(&t, &token, &attempt(&t, "in", INSIDE), 1001).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("already_checked_in")));
+
+    t.clock.advance(chrono::Duration::hours(9)); // 16:25 WIB
+    let (status, out) = send(&t, &token, &attempt(&t, "out", INSIDE), 1002).await;
+    assert_eq!((status, out["outcome"].clone()), (StatusCode::OK, json!("accepted")));
+
+    let history = format!("/api/v1/people/{}/checkins?from=2026-03-01&to=2026-03-31", t.a.employee.person_id);
+    let (_, events) = t.get(&history, &token).await;
+    assert_eq!(events.as_array().unwrap().len(), 2, "exactly two events");
+    let event_id = answer["event_id"].as_str().unwrap();
+    let photo =
+        t.http.get(t.url(&format!("/api/v1/checkins/{event_id}/photo"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert!(!photo.bytes().await.unwrap().windows(11).any(|w| w == b"GPSLatitude"));
+
+    // Another person's attempt id is refused; another institution sees nothing.
+    let other = ready(&t, &t.a.outsider).await;
+    let (status, body) = send(&t, &other, &first, 1003).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("attempt_id_reused")));
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get(&history, &admin_b).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&format!("/api/v1/checkins/{event_id}/photo"), &admin_b).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&history, &other).await.0, StatusCode::NOT_FOUND, "a colleague cannot read it");
+});
+
+db_test!(concurrent_retries_create_exactly_one_event, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let metadata = attempt(&t, "in", INSIDE);
+    let tasks = (0..8).map(|_| send(&t, &token, &metadata, 2000));
+    let answers = futures_join(tasks).await;
+    for (status, answer) in &answers {
+        assert_eq!(*status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["event_id"], answers[0].1["event_id"]);
+    }
+    let history = format!("/api/v1/people/{}/checkins?from=2026-03-02&to=2026-03-02", t.a.employee.person_id);
+    assert_eq!(t.get(&history, &token).await.1.as_array().unwrap().len(), 1);
+});
+
+/// Runs the futures concurrently on this task.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out = Vec::new();
+    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    out.extend(results.into_iter().map(Option::unwrap));
+    out
+}
+
+db_test!(outside_the_fence_goes_to_review_and_the_decision_is_audited, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let (_, answer) = send(&t, &token, &attempt(&t, "in", OUTSIDE), 3000).await;
+    assert_eq!(answer["outcome"], "needs_review");
+    assert_eq!(answer["signals"], json!(["outside_geofence"]));
+    assert!(answer["distance_m"].as_f64().unwrap() > 1000.0);
+    let id = answer["event_id"].as_str().unwrap().to_string();
+
+    assert_eq!(t.get("/api/v1/checkins/review", &token).await.0, StatusCode::FORBIDDEN, "no one to supervise");
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (_, queue) = t.get("/api/v1/checkins/review", &unit_admin).await;
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["id"], id.as_str());
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get("/api/v1/checkins/review", &admin_b).await.1, json!([]));
+    assert_eq!(
+        t.post(&format!("/api/v1/checkins/{id}/review"), &admin_b, json!({ "approve": true, "reason": "x" })).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, body) =
+        t.post(&format!("/api/v1/checkins/{id}/review"), &unit_admin, json!({ "approve": true, "reason": "" })).await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("reason")));
+    let (status, reviewed) = t
+        .post(
+            &format!("/api/v1/checkins/{id}/review"),
+            &unit_admin,
+            json!({ "approve": true, "reason": "Rapat di kantor gubernur" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reviewed}");
+    assert_eq!(reviewed["outcome"], "accepted");
+    assert_eq!(reviewed["review_reason"], "Rapat di kantor gubernur");
+    let (status, body) = t
+        .post(&format!("/api/v1/checkins/{id}/review"), &unit_admin, json!({ "approve": false, "reason": "ubah" }))
+        .await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("already_reviewed"))
+    );
+    assert_eq!(t.get("/api/v1/checkins/review", &unit_admin).await.1, json!([]));
+
+    let admin = t.login(&t.a.admin).await;
+    let (_, audit) = t.get("/api/v1/audit?limit=20", &admin).await;
+    assert!(
+        audit.as_array().unwrap().iter().any(|e| e["action"] == "checkin.review" && e["subject_id"] == id.as_str())
+    );
+});
+
+db_test!(a_rejected_check_in_is_kept_and_frees_the_day, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let mut unregistered = attempt(&t, "in", INSIDE);
+    unregistered["device_id"] = json!("someone-elses-phone");
+    let (_, answer) = send(&t, &token, &unregistered, 4000).await;
+    assert_eq!(
+        (answer["outcome"].clone(), answer["signals"].clone()),
+        (json!("rejected"), json!(["unregistered_device"]))
+    );
+    // The rejected attempt does not count: a proper check-in still goes through.
+    let (_, proper) = send(&t, &token, &attempt(&t, "in", INSIDE), 4001).await;
+    assert_eq!(proper["outcome"], "accepted");
+    let history = format!("/api/v1/people/{}/checkins?from=2026-03-02&to=2026-03-02", t.a.employee.person_id);
+    let (_, events) = t.get(&history, &token).await;
+    let mut outcomes: Vec<_> =
+        events.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap().to_string()).collect();
+    outcomes.sort();
+    assert_eq!(outcomes, ["accepted", "rejected"], "never silently dropped");
+});
+
+db_test!(offline_attempts_sync_within_the_window_only, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::hours(9)); // 16:00 WIB: syncing the morning's offline check-in
+    let mut offline = attempt(&t, "in", INSIDE);
+    let made_at = t.clock.now() - chrono::Duration::minutes(8 * 60 + 35); // 07:25 WIB
+    offline["offline_at"] = json!(made_at);
+    let (_, answer) = send(&t, &token, &offline, 5000).await;
+    assert_eq!((answer["outcome"].clone(), answer["offline"].clone()), (json!("accepted"), json!(true)));
+    assert_eq!(answer["occurred_at"], made_at.timestamp_millis());
+
+    let mut stale = attempt(&t, "out", INSIDE);
+    stale["offline_at"] = json!(t.clock.now() - chrono::Duration::hours(30));
+    let (_, answer) = send(&t, &token, &stale, 5001).await;
+    assert_eq!((answer["outcome"].clone(), answer["signals"].clone()), (json!("rejected"), json!(["stale_offline"])));
+});
+
+db_test!(qr_kiosk_tokens_work_once_where_and_when_they_were_shown, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let kiosk = format!("/api/v1/locations/{}/kiosk-token", t.a.location);
+    let (status, shown) = t.get(&kiosk, &unit_admin).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(t.get(&kiosk, &token).await.0, StatusCode::FORBIDDEN);
+    let qr = |kind: &str, token_text: &Value| json!({ "attempt_id": uuid::Uuid::new_v4(), "kind": kind, "mode": "qr", "device_id": PHONE, "qr_token": token_text, "device_time": t.clock.now() });
+    let form = |metadata: Value| {
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string());
+        t.http.post(t.url("/api/v1/checkins")).bearer_auth(&token).multipart(form).send()
+    };
+    let answer: Value = form(qr("in", &shown["token"])).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (answer["outcome"].clone(), answer["location_id"].clone()),
+        (json!("accepted"), json!(t.a.location)),
+        "no photo needed"
+    );
+    let replay: Value = form(qr("out", &shown["token"])).await.unwrap().json().await.unwrap();
+    assert_eq!(replay["signals"], json!(["replayed_qr"]));
+
+    // B's kiosk token means nothing in A.
+    let admin_b = t.login(&t.b.admin).await;
+    let (_, foreign) = t.get(&format!("/api/v1/locations/{}/kiosk-token", t.b.location), &admin_b).await;
+    let answer: Value = form(qr("out", &foreign["token"])).await.unwrap().json().await.unwrap();
+    assert_eq!((answer["outcome"].clone(), answer["signals"].clone()), (json!("rejected"), json!(["foreign_qr"])));
+
+    // A minute later the token has expired.
+    let (_, fresh) = t.get(&kiosk, &unit_admin).await;
+    t.clock.advance(chrono::Duration::seconds(61));
+    let answer: Value = form(qr("out", &fresh["token"])).await.unwrap().json().await.unwrap();
+    assert_eq!(answer["signals"], json!(["foreign_qr"]));
+
+    let res = form(qr("out", &json!("not-a-token"))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "qr_token_format");
+});
+
+db_test!(bad_check_ins_get_clear_codes_and_change_nothing, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let with = |patch: Value| {
+        let mut m = attempt(&t, "in", INSIDE);
+        for (k, v) in patch.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    };
+    let cases = [
+        (json!({ "lat": 95.0 }), "lat", "geo_latitude"),
+        (json!({ "lon": -200.0 }), "lat", "geo_longitude"),
+        (json!({ "accuracy_m": -3.0 }), "accuracy_m", "accuracy_invalid"),
+        (json!({ "mode": "wfh" }), "mode", "mode_not_enabled"),
+        (json!({ "lat": null }), "lat", "location_required"),
+        (json!({ "mode": "qr" }), "qr_token", "qr_token_required"),
+    ];
+    for (patch, field, code) in cases {
+        let (status, body) = send(&t, &token, &with(patch.clone()), 6000).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{patch}: {body}");
+        assert!(
+            body["errors"].as_array().unwrap().iter().any(|e| e["field"] == field && e["code"] == code),
+            "{patch}: {body}"
+        );
+    }
+    for (patch, what) in [
+        (json!({ "mode": "teleport" }), "unknown mode"),
+        (json!({ "attempt_id": "not-a-uuid" }), "attempt id"),
+        (json!({ "lat": "x" }), "lat type"),
+    ] {
+        let (status, body) = send(&t, &token, &with(patch), 6001).await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!("metadata")),
+            "{what}"
+        );
+    }
+    let png = t.upload("/api/v1/checkins", &token, attempt(&t, "in", INSIDE), "photo", b"GIF89a....".to_vec()).await;
+    assert_eq!(png.1["errors"][0]["code"], "photo_not_jpeg");
+    let mut cut = sample_jpeg(480, 640, 500);
+    cut.truncate(200);
+    let truncated = t.upload("/api/v1/checkins", &token, attempt(&t, "in", INSIDE), "photo", cut).await;
+    assert_eq!(truncated.1["errors"][0]["code"], "photo_malformed");
+    let no_photo = t
+        .http
+        .post(t.url("/api/v1/checkins"))
+        .bearer_auth(&token)
+        .multipart(reqwest::multipart::Form::new().text("metadata", attempt(&t, "in", INSIDE).to_string()))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = no_photo.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "photo_required");
+    t.assert_upload_refused_as_too_large(
+        "/api/v1/checkins",
+        &token,
+        attempt(&t, "in", INSIDE),
+        "photo",
+        vec![0xFF; 50 * 1024 * 1024],
+    )
+    .await;
+
+    let (status, body) = send(&t, &token, &attempt(&t, "out", INSIDE), 6002).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("no_check_in_today")));
+    let history = format!("/api/v1/people/{}/checkins?from=2026-03-01&to=2026-03-31", t.a.employee.person_id);
+    assert_eq!(t.get(&history, &token).await.1, json!([]), "nothing was written");
+});
