@@ -21,6 +21,7 @@ pub mod passwords;
 pub mod people;
 pub mod policy;
 pub mod principal;
+pub mod recap;
 pub mod schedules;
 mod settings;
 mod throttle;

@@ -100,7 +100,9 @@ pub enum DayStatus {
     /// Not a scheduled working day.
     OffDay,
     Holiday,
-    OnLeave(Absence),
+    OnLeave {
+        absence: Absence,
+    },
     /// *Tanpa keterangan* (TK): scheduled, no leave, no check-in or check-out.
     Absent,
     Present(Presence),
@@ -118,7 +120,7 @@ pub fn day_status(facts: &DayFacts, table: &DisciplineTable) -> DayStatus {
         return DayStatus::Holiday;
     }
     if let Some(absence) = facts.absence {
-        return DayStatus::OnLeave(absence);
+        return DayStatus::OnLeave { absence };
     }
     if facts.check_in.is_none() && facts.check_out.is_none() {
         return DayStatus::Absent;
@@ -236,7 +238,7 @@ mod tests {
         let holiday = DayFacts { holiday: true, ..present(None, None) };
         assert_eq!(day_status(&holiday, &table), DayStatus::Holiday);
         let leave = DayFacts { absence: Some(Absence::AnnualLeave), ..present(None, None) };
-        assert_eq!(day_status(&leave, &table), DayStatus::OnLeave(Absence::AnnualLeave));
+        assert_eq!(day_status(&leave, &table), DayStatus::OnLeave { absence: Absence::AnnualLeave });
         assert_eq!(day_status(&present(None, None), &table), DayStatus::Absent);
     }
 
@@ -303,5 +305,20 @@ mod tests {
         assert_eq!(status_in(WorkZone::Jakarta), Some(Level::L1), "07:31 WIB");
         assert_eq!(status_in(WorkZone::Makassar), Some(Level::L3), "08:31 WITA");
         assert_eq!(status_in(WorkZone::Jayapura), Some(Level::L4), "09:31 WIT");
+    }
+}
+
+#[cfg(test)]
+mod serialisation {
+    use super::*;
+
+    #[test]
+    fn every_status_serialises_with_its_tag() {
+        let leave = DayStatus::OnLeave { absence: Absence::Sick };
+        assert_eq!(
+            serde_json::to_value(&leave).unwrap(),
+            serde_json::json!({ "status": "on_leave", "absence": "sick" })
+        );
+        assert_eq!(serde_json::to_value(DayStatus::Absent).unwrap(), serde_json::json!({ "status": "absent" }));
     }
 }

@@ -215,7 +215,7 @@ impl DisciplineTable {
                 let early = p.early.map_or(0, |l| self.early[l.index()].deduction.0);
                 BasisPoints(late + early)
             }
-            DayStatus::OffDay | DayStatus::Holiday | DayStatus::OnLeave(_) => BasisPoints(0),
+            DayStatus::OffDay | DayStatus::Holiday | DayStatus::OnLeave { .. } => BasisPoints(0),
         }
     }
 }
@@ -250,7 +250,7 @@ pub fn month_totals<'a>(days: impl IntoIterator<Item = &'a DayStatus>, table: &D
                 }
             }
             DayStatus::Absent => totals.absent_days += 1,
-            DayStatus::OnLeave(_) => totals.leave_days += 1,
+            DayStatus::OnLeave { .. } => totals.leave_days += 1,
             DayStatus::OffDay | DayStatus::Holiday => {}
         }
     }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod institutions;
 pub mod locations;
 pub mod people;
+pub mod recap;
 pub mod units;
 
 use crate::AppState;
@@ -127,4 +128,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attendance::photo))
         .routes(routes!(attendance::review_queue))
         .routes(routes!(attendance::review))
+        .routes(routes!(recap::person_month))
+        .routes(routes!(recap::unit_recap))
+        .routes(routes!(recap::unit_recap_csv))
 }

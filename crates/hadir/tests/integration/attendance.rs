@@ -329,3 +329,83 @@ db_test!(bad_check_ins_get_clear_codes_and_change_nothing, |db| {
     let history = format!("/api/v1/people/{}/checkins?from=2026-03-01&to=2026-03-31", t.a.employee.person_id);
     assert_eq!(t.get(&history, &token).await.1, json!([]), "nothing was written");
 });
+
+db_test!(the_month_shows_each_days_status_and_the_recap_adds_up, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let day = |d: i64, h: i64, m: i64| {
+        // Wall-clock WIB (UTC+7) on March d, 2026, expressed as an offset from the fixture's start
+        // (2026-03-02 07:00 WIB).
+        chrono::Duration::days(d - 2) + chrono::Duration::hours(h - 7) + chrono::Duration::minutes(m)
+    };
+    let mut elapsed = chrono::Duration::zero();
+    let mut at = |t: &TestApp, target: chrono::Duration| {
+        t.clock.advance(target - elapsed);
+        elapsed = target;
+    };
+    // Mon 2 March: on time, full day. Tue 3: 07:45 in (TL1), 15:00 out (PSW2). Wed 4: absent.
+    // Thu 5: only a check-in (PSW4). Fri 6: not yet over when the month is read on Fri 15:00.
+    for (d, h_in, m_in, out) in [(2, 7, 20, Some((16, 5))), (3, 7, 45, Some((15, 0))), (5, 7, 10, None)] {
+        at(&t, day(d, h_in, m_in));
+        let (_, a) = send(&t, &token, &attempt(&t, "in", INSIDE), (d * 10) as usize).await;
+        assert_eq!(a["outcome"], "accepted", "{a}");
+        if let Some((h, m)) = out {
+            at(&t, day(d, h, m));
+            send(&t, &token, &attempt(&t, "out", INSIDE), (d * 10 + 1) as usize).await;
+        }
+    }
+    at(&t, day(6, 15, 0));
+    let (status, month) =
+        t.get(&format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id), &token).await;
+    assert_eq!(status, StatusCode::OK, "{month}");
+    let days = month["days"].as_array().unwrap();
+    let status_of = |date: &str| days.iter().find(|d| d["date"] == date).cloned();
+    assert_eq!(status_of("2026-03-01").unwrap()["status"], "off_day", "Sunday");
+    let monday = status_of("2026-03-02").unwrap();
+    assert_eq!(
+        (monday["status"].clone(), monday["late"].clone(), monday["early"].clone()),
+        (json!("present"), json!(null), json!(null))
+    );
+    let tuesday = status_of("2026-03-03").unwrap();
+    assert_eq!(
+        (tuesday["late"].clone(), tuesday["early"].clone(), tuesday["deduction"].clone()),
+        (json!("L1"), json!("L2"), json!(150))
+    );
+    assert_eq!(status_of("2026-03-04").unwrap()["status"], "absent");
+    assert_eq!(status_of("2026-03-05").unwrap()["early"], "L4", "no check-out");
+    assert!(status_of("2026-03-06").is_none(), "today, nothing yet");
+    let totals = &month["totals"];
+    assert_eq!((totals["present_days"].clone(), totals["absent_days"].clone()), (json!(3), json!(1)));
+    // Kementan preset: TL1 0.5 + PSW2 1 + TK 5 + PSW4 2 = 8.5 %.
+    assert_eq!(totals["deduction"], 850);
+
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (status, rows) = t.get("/api/v1/recap?month=2026-03", &unit_admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let mine = rows.as_array().unwrap().iter().find(|r| r["person_id"] == t.a.employee.person_id.as_str()).unwrap();
+    assert_eq!(mine["totals"]["deduction"], 850);
+    assert_eq!(mine["unit_code"], "OPD.1");
+    assert!(
+        rows.as_array().unwrap().iter().all(|r| r["person_id"] != t.a.outsider.person_id.as_str()),
+        "outside the unit admin's scope"
+    );
+
+    let csv = t.http.get(t.url("/api/v1/recap.csv?month=2026-03")).bearer_auth(&unit_admin).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("employee_number,full_name,unit,present_days,TL1"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(&format!("{},Pegawai Satu,OPD.1,3,1,0,0,0,0,1,0,1,1,0,8.50", t.a.employee.login))),
+        "{text}"
+    );
+
+    assert_eq!(t.get("/api/v1/recap?month=2026-03", &token).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = t.get("/api/v1/recap?month=maret", &unit_admin).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("month_format")));
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(
+        t.get(&format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id), &admin_b).await.0,
+        StatusCode::NOT_FOUND
+    );
+});

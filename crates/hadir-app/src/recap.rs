@@ -1,0 +1,300 @@
+//! Daily status and monthly recap, computed from accepted events, the institution's default
+//! schedule, its holiday calendar and its discipline table, by the pure rules in
+//! `hadir_domain::attendance`. Leave requests are not recorded yet, so no day is "on leave".
+
+use crate::{App, AppError, Principal, discipline};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use hadir_db::entities::{attendance_event as event, holiday, institution, person, schedule, unit, work_location};
+use hadir_domain::attendance::{
+    BasisPoints, CheckMode, DayFacts, DayStatus, DisciplineTable, MonthTotals, ScheduledDay, day_status, month_totals,
+};
+use hadir_domain::roles::{AdminScope, subtree};
+use hadir_domain::schedule::WeeklySchedule;
+use hadir_domain::time_zone::WorkZone;
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DayView {
+    pub date: NaiveDate,
+    /// `{"status": "present", "late": "L1", …}`, `{"status": "absent"}`, `holiday`, `off_day`.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub status: DayStatus,
+    /// Basis points (hundredths of a percent) this day costs before the monthly cap.
+    #[schema(value_type = u32)]
+    pub deduction: BasisPoints,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonMonth {
+    pub person_id: String,
+    pub month: String,
+    /// Days up to today (today only once something happened).
+    pub days: Vec<DayView>,
+    #[schema(value_type = Object)]
+    pub totals: MonthTotals,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecapRow {
+    pub person_id: String,
+    pub employee_number: String,
+    pub full_name: String,
+    pub unit_code: Option<String>,
+    #[schema(value_type = Object)]
+    pub totals: MonthTotals,
+}
+
+struct MonthRule;
+
+impl Explain for MonthRule {
+    fn code(&self) -> &'static str {
+        "month_format"
+    }
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Id => "Bulan harus berformat YYYY-MM, mis. 2026-03".into(),
+            Lang::En => "Month must be YYYY-MM, e.g. 2026-03".into(),
+        }
+    }
+}
+
+/// The days of a `YYYY-MM` month.
+pub fn month_days(month: &str) -> Result<Vec<NaiveDate>, AppError> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_err(|_| AppError::field("month", &MonthRule))?;
+    Ok(first.iter_days().take_while(|d| d.month() == first.month()).collect())
+}
+
+/// Everything but the events, loaded once for a month.
+struct MonthInputs {
+    schedule: WeeklySchedule,
+    table: DisciplineTable,
+    holidays: HashSet<NaiveDate>,
+    zones: HashMap<String, WorkZone>,
+    default_zone: WorkZone,
+    today: NaiveDate,
+}
+
+async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<MonthInputs, AppError> {
+    let inst = &principal.institution_id;
+    let default_zone = institution::Entity::find_by_id(inst.clone())
+        .one(&app.db)
+        .await?
+        .and_then(|i| WorkZone::parse(&i.time_zone))
+        .unwrap_or(WorkZone::Jakarta);
+    let schedule = match schedule::Entity::find()
+        .filter(schedule::Column::InstitutionId.eq(inst))
+        .filter(schedule::Column::IsDefault.eq(true))
+        .one(&app.db)
+        .await?
+    {
+        Some(row) => {
+            serde_json::from_str(&row.definition).map_err(|e| AppError::Internal(format!("stored schedule: {e}")))?
+        }
+        None => WeeklySchedule::standard_asn(),
+    };
+    let (first, last) = (days[0], days[days.len() - 1]);
+    let holidays = holiday::Entity::find()
+        .filter(holiday::Column::InstitutionId.eq(inst))
+        .filter(holiday::Column::Date.between(first.to_string(), last.to_string()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").ok())
+        .collect();
+    let zones = work_location::Entity::find()
+        .filter(work_location::Column::InstitutionId.eq(inst))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|l| WorkZone::parse(&l.time_zone).map(|z| (l.id, z)))
+        .collect();
+    Ok(MonthInputs {
+        schedule,
+        table: discipline::get(app, principal).await?.table,
+        holidays,
+        zones,
+        default_zone,
+        today: default_zone.local(app.clock.now()).date(),
+    })
+}
+
+fn local_time(inputs: &MonthInputs, e: &event::Model) -> Option<NaiveDateTime> {
+    let zone = e.location_id.as_ref().and_then(|l| inputs.zones.get(l)).copied().unwrap_or(inputs.default_zone);
+    Some(zone.local(DateTime::from_timestamp_millis(e.occurred_at)?))
+}
+
+/// One person's days, from their accepted events of the month.
+fn person_days(inputs: &MonthInputs, days: &[NaiveDate], events: &[&event::Model]) -> Vec<DayView> {
+    let mut by_day: HashMap<&str, Vec<&event::Model>> = HashMap::new();
+    for e in events {
+        by_day.entry(e.local_date.as_str()).or_default().push(e);
+    }
+    let mut out = Vec::new();
+    for date in days.iter().copied().filter(|d| *d <= inputs.today) {
+        let key = date.to_string();
+        let todays = by_day.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        if date == inputs.today && todays.is_empty() {
+            continue; // the day is not over
+        }
+        let first_in = todays.iter().filter(|e| e.kind == "in").min_by_key(|e| e.occurred_at);
+        let last_out = todays.iter().filter(|e| e.kind == "out").max_by_key(|e| e.occurred_at);
+        let facts = DayFacts {
+            scheduled: inputs.schedule.day(date.weekday()).map(|d| ScheduledDay::of(d, date, 0)),
+            holiday: inputs.holidays.contains(&date),
+            absence: None,
+            check_in: first_in.and_then(|e| local_time(inputs, e)),
+            check_out: last_out.and_then(|e| local_time(inputs, e)),
+            mode: first_in
+                .and_then(|e| serde_json::from_value::<CheckMode>(serde_json::Value::String(e.mode.clone())).ok()),
+        };
+        let status = day_status(&facts, &inputs.table);
+        out.push(DayView { date, deduction: inputs.table.day_deduction(&status), status });
+    }
+    out
+}
+
+async fn accepted_events(
+    app: &App,
+    institution_id: &str,
+    person_id: Option<&str>,
+    days: &[NaiveDate],
+) -> Result<Vec<event::Model>, AppError> {
+    let mut query = event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(institution_id))
+        .filter(event::Column::Outcome.eq("accepted"))
+        .filter(event::Column::LocalDate.between(days[0].to_string(), days[days.len() - 1].to_string()));
+    if let Some(p) = person_id {
+        query = query.filter(event::Column::PersonId.eq(p));
+    }
+    Ok(query.order_by_asc(event::Column::OccurredAt).all(&app.db).await?)
+}
+
+/// A person's month (oneself, someone one supervises, or someone in one's admin scope).
+pub async fn person_month(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    month: &str,
+) -> Result<PersonMonth, AppError> {
+    let days = month_days(month)?;
+    let subject = person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
+        .one(&app.db)
+        .await?
+        .filter(|p| {
+            p.id == principal.person_id
+                || principal.admin_scope.covers_unit(p.unit_id.as_ref())
+                || p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
+        })
+        .ok_or(AppError::NotFound("person"))?;
+    let inputs = inputs(app, principal, &days).await?;
+    let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
+    let refs: Vec<&event::Model> = events.iter().collect();
+    let views = person_days(&inputs, &days, &refs);
+    let totals = month_totals(views.iter().map(|d| &d.status), &inputs.table);
+    Ok(PersonMonth { person_id: subject.id, month: month.to_string(), days: views, totals })
+}
+
+/// The month of every active person in the principal's scope (optionally one unit and the
+/// units below it), by name.
+pub async fn unit_recap(
+    app: &App,
+    principal: &Principal,
+    month: &str,
+    unit_id: Option<&str>,
+) -> Result<Vec<RecapRow>, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let days = month_days(month)?;
+    let units =
+        unit::Entity::find().filter(unit::Column::InstitutionId.eq(&principal.institution_id)).all(&app.db).await?;
+    let wanted_units = unit_id.map(|u| {
+        let parents = units.iter().map(|x| (x.id.clone(), x.parent_id.clone())).collect();
+        subtree(&[u.to_string()], &parents)
+    });
+    let codes: HashMap<&str, &str> = units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
+    let people: Vec<person::Model> = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(person::Column::Status.eq("active"))
+        .order_by_asc(person::Column::FullName)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|p| match &principal.admin_scope {
+            AdminScope::Institution => true,
+            scope => scope.covers_unit(p.unit_id.as_ref()),
+        })
+        .filter(|p| wanted_units.as_ref().is_none_or(|set| p.unit_id.as_ref().is_some_and(|u| set.contains(u))))
+        .collect();
+    let inputs = inputs(app, principal, &days).await?;
+    let events = accepted_events(app, &principal.institution_id, None, &days).await?;
+    let mut by_person: HashMap<&str, Vec<&event::Model>> = HashMap::new();
+    for e in &events {
+        by_person.entry(e.person_id.as_str()).or_default().push(e);
+    }
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            let views = person_days(&inputs, &days, by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            RecapRow {
+                totals: month_totals(views.iter().map(|d| &d.status), &inputs.table),
+                unit_code: p.unit_id.as_deref().and_then(|u| codes.get(u)).map(|c| c.to_string()),
+                person_id: p.id,
+                employee_number: p.employee_number,
+                full_name: p.full_name,
+            }
+        })
+        .collect())
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break; a leading character
+/// that spreadsheets treat as a formula is neutralised.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+/// The unit recap as CSV (UTF-8, comma-separated, one header row).
+pub fn recap_csv(rows: &[RecapRow]) -> String {
+    let mut out = String::from(
+        "employee_number,full_name,unit,present_days,TL1,TL2,TL3,TL4,PSW1,PSW2,PSW3,PSW4,TK,leave_days,deduction_percent\n",
+    );
+    for r in rows {
+        let t = &r.totals;
+        let counts: Vec<String> = t.late.iter().chain(t.early.iter()).map(u32::to_string).collect();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{:.2}\n",
+            csv_field(&r.employee_number),
+            csv_field(&r.full_name),
+            csv_field(r.unit_code.as_deref().unwrap_or("")),
+            t.present_days,
+            counts.join(","),
+            t.absent_days,
+            t.leave_days,
+            t.deduction.percent()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_csv_fields() {
+        assert_eq!(month_days("2026-02").unwrap().len(), 28);
+        assert_eq!(month_days("2028-02").unwrap().len(), 29);
+        assert!(month_days("2026-13").is_err());
+        assert!(month_days("March").is_err());
+        assert_eq!(csv_field("Siti Aminah"), "Siti Aminah");
+        assert_eq!(csv_field("Aminah, S.Pd."), "\"Aminah, S.Pd.\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}
