@@ -1,0 +1,328 @@
+//! `hadir-bench checkin`: the check-in surge benchmark. It seeds people with approved phones and
+//! an assigned office into a fresh database, serves the real router on loopback, and fires
+//! selfie check-ins (each with its own ~40 KB JPEG) from many concurrent clients for a bounded
+//! time. In the same run it measures a bare baseline — the same upload size, one plain insert,
+//! no rules — so the printed ratio means something on any machine.
+
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use clap::{Parser, Subcommand};
+use hadir_app::accounts;
+use hadir_app::attendance::CheckInAnswer;
+use hadir_app::auth::{self, ChangePassword, ClientKind, LoginRequest};
+use hadir_app::devices::{self, DeviceRegistration};
+use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
+use hadir_app::locations::{self, Assignment, LocationInput};
+use hadir_app::passwords::PasswordCost;
+use hadir_app::people::PersonInput;
+use hadir_app::units::{self, UnitInput};
+use hadir_app::{App, AppSettings, Principal, RequestMeta, SystemClock};
+use hadir_db::sea_orm::{ConnectionTrait, DatabaseConnection};
+use hadir_domain::geo::{GeofenceInput, RawPoint};
+use hadir_domain::person::EmploymentType;
+use hadir_domain::photo::sample_jpeg;
+use hadir_domain::time_zone::WorkZone;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "hadir-bench", about = "Load tools for Hadir's hot paths")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Selfie check-ins against the real server, beside a bare-insert baseline.
+    Checkin {
+        /// People to seed (each checks in once, then checks out repeatedly).
+        #[arg(long, default_value_t = 500)]
+        people: usize,
+        /// Concurrent client connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Seconds each phase runs.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// JPEG size in bytes.
+        #[arg(long, default_value_t = 40_000)]
+        photo_bytes: usize,
+        /// Database to use (default: a fresh SQLite file in a temporary folder).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+const PASSWORD: &str = "Bench-Sandi-2026!";
+const NEW_PASSWORD: &str = "Bench-Sandi-Baru-2026!";
+
+fn fail(context: &str, e: impl std::fmt::Display) -> ! {
+    eprintln!("error: {context}: {e}");
+    std::process::exit(1)
+}
+
+#[tokio::main]
+async fn main() {
+    let Command::Checkin { people, connections, seconds, photo_bytes, database_url } = Cli::parse().command;
+    let dir = std::env::temp_dir().join(format!("hadir-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail("temporary folder", e));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
+    let db = hadir_db::connect(&url).await.unwrap_or_else(|e| fail("database", e));
+    hadir_db::migrate(&db).await.unwrap_or_else(|e| fail("migrations", e));
+    let objects = hadir_db::Objects::open(dir.join("objects").to_str().unwrap_or("."))
+        .unwrap_or_else(|e| fail("object store", e));
+    let settings = AppSettings { password_cost: PasswordCost::insecure_fast(), ..AppSettings::default() };
+    let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings);
+
+    println!("seeding {people} people with approved phones…");
+    let started = Instant::now();
+    let tokens = seed(&app, people).await;
+    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+
+    let photo = sample_jpeg(720, 960, photo_bytes);
+    let bare = bare_server(db.clone()).await;
+    let full =
+        serve(hadir_web::router(app, hadir_web::WebConfig { secure_cookies: false, ..Default::default() })).await;
+    let phase = Duration::from_secs(seconds);
+
+    let baseline = load(&bare, "/bare", &tokens, connections, phase, &photo).await;
+    let checkin = load(&full, "/api/v1/checkins", &tokens, connections, phase, &photo).await;
+    println!(
+        "\n{connections} connections, {seconds} s a phase, {photo_bytes}-byte JPEGs, database {}",
+        if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
+    );
+    baseline.print("bare insert");
+    checkin.print("check-in");
+    println!(
+        "ratio check-in / bare: {:.2} (throughput)",
+        checkin.per_second() / baseline.per_second().max(f64::MIN_POSITIVE)
+    );
+    println!(
+        "check-in outcomes: {} accepted, {} needs_review, {} rejected, {} refused (4xx), {} errors",
+        checkin.accepted, checkin.needs_review, checkin.rejected, checkin.refused, checkin.errors
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Creates the institution, an office, and `n` people who can check in; returns their tokens.
+async fn seed(app: &App, n: usize) -> Vec<String> {
+    let meta = RequestMeta::default();
+    let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let input = InstitutionInput {
+        slug: slug.clone(),
+        name: "Bench".into(),
+        kind: InstitutionKind::Company,
+        time_zone: WorkZone::Jakarta,
+    };
+    let inst = institutions::create(app, None, input, &meta).await.unwrap_or_else(|e| fail("institution", e));
+    let op = Principal::operator(&inst.id);
+    let unit = units::create(
+        app,
+        &op,
+        UnitInput { code: "U".into(), name: "Unit".into(), kind: "unit".into(), parent_id: None },
+        &meta,
+    )
+    .await
+    .unwrap_or_else(|e| fail("unit", e));
+    let fence = GeofenceInput::Circle { center: RawPoint { lat: -3.8215, lon: 102.287 }, radius_m: 150.0 };
+    let office = LocationInput {
+        name: "Kantor".into(),
+        address: None,
+        unit_id: None,
+        time_zone: WorkZone::Jakarta,
+        geofence: fence,
+    };
+    let office = locations::create(app, &op, office, &meta).await.unwrap_or_else(|e| fail("location", e));
+    let selfie = sample_jpeg(480, 640, 2_000);
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let number = format!("B-{i:06}");
+        let person = PersonInput {
+            employee_number: number.clone(),
+            employment_type: EmploymentType::NonAsn,
+            full_name: format!("Pegawai {i}"),
+            nik: None,
+            email: None,
+            phone: None,
+            unit_id: Some(unit.id.clone()),
+            position: None,
+            supervisor_id: None,
+        };
+        let saved = accounts::onboard(app, &op, person, PASSWORD.into(), &[], &meta)
+            .await
+            .unwrap_or_else(|e| fail("person", e));
+        let login = LoginRequest {
+            login: number,
+            password: PASSWORD.into(),
+            institution: Some(slug.clone()),
+            client: ClientKind::App,
+        };
+        let token = auth::login(app, login, &meta).await.unwrap_or_else(|e| fail("login", e)).token;
+        let me = auth::authenticate(app, &token).await.unwrap_or_else(|e| fail("authenticate", e));
+        let change = ChangePassword { old_password: PASSWORD.into(), new_password: NEW_PASSWORD.into() };
+        auth::change_password(app, &me, change, &meta).await.unwrap_or_else(|e| fail("password", e));
+        let registration = DeviceRegistration { device_id: format!("bench-phone-{i:06}"), model: None, os: None };
+        let device = devices::register(app, &me, registration, Some(selfie.clone()), &meta)
+            .await
+            .unwrap_or_else(|e| fail("device", e));
+        devices::approve(app, &op, &device.id, &meta).await.unwrap_or_else(|e| fail("approve", e));
+        locations::assign(app, &op, &saved.person.id, Assignment { location_ids: vec![office.id.clone()] }, &meta)
+            .await
+            .unwrap_or_else(|e| fail("assign", e));
+        tokens.push(token);
+    }
+    tokens
+}
+
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| fail("listen", e));
+    let base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| fail("listen", e)));
+    tokio::spawn(hadir_web::serve(listener, router, std::future::pending()));
+    base
+}
+
+/// The baseline: the same multipart upload, read completely, and one plain insert.
+async fn bare_server(db: DatabaseConnection) -> String {
+    db.execute_unprepared("CREATE TABLE IF NOT EXISTS bench_bare (id VARCHAR(36) PRIMARY KEY, at BIGINT NOT NULL)")
+        .await
+        .unwrap_or_else(|e| fail("baseline table", e));
+    async fn insert(State(db): State<DatabaseConnection>, mut form: Multipart) -> StatusCode {
+        while let Ok(Some(field)) = form.next_field().await {
+            if field.bytes().await.is_err() {
+                return StatusCode::BAD_REQUEST;
+            }
+        }
+        use hadir_db::sea_orm::sea_query::{Alias, Query};
+        let statement = Query::insert()
+            .into_table(Alias::new("bench_bare"))
+            .columns([Alias::new("id"), Alias::new("at")])
+            .values_panic([uuid::Uuid::now_v7().to_string().into(), chrono::Utc::now().timestamp_millis().into()])
+            .to_owned();
+        match db.execute(&statement).await {
+            Ok(_) => StatusCode::OK,
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    let router = axum::Router::new()
+        .route("/bare", axum::routing::post(insert))
+        .layer(axum::extract::DefaultBodyLimit::max(hadir_web::multipart::UPLOAD_LIMIT))
+        .with_state(db);
+    serve(router).await
+}
+
+#[derive(Default)]
+struct Results {
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    accepted: usize,
+    needs_review: usize,
+    rejected: usize,
+    refused: usize,
+    errors: usize,
+}
+
+impl Results {
+    fn per_second(&self) -> f64 {
+        (self.latencies.len() - self.errors.min(self.latencies.len())) as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let index = ((self.latencies.len() - 1) as f64 * p).round() as usize;
+        self.latencies[index]
+    }
+
+    fn print(&self, label: &str) {
+        println!(
+            "{label:<12} {:>7} requests  {:>8.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms",
+            self.latencies.len(),
+            self.per_second(),
+            self.percentile(0.50).as_secs_f64() * 1000.0,
+            self.percentile(0.99).as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// A JPEG that differs from every other one sent: the counter is written into its entropy data
+/// as ASCII hex, which never forms a JPEG marker.
+fn unique_photo(base: &[u8], counter: u64) -> Vec<u8> {
+    let mut photo = base.to_vec();
+    let text = format!("{counter:016x}");
+    let at = photo.len() - 2 - text.len() - 8;
+    photo[at..at + text.len()].copy_from_slice(text.as_bytes());
+    photo
+}
+
+async fn load(base: &str, path: &str, tokens: &[String], connections: usize, phase: Duration, photo: &[u8]) -> Results {
+    let client =
+        reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap_or_else(|e| fail("client", e));
+    let deadline = Instant::now() + phase;
+    let started = Instant::now();
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for worker in 0..connections {
+        let mine: Vec<String> = tokens.iter().skip(worker).step_by(connections).cloned().collect();
+        let (client, url, photo, counter) = (client.clone(), format!("{base}{path}"), photo.to_vec(), counter.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Results::default();
+            let mut checked_in = vec![false; mine.len()];
+            let mut next = 0;
+            while Instant::now() < deadline && !mine.is_empty() {
+                let i = next % mine.len();
+                next += 1;
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let metadata = serde_json::json!({
+                    "attempt_id": uuid::Uuid::new_v4(),
+                    "kind": if checked_in[i] { "out" } else { "in" },
+                    "mode": "office",
+                    "device_id": format!("bench-phone-{:06}", worker + i * connections),
+                    "lat": -3.8216,
+                    "lon": 102.2871,
+                    "accuracy_m": 10.0,
+                    "device_time": chrono::Utc::now(),
+                });
+                checked_in[i] = true;
+                let form = reqwest::multipart::Form::new()
+                    .text("metadata", metadata.to_string())
+                    .part("photo", reqwest::multipart::Part::bytes(unique_photo(&photo, n)).file_name("p.jpg"));
+                let sent = Instant::now();
+                let response = client.post(&url).bearer_auth(&mine[i]).multipart(form).send().await;
+                let status = response.as_ref().map(|r| r.status()).ok();
+                let body = match response {
+                    Ok(r) => r.text().await.ok(),
+                    Err(_) => None,
+                };
+                out.latencies.push(sent.elapsed());
+                match status {
+                    Some(s) if s.is_success() => {
+                        match body.and_then(|b| serde_json::from_str::<CheckInAnswer>(&b).ok()).map(|a| a.outcome) {
+                            Some(hadir_domain::attendance::checkin::Outcome::Accepted) | None => out.accepted += 1,
+                            Some(hadir_domain::attendance::checkin::Outcome::NeedsReview) => out.needs_review += 1,
+                            Some(hadir_domain::attendance::checkin::Outcome::Rejected) => out.rejected += 1,
+                        }
+                    }
+                    Some(s) if s.is_client_error() => out.refused += 1,
+                    _ => out.errors += 1,
+                }
+            }
+            out
+        }));
+    }
+    let mut all = Results::default();
+    for task in tasks {
+        if let Ok(part) = task.await {
+            all.latencies.extend(part.latencies);
+            all.accepted += part.accepted;
+            all.needs_review += part.needs_review;
+            all.rejected += part.rejected;
+            all.refused += part.refused;
+            all.errors += part.errors;
+        }
+    }
+    all.elapsed = started.elapsed();
+    all.latencies.sort();
+    all
+}
