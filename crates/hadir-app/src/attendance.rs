@@ -144,11 +144,7 @@ async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> R
         .filter(event::Column::AttemptId.eq(attempt_id))
         .one(&app.db)
         .await?;
-    match found {
-        Some(e) if e.person_id == principal.person_id => Ok(Some(stored_answer(&e)?)),
-        Some(_) => Err(conflict(CheckInRule::AttemptReused)),
-        None => Ok(None),
-    }
+    found.map(|e| replay(principal, &e)).transpose()
 }
 
 struct AssignedSite {
@@ -158,20 +154,16 @@ struct AssignedSite {
 }
 
 async fn assigned_sites(app: &App, principal: &Principal) -> Result<Vec<AssignedSite>, AppError> {
-    let ids: Vec<String> = location_assignment::Entity::find()
-        .filter(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(location_assignment::Column::PersonId.eq(&principal.person_id))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|a| a.location_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
+    use sea_orm::sea_query::Query;
+    let assigned = Query::select()
+        .column(location_assignment::Column::LocationId)
+        .from(location_assignment::Entity)
+        .and_where(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
+        .and_where(location_assignment::Column::PersonId.eq(&principal.person_id))
+        .to_owned();
     work_location::Entity::find()
         .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(work_location::Column::Id.is_in(ids))
+        .filter(work_location::Column::Id.in_subquery(assigned))
         .all(&app.db)
         .await?
         .into_iter()
@@ -185,6 +177,50 @@ async fn assigned_sites(app: &App, principal: &Principal) -> Result<Vec<Assigned
             })
         })
         .collect()
+}
+
+/// This attempt (by anyone, to catch a reused id) and the person's events of the last days, in
+/// one read: enough to answer a retry, find the previous event and see today's check-in.
+struct Recent {
+    earlier: Option<event::Model>,
+    events: Vec<event::Model>,
+}
+
+/// Two days back covers every zone's "today" and any journey within Indonesia.
+const RECENT_DAYS: i64 = 2;
+
+async fn recent(app: &App, principal: &Principal, attempt_id: &str) -> Result<Recent, AppError> {
+    let since = (app.clock.now() - chrono::Duration::days(RECENT_DAYS)).format("%Y-%m-%d").to_string();
+    let rows = event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(
+            sea_orm::Condition::any().add(event::Column::AttemptId.eq(attempt_id)).add(
+                sea_orm::Condition::all()
+                    .add(event::Column::PersonId.eq(&principal.person_id))
+                    .add(event::Column::LocalDate.gte(since)),
+            ),
+        )
+        .order_by_desc(event::Column::OccurredAt)
+        .all(&app.db)
+        .await?;
+    let (mut earlier, mut events) = (None, Vec::new());
+    for row in rows {
+        if row.attempt_id == attempt_id {
+            earlier = Some(row);
+        } else {
+            events.push(row);
+        }
+    }
+    Ok(Recent { earlier, events })
+}
+
+/// The stored answer of an earlier attempt with this id; someone else's id is refused.
+fn replay(principal: &Principal, earlier: &event::Model) -> Result<CheckInAnswer, AppError> {
+    if earlier.person_id == principal.person_id {
+        stored_answer(earlier)
+    } else {
+        Err(conflict(CheckInRule::AttemptReused))
+    }
 }
 
 /// Checks the request's fields and reports every problem at once.
@@ -248,8 +284,9 @@ pub async fn check_in(
     meta: &RequestMeta,
 ) -> Result<CheckInAnswer, AppError> {
     let attempt_id = req.attempt_id.to_string();
-    if let Some(answer) = earlier_answer(app, principal, &attempt_id).await? {
-        return Ok(answer);
+    let recent = recent(app, principal, &attempt_id).await?;
+    if let Some(earlier) = &recent.earlier {
+        return replay(principal, earlier);
     }
     let (point, photo) = parse(&req, photo.as_ref())?;
     let now = app.clock.now();
@@ -264,14 +301,10 @@ pub async fn check_in(
         .filter(device::Column::Status.eq("approved"))
         .one(&app.db)
         .await?;
-    let previous = event::Entity::find()
-        .filter(event::Column::InstitutionId.eq(inst))
-        .filter(event::Column::PersonId.eq(&principal.person_id))
-        .filter(event::Column::Outcome.ne("rejected"))
-        .filter(event::Column::Lat.is_not_null())
-        .order_by_desc(event::Column::OccurredAt)
-        .one(&app.db)
-        .await?
+    let previous = recent
+        .events
+        .iter()
+        .find(|e| e.outcome != "rejected" && e.lat.is_some())
         .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
     let duplicate_photo = match &photo_key {
@@ -339,13 +372,7 @@ pub async fn check_in(
     let local_date = zone.local(evaluation.occurred_at).date().format("%Y-%m-%d").to_string();
     let counts = evaluation.outcome != Outcome::Rejected;
     if counts {
-        let checked_in = event::Entity::find()
-            .filter(event::Column::InstitutionId.eq(inst))
-            .filter(event::Column::PersonId.eq(&principal.person_id))
-            .filter(event::Column::InSlot.eq(&local_date))
-            .one(&app.db)
-            .await?
-            .is_some();
+        let checked_in = recent.events.iter().any(|e| e.in_slot.as_deref() == Some(local_date.as_str()));
         let refusal = match (req.kind, checked_in) {
             (EventKind::In, true) => Some(CheckInRule::AlreadyCheckedIn),
             (EventKind::Out, false) => Some(CheckInRule::NoCheckIn),

@@ -65,11 +65,19 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub passwords: Passwords,
     pub settings: AppSettings,
+    policies: Arc<policy::PolicyCache>,
 }
 
 impl App {
     pub fn new(db: DatabaseConnection, objects: Objects, clock: Arc<dyn Clock>, settings: AppSettings) -> App {
-        App { db, objects, clock, passwords: Passwords::new(settings.password_cost), settings }
+        App {
+            db,
+            objects,
+            clock,
+            passwords: Passwords::new(settings.password_cost),
+            settings,
+            policies: Arc::new(policy::PolicyCache::default()),
+        }
     }
 
     fn now_ms(&self) -> i64 {

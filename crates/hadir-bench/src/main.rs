@@ -51,6 +51,10 @@ enum Command {
         /// Database to use (default: a fresh SQLite file in a temporary folder).
         #[arg(long)]
         database_url: Option<String>,
+        /// Object store for the photos (default: a folder in the temporary folder; `memory://`
+        /// takes the disk out of the measurement).
+        #[arg(long)]
+        object_store: Option<String>,
     },
 }
 
@@ -64,7 +68,8 @@ fn fail(context: &str, e: impl std::fmt::Display) -> ! {
 
 #[tokio::main]
 async fn main() {
-    let Command::Checkin { people, connections, seconds, photo_bytes, database_url } = Cli::parse().command;
+    let Command::Checkin { people, connections, seconds, photo_bytes, database_url, object_store } =
+        Cli::parse().command;
     let dir = std::env::temp_dir().join(format!("hadir-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail("temporary folder", e));
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
