@@ -75,8 +75,8 @@ async fn main() {
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
     let db = hadir_db::connect(&url).await.unwrap_or_else(|e| fail("database", e));
     hadir_db::migrate(&db).await.unwrap_or_else(|e| fail("migrations", e));
-    let objects = hadir_db::Objects::open(dir.join("objects").to_str().unwrap_or("."))
-        .unwrap_or_else(|e| fail("object store", e));
+    let store = object_store.unwrap_or_else(|| dir.join("objects").display().to_string());
+    let objects = hadir_db::Objects::open(&store).unwrap_or_else(|e| fail("object store", e));
     let settings = AppSettings { password_cost: PasswordCost::insecure_fast(), ..AppSettings::default() };
     let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings);
 
