@@ -6,7 +6,8 @@ use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use hadir_db::entities::{attendance_event as event, holiday, institution, person, schedule, unit, work_location};
 use hadir_domain::attendance::{
-    BasisPoints, CheckMode, DayFacts, DayStatus, DisciplineTable, MonthTotals, ScheduledDay, day_status, month_totals,
+    BasisPoints, CheckMode, DayFacts, DayStatus, DisciplineTable, MonthTotals, Sanction, ScheduledDay,
+    consecutive_absences, day_status, month_totals, sanction_for_absences,
 };
 use hadir_domain::roles::{AdminScope, subtree};
 use hadir_domain::schedule::WeeklySchedule;
@@ -128,14 +129,23 @@ fn local_time(inputs: &MonthInputs, e: &event::Model) -> Option<NaiveDateTime> {
     Some(zone.local(DateTime::from_timestamp_millis(e.occurred_at)?))
 }
 
-/// One person's days, from their accepted events of the month.
-fn person_days(inputs: &MonthInputs, days: &[NaiveDate], events: &[&event::Model]) -> Vec<DayView> {
+/// One person's days, from their accepted events: from the day they were added (nobody is
+/// absent before they joined) up to today.
+fn person_days(
+    inputs: &MonthInputs,
+    days: &[NaiveDate],
+    person: &person::Model,
+    events: &[&event::Model],
+) -> Vec<DayView> {
+    let joined = DateTime::from_timestamp_millis(person.created_at)
+        .map(|t| inputs.default_zone.local(t).date())
+        .unwrap_or(NaiveDate::MIN);
     let mut by_day: HashMap<&str, Vec<&event::Model>> = HashMap::new();
     for e in events {
         by_day.entry(e.local_date.as_str()).or_default().push(e);
     }
     let mut out = Vec::new();
-    for date in days.iter().copied().filter(|d| *d <= inputs.today) {
+    for date in days.iter().copied().filter(|d| *d <= inputs.today && *d >= joined) {
         let key = date.to_string();
         let todays = by_day.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         if date == inputs.today && todays.is_empty() {
@@ -194,31 +204,27 @@ pub async fn person_month(
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
     let refs: Vec<&event::Model> = events.iter().collect();
-    let views = person_days(&inputs, &days, &refs);
+    let views = person_days(&inputs, &days, &subject, &refs);
     let totals = month_totals(views.iter().map(|d| &d.status), &inputs.table);
     Ok(PersonMonth { person_id: subject.id, month: month.to_string(), days: views, totals })
 }
 
-/// The month of every active person in the principal's scope (optionally one unit and the
-/// units below it), by name.
-pub async fn unit_recap(
+/// Active people in the principal's scope, optionally one unit and the units below it, by name.
+async fn people_in_scope(
     app: &App,
     principal: &Principal,
-    month: &str,
     unit_id: Option<&str>,
-) -> Result<Vec<RecapRow>, AppError> {
+) -> Result<(Vec<person::Model>, HashMap<String, String>), AppError> {
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
-    let days = month_days(month)?;
     let units =
         unit::Entity::find().filter(unit::Column::InstitutionId.eq(&principal.institution_id)).all(&app.db).await?;
     let wanted_units = unit_id.map(|u| {
         let parents = units.iter().map(|x| (x.id.clone(), x.parent_id.clone())).collect();
         subtree(&[u.to_string()], &parents)
     });
-    let codes: HashMap<&str, &str> = units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
-    let people: Vec<person::Model> = person::Entity::find()
+    let people = person::Entity::find()
         .filter(person::Column::InstitutionId.eq(&principal.institution_id))
         .filter(person::Column::Status.eq("active"))
         .order_by_asc(person::Column::FullName)
@@ -231,8 +237,20 @@ pub async fn unit_recap(
         })
         .filter(|p| wanted_units.as_ref().is_none_or(|set| p.unit_id.as_ref().is_some_and(|u| set.contains(u))))
         .collect();
-    let inputs = inputs(app, principal, &days).await?;
-    let events = accepted_events(app, &principal.institution_id, None, &days).await?;
+    let codes = units.into_iter().map(|u| (u.id, u.code)).collect();
+    Ok((people, codes))
+}
+
+/// Each person's days over `days`, for everyone in scope.
+async fn everyone_days(
+    app: &App,
+    principal: &Principal,
+    days: &[NaiveDate],
+    unit_id: Option<&str>,
+) -> Result<Vec<(person::Model, Option<String>, Vec<DayView>, DisciplineTable)>, AppError> {
+    let (people, codes) = people_in_scope(app, principal, unit_id).await?;
+    let inputs = inputs(app, principal, days).await?;
+    let events = accepted_events(app, &principal.institution_id, None, days).await?;
     let mut by_person: HashMap<&str, Vec<&event::Model>> = HashMap::new();
     for e in &events {
         by_person.entry(e.person_id.as_str()).or_default().push(e);
@@ -240,16 +258,86 @@ pub async fn unit_recap(
     Ok(people
         .into_iter()
         .map(|p| {
-            let views = person_days(&inputs, &days, by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
-            RecapRow {
-                totals: month_totals(views.iter().map(|d| &d.status), &inputs.table),
-                unit_code: p.unit_id.as_deref().and_then(|u| codes.get(u)).map(|c| c.to_string()),
-                person_id: p.id,
-                employee_number: p.employee_number,
-                full_name: p.full_name,
-            }
+            let views = person_days(&inputs, days, &p, by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            let code = p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned();
+            (p, code, views, inputs.table.clone())
         })
         .collect())
+}
+
+/// The month of every active person in the principal's scope (optionally one unit and the
+/// units below it), by name.
+pub async fn unit_recap(
+    app: &App,
+    principal: &Principal,
+    month: &str,
+    unit_id: Option<&str>,
+) -> Result<Vec<RecapRow>, AppError> {
+    let days = month_days(month)?;
+    Ok(everyone_days(app, principal, &days, unit_id)
+        .await?
+        .into_iter()
+        .map(|(p, unit_code, views, table)| RecapRow {
+            totals: month_totals(views.iter().map(|d| &d.status), &table),
+            unit_code,
+            person_id: p.id,
+            employee_number: p.employee_number,
+            full_name: p.full_name,
+        })
+        .collect())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AbsenceRow {
+    pub person_id: String,
+    pub employee_number: String,
+    pub full_name: String,
+    pub unit_code: Option<String>,
+    /// Unexcused absent days (TK) in the year so far.
+    pub absent_days: u32,
+    /// The longest run of consecutive absent working days.
+    pub longest_run: u32,
+    /// The PP 94/2021 threshold reached, if any, for HR to act on.
+    #[schema(value_type = Option<String>)]
+    pub threshold: Option<Sanction>,
+}
+
+/// Cumulative TK of the year for everyone in scope who has any, most first, with the PP 94/2021
+/// threshold each has reached.
+pub async fn absence_report(
+    app: &App,
+    principal: &Principal,
+    year: i32,
+    unit_id: Option<&str>,
+) -> Result<Vec<AbsenceRow>, AppError> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", &MonthRule))?;
+    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
+    let mut rows: Vec<AbsenceRow> = everyone_days(app, principal, &days, unit_id)
+        .await?
+        .into_iter()
+        .filter_map(|(p, unit_code, views, _)| {
+            let working: Vec<bool> = views
+                .iter()
+                .filter(|d| matches!(d.status, DayStatus::Absent | DayStatus::Present(_) | DayStatus::OnLeave { .. }))
+                .map(|d| d.status == DayStatus::Absent)
+                .collect();
+            let absent_days = working.iter().filter(|a| **a).count() as u32;
+            (absent_days > 0).then(|| {
+                let longest_run = consecutive_absences(working);
+                AbsenceRow {
+                    threshold: sanction_for_absences(absent_days, longest_run),
+                    person_id: p.id,
+                    employee_number: p.employee_number,
+                    full_name: p.full_name,
+                    unit_code,
+                    absent_days,
+                    longest_run,
+                }
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.absent_days.cmp(&a.absent_days).then(a.full_name.cmp(&b.full_name)));
+    Ok(rows)
 }
 
 /// A CSV field, quoted when it holds a separator, a quote or a line break; a leading character

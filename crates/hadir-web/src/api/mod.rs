@@ -131,4 +131,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::person_month))
         .routes(routes!(recap::unit_recap))
         .routes(routes!(recap::unit_recap_csv))
+        .routes(routes!(recap::absences))
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use hadir_app::recap::{self, PersonMonth, RecapRow};
+use hadir_app::recap::{self, AbsenceRow, PersonMonth, RecapRow};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -69,4 +69,24 @@ pub async fn unit_recap_csv(
         recap::recap_csv(&rows),
     )
         .into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    pub year: i32,
+    /// Only this unit and the units below it.
+    pub unit_id: Option<String>,
+}
+
+/// Cumulative unexcused absence (TK) this year, with the PP 94/2021 threshold each person has
+/// reached — for the unit's HR staff to act on.
+#[utoipa::path(get, path = "/api/v1/absences", tag = "attendance", params(YearQuery), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<AbsenceRow>), (status = 403, body = super::ProblemBody)))]
+pub async fn absences(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Json<Vec<AbsenceRow>>> {
+    Ok(Json(recap::absence_report(&state.app, &auth.principal, q.year, q.unit_id.as_deref()).await?))
 }
