@@ -9,7 +9,7 @@ use crate::accounts::{insert_account, insert_grant};
 use crate::audit::{self, Entry};
 use crate::institutions::{self, InstitutionInput, InstitutionKind};
 use crate::{App, AppError, RequestMeta, new_id};
-use hadir_db::entities::{person, schedule, unit, work_location};
+use hadir_db::entities::{location_assignment, person, schedule, unit, work_location};
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::identifiers::{NiPppk, Nik, Nip};
 use hadir_domain::roles::Role;
@@ -209,6 +209,8 @@ impl Sequence {
 /// The people of one bidang (or the OPD head), before insertion.
 struct Planned {
     model: person::Model,
+    /// The OPD's office, where the person checks in.
+    office: String,
     role: Option<(Role, Option<String>)>,
     label: Option<&'static str>,
 }
@@ -379,16 +381,18 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     for (i, opd) in OPDS.iter().enumerate() {
         let opd_unit = unit_model(inst, None, opd.code.into(), opd.name, "opd", now_ms);
         units.push(opd_unit.clone());
+        let office = new_id();
         let head = planner.person(&opd_unit.id, &format!("Kepala {}", opd.name), None, "asn");
         let head_id = head.id.clone();
         planned.push(Planned {
             model: head,
+            office: office.clone(),
             role: Some((Role::Supervisor, Some(opd_unit.id.clone()))),
             label: (i == 0).then_some("Kepala OPD (atasan)"),
         });
         locations.push(work_location::Model {
             institution_id: inst.into(),
-            id: new_id(),
+            id: office.clone(),
             unit_id: Some(opd_unit.id.clone()),
             name: opd.office.into(),
             address: Some(opd.address.into()),
@@ -404,6 +408,7 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
             let lead_id = lead.id.clone();
             planned.push(Planned {
                 model: lead,
+                office: office.clone(),
                 role: Some((Role::Supervisor, Some(bidang.id.clone()))),
                 label: (i == 0 && b == 0).then_some("Kepala bidang (atasan)"),
             });
@@ -431,7 +436,7 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
                     (0, 1, 5) => Some("Pegawai"),
                     _ => None,
                 };
-                planned.push(Planned { model: staff, role, label });
+                planned.push(Planned { model: staff, office: office.clone(), role, label });
             }
             units.push(bidang);
         }
@@ -452,6 +457,15 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
             insert_grant(&txn, inst, &acc.id, *role, unit_id.as_deref(), None, now_ms).await?;
         }
     }
+    let assignments = planned.iter().map(|p| {
+        location_assignment::ActiveModel::from(location_assignment::Model {
+            institution_id: inst.into(),
+            person_id: p.model.id.clone(),
+            location_id: p.office.clone(),
+            created_at: now_ms,
+        })
+    });
+    location_assignment::Entity::insert_many(assignments).exec_without_returning(&txn).await?;
     audit::record(
         &txn,
         now_ms,

@@ -76,6 +76,17 @@ db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
             "employee"
         };
         assert!(roles.contains(expected), "{line}: {roles}");
+        let person_id = me["person"]["id"].as_str().unwrap();
+        let sites: serde_json::Value = client
+            .get(format!("{base}/api/v1/people/{person_id}/locations"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(sites.as_array().unwrap().len(), 1, "{line}: everyone may check in at their OPD's office");
         if expected == "institution_admin" {
             let people: serde_json::Value = client
                 .get(format!("{base}/api/v1/people?per_page=1"))
