@@ -5,13 +5,13 @@
 //! insert. A retry with the same attempt id returns the first answer and never writes twice.
 
 use crate::devices::photo_key;
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, policy, settings};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, locations, new_id, policy, settings};
 use chrono::{DateTime, Utc};
-use hadir_db::entities::{attendance_event as event, device, institution, location_assignment, person, work_location};
+use hadir_db::entities::{attendance_event as event, device, institution, person, work_location};
 use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
 use hadir_domain::attendance::qr;
 use hadir_domain::attendance::{CheckMode, Signal};
-use hadir_domain::geo::{GeoPoint, Geofence};
+use hadir_domain::geo::GeoPoint;
 use hadir_domain::photo::{PhotoLimits, clean_jpeg};
 use hadir_domain::time_zone::WorkZone;
 use hadir_domain::{Explain, Lang};
@@ -147,38 +147,6 @@ async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> R
     found.map(|e| replay(principal, &e)).transpose()
 }
 
-struct AssignedSite {
-    id: String,
-    zone: WorkZone,
-    fence: Geofence,
-}
-
-async fn assigned_sites(app: &App, principal: &Principal) -> Result<Vec<AssignedSite>, AppError> {
-    use sea_orm::sea_query::Query;
-    let assigned = Query::select()
-        .column(location_assignment::Column::LocationId)
-        .from(location_assignment::Entity)
-        .and_where(location_assignment::Column::InstitutionId.eq(&principal.institution_id))
-        .and_where(location_assignment::Column::PersonId.eq(&principal.person_id))
-        .to_owned();
-    work_location::Entity::find()
-        .filter(work_location::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(work_location::Column::Id.in_subquery(assigned))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|l| {
-            Ok(AssignedSite {
-                zone: WorkZone::parse(&l.time_zone)
-                    .ok_or_else(|| AppError::Internal(format!("stored zone {:?}", l.time_zone)))?,
-                fence: serde_json::from_str(&l.geofence)
-                    .map_err(|e| AppError::Internal(format!("stored geofence: {e}")))?,
-                id: l.id,
-            })
-        })
-        .collect()
-}
-
 /// This attempt (by anyone, to catch a reused id) and the person's events of the last days, in
 /// one read: enough to answer a retry, find the previous event and see today's check-in.
 struct Recent {
@@ -293,7 +261,7 @@ pub async fn check_in(
     let inst = &principal.institution_id;
 
     let policy = policy::get(app, inst).await?;
-    let sites = assigned_sites(app, principal).await?;
+    let sites = locations::assigned_to(app, inst, &principal.person_id).await?;
     let registered = device::Entity::find()
         .filter(device::Column::InstitutionId.eq(inst))
         .filter(device::Column::PersonId.eq(&principal.person_id))
@@ -338,7 +306,7 @@ pub async fn check_in(
         _ => (None, None),
     };
 
-    let site_refs: Vec<Site> = sites.iter().map(|s| Site { id: &s.id, fence: &s.fence }).collect();
+    let site_refs: Vec<Site> = sites.iter().map(|s| Site { id: &s.id, fence: &s.geofence }).collect();
     let attempt = Attempt {
         mode: req.mode,
         point,
@@ -362,7 +330,7 @@ pub async fn check_in(
     // institution's zone.
     let zone = match evaluation.location_id.as_ref().and_then(|id| sites.iter().find(|s| &s.id == id)).or(sites.first())
     {
-        Some(site) => site.zone,
+        Some(site) => site.time_zone,
         None => institution::Entity::find_by_id(inst.clone())
             .one(&app.db)
             .await?
@@ -540,7 +508,11 @@ pub async fn history(
 }
 
 /// Oneself, someone in the admin scope, or someone one supervises directly.
-async fn reachable_person(app: &App, principal: &Principal, person_id: &str) -> Result<person::Model, AppError> {
+pub(crate) async fn reachable_person(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+) -> Result<person::Model, AppError> {
     person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
         .one(&app.db)
         .await?

@@ -192,15 +192,7 @@ pub async fn person_month(
     month: &str,
 ) -> Result<PersonMonth, AppError> {
     let days = month_days(month)?;
-    let subject = person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
-        .one(&app.db)
-        .await?
-        .filter(|p| {
-            p.id == principal.person_id
-                || principal.admin_scope.covers_unit(p.unit_id.as_ref())
-                || p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
-        })
-        .ok_or(AppError::NotFound("person"))?;
+    let subject = crate::attendance::reachable_person(app, principal, person_id).await?;
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
     let refs: Vec<&event::Model> = events.iter().collect();

@@ -74,6 +74,12 @@ pub async fn serve(
     (base, handle)
 }
 
+/// An upload form: a `metadata` JSON part and a JPEG part named `photo_part`.
+fn form(metadata: Value, photo_part: &str, photo: Vec<u8>) -> reqwest::multipart::Form {
+    let jpeg = reqwest::multipart::Part::bytes(photo).file_name("photo.jpg").mime_str("image/jpeg").unwrap();
+    reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(photo_part.to_string(), jpeg)
+}
+
 /// Serves a database as it is (e.g. after the binary wrote to it), with the real clock.
 pub async fn serve_database(db: &TestDatabase) -> String {
     let settings = AppSettings::default();
@@ -245,11 +251,14 @@ impl TestApp {
         photo_part: &str,
         photo: Vec<u8>,
     ) -> (StatusCode, Value) {
-        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
-            photo_part.to_string(),
-            reqwest::multipart::Part::bytes(photo).file_name("photo.jpg").mime_str("image/jpeg").unwrap(),
-        );
-        let res = self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await.unwrap();
+        let res = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form(metadata, photo_part, photo))
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         (status, res.json().await.unwrap_or(Value::Null))
     }
@@ -265,11 +274,14 @@ impl TestApp {
         photo_part: &str,
         photo: Vec<u8>,
     ) {
-        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
-            photo_part.to_string(),
-            reqwest::multipart::Part::bytes(photo).file_name("photo.jpg").mime_str("image/jpeg").unwrap(),
-        );
-        match self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await {
+        match self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form(metadata, photo_part, photo))
+            .send()
+            .await
+        {
             Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
             Err(e) => assert!(e.is_request(), "only an early close is acceptable: {e}"),
         }
