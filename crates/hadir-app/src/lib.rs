@@ -16,6 +16,7 @@ pub mod devices;
 pub mod discipline;
 pub mod error;
 pub mod institutions;
+pub mod leave;
 pub mod locations;
 pub mod passwords;
 pub mod people;

@@ -1,6 +1,6 @@
-//! Daily status and monthly recap, computed from accepted events, the institution's default
-//! schedule, its holiday calendar and its discipline table, by the pure rules in
-//! `hadir_domain::attendance`. Leave requests are not recorded yet, so no day is "on leave".
+//! Daily status and monthly recap, computed from accepted events, approved leave, the
+//! institution's default schedule, its holiday calendar and its discipline table, by the pure
+//! rules in `hadir_domain::attendance`.
 
 use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
@@ -71,7 +71,7 @@ pub fn month_days(month: &str) -> Result<Vec<NaiveDate>, AppError> {
 }
 
 /// Everything but the events, loaded once for a month.
-struct MonthInputs {
+pub(crate) struct MonthInputs {
     schedule: WeeklySchedule,
     table: DisciplineTable,
     holidays: HashSet<NaiveDate>,
@@ -80,7 +80,7 @@ struct MonthInputs {
     today: NaiveDate,
 }
 
-async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<MonthInputs, AppError> {
+pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<MonthInputs, AppError> {
     let inst = &principal.institution_id;
     let default_zone = institution::Entity::find_by_id(inst.clone())
         .one(&app.db)
@@ -124,18 +124,26 @@ async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<
     })
 }
 
+impl MonthInputs {
+    /// A scheduled day that is not a holiday.
+    pub(crate) fn is_working(&self, date: NaiveDate) -> bool {
+        self.schedule.day(date.weekday()).is_some() && !self.holidays.contains(&date)
+    }
+}
+
 fn local_time(inputs: &MonthInputs, e: &event::Model) -> Option<NaiveDateTime> {
     let zone = e.location_id.as_ref().and_then(|l| inputs.zones.get(l)).copied().unwrap_or(inputs.default_zone);
     Some(zone.local(DateTime::from_timestamp_millis(e.occurred_at)?))
 }
 
-/// One person's days, from their accepted events: from the day they were added (nobody is
-/// absent before they joined) up to today.
+/// One person's days, from their accepted events and approved leave: from the day they were
+/// added (nobody is absent before they joined) up to today.
 fn person_days(
     inputs: &MonthInputs,
     days: &[NaiveDate],
     person: &person::Model,
     events: &[&event::Model],
+    leave: &[crate::leave::ApprovedLeave],
 ) -> Vec<DayView> {
     let joined = DateTime::from_timestamp_millis(person.created_at)
         .map(|t| inputs.default_zone.local(t).date())
@@ -156,7 +164,7 @@ fn person_days(
         let facts = DayFacts {
             scheduled: inputs.schedule.day(date.weekday()).map(|d| ScheduledDay::of(d, date, 0)),
             holiday: inputs.holidays.contains(&date),
-            absence: None,
+            absence: leave.iter().find(|l| l.covers(date)).map(|l| l.kind),
             check_in: first_in.and_then(|e| local_time(inputs, e)),
             check_out: last_out.and_then(|e| local_time(inputs, e)),
             mode: first_in
@@ -196,7 +204,8 @@ pub async fn person_month(
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
     let refs: Vec<&event::Model> = events.iter().collect();
-    let views = person_days(&inputs, &days, &subject, &refs);
+    let leave = crate::leave::approved(app, &principal.institution_id, Some(&subject.id), &days).await?;
+    let views = person_days(&inputs, &days, &subject, &refs, &leave);
     let totals = month_totals(views.iter().map(|d| &d.status), &inputs.table);
     Ok(PersonMonth { person_id: subject.id, month: month.to_string(), days: views, totals })
 }
@@ -247,10 +256,15 @@ async fn everyone_days(
     for e in &events {
         by_person.entry(e.person_id.as_str()).or_default().push(e);
     }
+    let mut leave_of: HashMap<String, Vec<crate::leave::ApprovedLeave>> = HashMap::new();
+    for l in crate::leave::approved(app, &principal.institution_id, None, days).await? {
+        leave_of.entry(l.person_id.clone()).or_default().push(l);
+    }
     Ok(people
         .into_iter()
         .map(|p| {
-            let views = person_days(&inputs, days, &p, by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            let events = by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let views = person_days(&inputs, days, &p, events, leave_of.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
             let code = p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned();
             (p, code, views, inputs.table.clone())
         })

@@ -8,6 +8,7 @@ pub mod device;
 pub mod holiday;
 pub mod institution;
 pub mod institution_setting;
+pub mod leave_request;
 pub mod location_assignment;
 pub mod login_throttle;
 pub mod person;

@@ -5,6 +5,7 @@ mod m0001_foundation;
 mod m0002_calendar_and_settings;
 mod m0003_devices_and_assignments;
 mod m0004_attendance_events;
+mod m0005_leave_requests;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_calendar_and_settings::Migration),
             Box::new(m0003_devices_and_assignments::Migration),
             Box::new(m0004_attendance_events::Migration),
+            Box::new(m0005_leave_requests::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod checkin;
 mod discipline;
+pub mod leave;
 mod policy;
 pub mod qr;
 mod status;

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod devices;
 pub mod health;
 pub mod institutions;
+pub mod leave;
 pub mod locations;
 pub mod people;
 pub mod recap;
@@ -64,6 +65,7 @@ pub struct FieldProblemBody {
         (name = "locations", description = "Work locations, geofences and schedules"),
         (name = "attendance", description = "Check-in and check-out, kiosk tokens, review"),
         (name = "devices", description = "Phones and the attendance policy"),
+        (name = "leave", description = "Leave and absence requests, balances"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
@@ -89,6 +91,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(devices::register, devices::mine))
         .routes(routes!(attendance::check_in))
+        .routes(routes!(leave::request, leave::mine))
         .layer(axum::extract::DefaultBodyLimit::max(crate::multipart::UPLOAD_LIMIT));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
@@ -132,4 +135,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::unit_recap))
         .routes(routes!(recap::unit_recap_csv))
         .routes(routes!(recap::absences))
+        .routes(routes!(leave::pending))
+        .routes(routes!(leave::decide))
+        .routes(routes!(leave::cancel))
+        .routes(routes!(leave::balance))
 }

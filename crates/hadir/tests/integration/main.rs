@@ -9,6 +9,7 @@ mod calendar;
 mod cli;
 mod devices;
 mod isolation;
+mod leave;
 mod operations;
 mod people;
 mod support;

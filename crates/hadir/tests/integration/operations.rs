@@ -89,6 +89,12 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/recap", "get"),
         ("/api/v1/recap.csv", "get"),
         ("/api/v1/absences", "get"),
+        ("/api/v1/leave", "post"),
+        ("/api/v1/leave", "get"),
+        ("/api/v1/leave/pending", "get"),
+        ("/api/v1/leave/{id}/decide", "post"),
+        ("/api/v1/leave/{id}/cancel", "post"),
+        ("/api/v1/people/{id}/leave-balance", "get"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());

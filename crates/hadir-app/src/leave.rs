@@ -1,0 +1,480 @@
+//! Leave and absence requests: filed by the person (with a doctor's letter where the rules need
+//! one), decided by their supervisor or an administrator of their unit, and shaping the daily
+//! status once approved. Annual leave is checked against the balance.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, Principal, RequestMeta, new_id, recap};
+use chrono::{DateTime, Datelike, NaiveDate};
+use hadir_db::entities::{holiday, leave_request as leave, person};
+use hadir_domain::attendance::Absence;
+use hadir_domain::attendance::leave::{
+    BalanceFacts, annual_entitlement, needs_document, uses_annual_balance, working_days,
+};
+use hadir_domain::identifiers::{NiPppk, Nip};
+use hadir_domain::person as rules;
+use hadir_domain::photo::{PhotoLimits, clean_jpeg};
+use hadir_domain::{Explain, Lang};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Longest request accepted: cuti besar and cuti melahirkan run up to three months.
+const MAX_CALENDAR_DAYS: i64 = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveInput {
+    #[schema(value_type = String, example = "annual_leave")]
+    pub kind: Absence,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LeaveView {
+    pub id: String,
+    pub person_id: String,
+    #[schema(value_type = String)]
+    pub kind: Absence,
+    pub start_date: String,
+    pub end_date: String,
+    /// Scheduled, non-holiday days the request covers.
+    pub working_days: i32,
+    pub reason: String,
+    pub has_document: bool,
+    pub status: LeaveStatus,
+    pub decision_reason: Option<String>,
+    pub created_at: i64,
+}
+
+impl LeaveView {
+    fn of(m: leave::Model) -> LeaveView {
+        LeaveView {
+            kind: serde_json::from_value(serde_json::Value::String(m.kind)).unwrap_or(Absence::Permission),
+            status: serde_json::from_value(serde_json::Value::String(m.status)).unwrap_or(LeaveStatus::Pending),
+            has_document: m.document_key.is_some(),
+            id: m.id,
+            person_id: m.person_id,
+            start_date: m.start_date,
+            end_date: m.end_date,
+            working_days: m.working_days,
+            reason: m.reason,
+            decision_reason: m.decision_reason,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum LeaveRule {
+    DateOrder,
+    TooLong,
+    NoWorkingDays,
+    DocumentRequired,
+    DocumentType,
+    Balance,
+    Overlaps,
+    NotPending,
+    ReasonRequired,
+}
+
+impl Explain for LeaveRule {
+    fn code(&self) -> &'static str {
+        match self {
+            LeaveRule::DateOrder => "leave_date_order",
+            LeaveRule::TooLong => "leave_too_long",
+            LeaveRule::NoWorkingDays => "leave_no_working_days",
+            LeaveRule::DocumentRequired => "leave_document_required",
+            LeaveRule::DocumentType => "leave_document_type",
+            LeaveRule::Balance => "leave_balance_insufficient",
+            LeaveRule::Overlaps => "leave_overlaps",
+            LeaveRule::NotPending => "leave_not_pending",
+            LeaveRule::ReasonRequired => "leave_reason_required",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (id, en) = match self {
+            LeaveRule::DateOrder => {
+                ("Tanggal selesai tidak boleh sebelum tanggal mulai", "The end date cannot be before the start date")
+            }
+            LeaveRule::TooLong => ("Satu pengajuan paling lama 100 hari", "One request covers at most 100 days"),
+            LeaveRule::NoWorkingDays => ("Rentang ini tidak memuat hari kerja", "This range holds no working day"),
+            LeaveRule::DocumentRequired => (
+                "Sakit lebih dari satu hari memerlukan surat keterangan dokter",
+                "Sickness of more than one day needs a doctor's letter",
+            ),
+            LeaveRule::DocumentType => (
+                "Dokumen harus PDF atau JPEG, paling besar 2 MiB",
+                "The document must be a PDF or JPEG of at most 2 MiB",
+            ),
+            LeaveRule::Balance => ("Sisa cuti tahunan tidak cukup", "Not enough annual leave left"),
+            LeaveRule::Overlaps => ("Sudah ada pengajuan pada tanggal ini", "A request already covers these dates"),
+            LeaveRule::NotPending => ("Pengajuan ini sudah diputuskan", "This request was already decided"),
+            LeaveRule::ReasonRequired => ("Alasan penolakan wajib diisi", "A reason is required to reject"),
+        };
+        match lang {
+            Lang::Id => id.into(),
+            Lang::En => en.into(),
+        }
+    }
+}
+
+/// An approved request, as the daily status needs it.
+#[derive(Clone, Debug)]
+pub(crate) struct ApprovedLeave {
+    pub person_id: String,
+    pub kind: Absence,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+impl ApprovedLeave {
+    pub(crate) fn covers(&self, date: NaiveDate) -> bool {
+        self.start <= date && date <= self.end
+    }
+}
+
+/// Approved requests overlapping `days`, of one person or everyone.
+pub(crate) async fn approved(
+    app: &App,
+    institution_id: &str,
+    person_id: Option<&str>,
+    days: &[NaiveDate],
+) -> Result<Vec<ApprovedLeave>, AppError> {
+    let (first, last) = (days[0].to_string(), days[days.len() - 1].to_string());
+    let mut query = leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(institution_id))
+        .filter(leave::Column::Status.eq("approved"))
+        .filter(leave::Column::StartDate.lte(last))
+        .filter(leave::Column::EndDate.gte(first));
+    if let Some(p) = person_id {
+        query = query.filter(leave::Column::PersonId.eq(p));
+    }
+    Ok(query
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            Some(ApprovedLeave {
+                kind: serde_json::from_value(serde_json::Value::String(l.kind)).ok()?,
+                start: NaiveDate::parse_from_str(&l.start_date, "%Y-%m-%d").ok()?,
+                end: NaiveDate::parse_from_str(&l.end_date, "%Y-%m-%d").ok()?,
+                person_id: l.person_id,
+            })
+        })
+        .collect())
+}
+
+/// A PDF (by its signature) or a JPEG (checked and stripped like a selfie), stored by content hash.
+fn document(bytes: Vec<u8>, institution_id: &str) -> Result<(String, Vec<u8>), AppError> {
+    let limits = PhotoLimits::default();
+    let (extension, bytes) = if bytes.starts_with(b"%PDF-") && bytes.len() <= limits.max_bytes {
+        ("pdf", bytes)
+    } else {
+        let clean = clean_jpeg(&bytes, PhotoLimits { min_side: 16, ..limits })
+            .map_err(|_| AppError::field("document", &LeaveRule::DocumentType))?;
+        ("jpg", clean.bytes)
+    };
+    let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    Ok((format!("documents/{institution_id}/{}/{hash}.{extension}", &hash[..2]), bytes))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Balance {
+    pub year: i32,
+    /// Annual leave available this year: 12 days after a year of service, plus carry-over
+    /// (at most 18, or 24 after two years without annual leave), less cuti bersama.
+    pub entitlement: u32,
+    pub taken: u32,
+    /// In requests still waiting for a decision.
+    pub pending: u32,
+    pub remaining: u32,
+}
+
+/// When service started: the NIP's TMT, the NI PPPK's appointment year, else when the person
+/// was added.
+fn service_start(p: &person::Model) -> NaiveDate {
+    let added = DateTime::from_timestamp_millis(p.created_at).map(|t| t.date_naive()).unwrap_or_default();
+    match p.employment_type.as_str() {
+        "asn" => Nip::parse(&p.employee_number).ok().and_then(|n| {
+            let (y, m) = n.service_start();
+            NaiveDate::from_ymd_opt(y as i32, m, 1)
+        }),
+        "pppk" => NiPppk::parse(&p.employee_number)
+            .ok()
+            .and_then(|n| NaiveDate::from_ymd_opt(n.appointment_year() as i32, 1, 1)),
+        _ => None,
+    }
+    .unwrap_or(added)
+}
+
+async fn annual_taken(app: &App, p: &person::Model, year: i32, status: &str) -> Result<u32, AppError> {
+    Ok(leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(&p.institution_id))
+        .filter(leave::Column::PersonId.eq(&p.id))
+        .filter(leave::Column::Kind.eq("annual_leave"))
+        .filter(leave::Column::Status.eq(status))
+        .filter(leave::Column::StartDate.between(format!("{year:04}-01-01"), format!("{year:04}-12-31")))
+        .all(&app.db)
+        .await?
+        .iter()
+        .map(|l| l.working_days.max(0) as u32)
+        .sum())
+}
+
+async fn cuti_bersama(app: &App, institution_id: &str, year: i32) -> Result<u32, AppError> {
+    Ok(holiday::Entity::find()
+        .filter(holiday::Column::InstitutionId.eq(institution_id))
+        .filter(holiday::Column::Kind.eq("cuti_bersama"))
+        .filter(holiday::Column::Date.between(format!("{year:04}-01-01"), format!("{year:04}-12-31")))
+        .all(&app.db)
+        .await?
+        .len() as u32)
+}
+
+async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, AppError> {
+    let start = service_start(p);
+    let years = (year - start.year() - i32::from((start.month(), start.day()) > (1, 1))).max(0) as u32;
+    let taken_last = annual_taken(app, p, year - 1, "approved").await?;
+    let last_entitlement = annual_entitlement(BalanceFacts {
+        years_of_service: years.saturating_sub(1),
+        unused_last_year: 0,
+        taken_last_year: 1,
+        taken_year_before: 1,
+        cuti_bersama: cuti_bersama(app, &p.institution_id, year - 1).await?,
+    });
+    let entitlement = annual_entitlement(BalanceFacts {
+        years_of_service: years,
+        unused_last_year: last_entitlement.saturating_sub(taken_last),
+        taken_last_year: taken_last,
+        taken_year_before: annual_taken(app, p, year - 2, "approved").await?,
+        cuti_bersama: cuti_bersama(app, &p.institution_id, year).await?,
+    });
+    let taken = annual_taken(app, p, year, "approved").await?;
+    let pending = annual_taken(app, p, year, "pending").await?;
+    Ok(Balance { year, entitlement, taken, pending, remaining: entitlement.saturating_sub(taken + pending) })
+}
+
+/// The annual leave balance of a person (oneself, or someone one supervises or administers).
+pub async fn balance(app: &App, principal: &Principal, person_id: &str, year: i32) -> Result<Balance, AppError> {
+    let p = crate::attendance::reachable_person(app, principal, person_id).await?;
+    balance_of(app, &p, year).await
+}
+
+/// Files a request for the principal.
+pub async fn request(
+    app: &App,
+    principal: &Principal,
+    input: LeaveInput,
+    document_bytes: Option<Vec<u8>>,
+    meta: &RequestMeta,
+) -> Result<LeaveView, AppError> {
+    let reason = rules::text(&input.reason, 500).map_err(|e| AppError::field("reason", &e))?;
+    if input.end_date < input.start_date {
+        return Err(AppError::field("end_date", &LeaveRule::DateOrder));
+    }
+    if (input.end_date - input.start_date).num_days() >= MAX_CALENDAR_DAYS {
+        return Err(AppError::field("end_date", &LeaveRule::TooLong));
+    }
+    let days: Vec<NaiveDate> = input.start_date.iter_days().take_while(|d| *d <= input.end_date).collect();
+    let calendar = recap::inputs(app, principal, &days).await?;
+    let counted = working_days(input.start_date, input.end_date, |d| calendar.is_working(d));
+    if counted == 0 {
+        return Err(AppError::field("end_date", &LeaveRule::NoWorkingDays));
+    }
+    if needs_document(input.kind, counted) && document_bytes.is_none() {
+        return Err(AppError::field("document", &LeaveRule::DocumentRequired));
+    }
+    let me = crate::attendance::reachable_person(app, principal, &principal.person_id).await?;
+    if uses_annual_balance(input.kind) && balance_of(app, &me, input.start_date.year()).await?.remaining < counted {
+        return Err(AppError::field("kind", &LeaveRule::Balance));
+    }
+    let stored = document_bytes.map(|b| document(b, &principal.institution_id)).transpose()?;
+    let overlapping = leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(leave::Column::PersonId.eq(&principal.person_id))
+        .filter(leave::Column::Status.is_in(["pending", "approved"]))
+        .filter(leave::Column::StartDate.lte(input.end_date.to_string()))
+        .filter(leave::Column::EndDate.gte(input.start_date.to_string()))
+        .one(&app.db)
+        .await?;
+    if overlapping.is_some() {
+        return Err(AppError::Refused {
+            code: LeaveRule::Overlaps.code(),
+            message_id: LeaveRule::Overlaps.message(Lang::Id),
+            message_en: LeaveRule::Overlaps.message(Lang::En),
+        });
+    }
+    let document_key = match stored {
+        Some((key, bytes)) => {
+            app.objects.put(&key, bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+            Some(key)
+        }
+        None => None,
+    };
+    let now_ms = app.now_ms();
+    let model = leave::Model {
+        institution_id: principal.institution_id.clone(),
+        id: new_id(),
+        person_id: principal.person_id.clone(),
+        kind: serde_json::to_value(input.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        start_date: input.start_date.to_string(),
+        end_date: input.end_date.to_string(),
+        working_days: counted as i32,
+        reason,
+        document_key,
+        status: "pending".into(),
+        decided_by: None,
+        decided_at: None,
+        decision_reason: None,
+        created_at: now_ms,
+    };
+    let txn = app.db.begin().await?;
+    leave::Entity::insert(leave::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "leave.request", "leave_request", Some(&model.id))).await?;
+    txn.commit().await?;
+    Ok(LeaveView::of(model))
+}
+
+/// The principal's own requests, newest first.
+pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, AppError> {
+    Ok(leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(leave::Column::PersonId.eq(&principal.person_id))
+        .order_by_desc(leave::Column::CreatedAt)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(LeaveView::of)
+        .collect())
+}
+
+/// Whether the principal decides the person's requests: their supervisor or an administrator of
+/// their unit — never the person themself.
+fn decides_for(principal: &Principal, p: &person::Model) -> bool {
+    p.id != principal.person_id
+        && (p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
+            || principal.admin_scope.covers_unit(p.unit_id.as_ref()))
+}
+
+/// Requests waiting for the principal's decision, oldest first.
+pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, AppError> {
+    let waiting = leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(leave::Column::Status.eq("pending"))
+        .order_by_asc(leave::Column::CreatedAt)
+        .all(&app.db)
+        .await?;
+    let people: std::collections::HashMap<String, person::Model> = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(person::Column::Id.is_in(waiting.iter().map(|l| l.person_id.clone())))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    Ok(waiting
+        .into_iter()
+        .filter(|l| people.get(&l.person_id).is_some_and(|p| decides_for(principal, p)))
+        .map(LeaveView::of)
+        .collect())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveDecision {
+    pub approve: bool,
+    /// Required to reject.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub async fn decide(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    decision: LeaveDecision,
+    meta: &RequestMeta,
+) -> Result<LeaveView, AppError> {
+    let reason = match decision.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(rules::text(r, 500).map_err(|e| AppError::field("reason", &e))?),
+        None if !decision.approve => return Err(AppError::field("reason", &LeaveRule::ReasonRequired)),
+        None => None,
+    };
+    let current = leave::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("leave_request"))?;
+    let subject = person::Entity::find_by_id((principal.institution_id.clone(), current.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .filter(|p| decides_for(principal, p))
+        .ok_or(AppError::NotFound("leave_request"))?;
+    if current.status != "pending" {
+        return Err(AppError::field("status", &LeaveRule::NotPending));
+    }
+    let status = if decision.approve { "approved" } else { "rejected" };
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let changed = leave::Entity::update_many()
+        .col_expr(leave::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(leave::Column::DecidedBy, sea_orm::sea_query::Expr::value(principal.account_id.clone()))
+        .col_expr(leave::Column::DecidedAt, sea_orm::sea_query::Expr::value(now_ms))
+        .col_expr(leave::Column::DecisionReason, sea_orm::sea_query::Expr::value(reason.clone()))
+        .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(leave::Column::Id.eq(id))
+        .filter(leave::Column::Status.eq("pending"))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(AppError::field("status", &LeaveRule::NotPending));
+    }
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry::by(principal, "leave.decide", "leave_request", Some(id))
+            .with(serde_json::json!({ "status": status, "person_id": subject.id })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(LeaveView::of(leave::Model {
+        status: status.into(),
+        decided_by: Some(principal.account_id.clone()),
+        decided_at: Some(now_ms),
+        decision_reason: reason,
+        ..current
+    }))
+}
+
+/// Withdraws one's own pending request.
+pub async fn cancel(app: &App, principal: &Principal, id: &str, meta: &RequestMeta) -> Result<LeaveView, AppError> {
+    let current = leave::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .filter(|l| l.person_id == principal.person_id)
+        .ok_or(AppError::NotFound("leave_request"))?;
+    if current.status != "pending" {
+        return Err(AppError::field("status", &LeaveRule::NotPending));
+    }
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let mut active: leave::ActiveModel = current.clone().into();
+    active.status = Set("cancelled".into());
+    sea_orm::ActiveModelTrait::update(active, &txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "leave.cancel", "leave_request", Some(id))).await?;
+    txn.commit().await?;
+    Ok(LeaveView::of(leave::Model { status: "cancelled".into(), ..current }))
+}

@@ -1,0 +1,145 @@
+//! Leave requests: filing, documents, balance, decisions, and their effect on the month.
+
+use crate::support::TestApp;
+use hadir_db::db_test;
+use hadir_domain::photo::sample_jpeg;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+fn request(kind: &str, start: &str, end: &str) -> serde_json::Value {
+    json!({ "kind": kind, "start_date": start, "end_date": end, "reason": "Keperluan keluarga" })
+}
+
+/// A leave request without a document.
+async fn file(t: &TestApp, token: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let form = reqwest::multipart::Form::new().text("metadata", body.to_string());
+    let res = t.http.post(t.url("/api/v1/leave")).bearer_auth(token).multipart(form).send().await.unwrap();
+    (res.status(), res.json().await.unwrap())
+}
+
+db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
+    let t = TestApp::start(db).await;
+    let token = t.login(&t.a.employee).await;
+    // The fixture's NIP 199001012015031001 started service in March 2015: a full annual balance.
+    let balance_path = format!("/api/v1/people/{}/leave-balance?year=2026", t.a.employee.person_id);
+    let (status, balance) = t.get(&balance_path, &token).await;
+    assert_eq!(status, StatusCode::OK, "{balance}");
+    // 2025: 12 days less its 11 cuti bersama left 1 to carry; 2026: 12 + 1, less its 8 cuti bersama.
+    assert_eq!((balance["entitlement"].clone(), balance["remaining"].clone()), (json!(5), json!(5)));
+    let entitlement = balance["entitlement"].as_u64().unwrap();
+
+    // Mon 9 – Wed 11 March 2026: three working days.
+    let (status, filed) = file(&t, &token, request("annual_leave", "2026-03-09", "2026-03-11")).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    assert_eq!((filed["working_days"].clone(), filed["status"].clone()), (json!(3), json!("pending")));
+    let id = filed["id"].as_str().unwrap().to_string();
+    let (_, balance) = t.get(&balance_path, &token).await;
+    assert_eq!(balance["pending"], 3);
+    assert_eq!(balance["remaining"].as_u64().unwrap(), entitlement - 3);
+
+    let (status, body) = file(&t, &token, request("permission", "2026-03-10", "2026-03-10")).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("leave_overlaps")));
+
+    // The unit admin decides; the person cannot decide their own; another institution sees nothing.
+    assert_eq!(
+        t.post(&format!("/api/v1/leave/{id}/decide"), &token, json!({ "approve": true })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(
+        t.post(&format!("/api/v1/leave/{id}/decide"), &admin_b, json!({ "approve": true })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (_, waiting) = t.get("/api/v1/leave/pending", &unit_admin).await;
+    assert_eq!(waiting.as_array().unwrap().len(), 1);
+    let (status, body) = t.post(&format!("/api/v1/leave/{id}/decide"), &unit_admin, json!({ "approve": false })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_reason_required"))
+    );
+    let (status, decided) =
+        t.post(&format!("/api/v1/leave/{id}/decide"), &unit_admin, json!({ "approve": true })).await;
+    assert_eq!((status, decided["status"].clone()), (StatusCode::OK, json!("approved")));
+    let (_, balance) = t.get(&balance_path, &token).await;
+    assert_eq!((balance["taken"].clone(), balance["pending"].clone()), (json!(3), json!(0)));
+
+    // Once the days have passed, they are leave, not absence.
+    t.clock.advance(chrono::Duration::days(10));
+    let (_, month) =
+        t.get(&format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id), &token).await;
+    let day = |date: &str| month["days"].as_array().unwrap().iter().find(|d| d["date"] == date).unwrap().clone();
+    assert_eq!(
+        (day("2026-03-09")["status"].clone(), day("2026-03-09")["absence"].clone()),
+        (json!("on_leave"), json!("annual_leave"))
+    );
+    assert_eq!(day("2026-03-06")["status"], "absent");
+    assert_eq!(month["totals"]["leave_days"], 3);
+});
+
+db_test!(sick_leave_needs_a_letter_and_bad_requests_are_refused, |db| {
+    let t = TestApp::start(db).await;
+    let token = t.login(&t.a.employee).await;
+    let (status, body) = file(&t, &token, request("sick", "2026-03-03", "2026-03-04")).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_document_required"))
+    );
+    let (status, one_day) = file(&t, &token, request("sick", "2026-03-03", "2026-03-03")).await;
+    assert_eq!(status, StatusCode::CREATED, "one day needs no letter: {one_day}");
+
+    let letter = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("metadata", request("sick_leave", "2026-03-04", "2026-03-06").to_string())
+            .part("document", reqwest::multipart::Part::bytes(bytes).file_name("surat.pdf"));
+        t.http.post(t.url("/api/v1/leave")).bearer_auth(&token).multipart(form).send()
+    };
+    let res = letter(b"not a document".to_vec()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["errors"][0]["code"], "leave_document_type");
+    let res = letter(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".to_vec()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["has_document"], true);
+    let scan = {
+        let form = reqwest::multipart::Form::new()
+            .text("metadata", request("sick_leave", "2026-03-16", "2026-03-17").to_string())
+            .part("document", reqwest::multipart::Part::bytes(sample_jpeg(600, 800, 100)).file_name("surat.jpg"));
+        t.http.post(t.url("/api/v1/leave")).bearer_auth(&token).multipart(form).send().await.unwrap()
+    };
+    assert_eq!(scan.status(), StatusCode::CREATED);
+
+    let cases = [
+        (request("annual_leave", "2026-03-10", "2026-03-09"), "leave_date_order"),
+        (request("annual_leave", "2026-03-07", "2026-03-08"), "leave_no_working_days"),
+        (request("annual_leave", "2026-03-23", "2026-03-24"), "leave_no_working_days"),
+        (request("maternity_leave", "2026-04-01", "2026-07-31"), "leave_too_long"),
+        (request("annual_leave", "2026-04-01", "2026-05-29"), "leave_balance_insufficient"),
+    ];
+    for (body, code) in cases {
+        let (status, answer) = file(&t, &token, body.clone()).await;
+        assert_eq!(
+            (status, answer["errors"][0]["code"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!(code)),
+            "{body}"
+        );
+    }
+    let (status, answer) = file(
+        &t,
+        &token,
+        json!({ "kind": "holiday_at_the_beach", "start_date": "2026-04-01", "end_date": "2026-04-01", "reason": "x" }),
+    )
+    .await;
+    assert_eq!((status, answer["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("metadata")));
+
+    // Cancelling one's own pending request; not someone else's.
+    let id = one_day["id"].as_str().unwrap();
+    let other = t.login(&t.a.outsider).await;
+    assert_eq!(
+        t.call(Method::POST, &format!("/api/v1/leave/{id}/cancel"), Some(&other), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, cancelled) = t.call(Method::POST, &format!("/api/v1/leave/{id}/cancel"), Some(&token), None).await;
+    assert_eq!((status, cancelled["status"].clone()), (StatusCode::OK, json!("cancelled")));
+    let (_, mine) = t.get("/api/v1/leave", &token).await;
+    assert_eq!(mine.as_array().unwrap().len(), 3);
+});
