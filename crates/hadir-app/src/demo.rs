@@ -370,6 +370,8 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
         definition: serde_json::to_string(&WeeklySchedule::standard_asn())
             .map_err(|e| AppError::Internal(e.to_string()))?,
         is_default: true,
+        valid_from: None,
+        valid_to: None,
         created_at: now_ms,
     }))
     .exec_without_returning(&txn)

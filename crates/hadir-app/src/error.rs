@@ -38,6 +38,7 @@ impl FieldProblem {
 pub enum Rule {
     UnknownUnit,
     UnknownLocation,
+    UnknownSchedule,
     UnknownParent,
     UnknownSupervisor,
     UnitParentCycle,
@@ -53,6 +54,7 @@ impl Explain for Rule {
         match self {
             Rule::UnknownUnit => "unknown_unit",
             Rule::UnknownLocation => "unknown_location",
+            Rule::UnknownSchedule => "unknown_schedule",
             Rule::UnknownParent => "unknown_parent",
             Rule::UnknownSupervisor => "unknown_supervisor",
             Rule::UnitParentCycle => "unit_parent_cycle",
@@ -71,6 +73,9 @@ impl Explain for Rule {
             }
             Rule::UnknownLocation => {
                 ("Lokasi kerja tidak ditemukan di instansi ini", "Work location not found in this institution")
+            }
+            Rule::UnknownSchedule => {
+                ("Jadwal tidak ditemukan di instansi ini", "Schedule not found in this institution")
             }
             Rule::UnknownParent => {
                 ("Unit induk tidak ditemukan atau di luar wewenang Anda", "Parent unit not found or outside your scope")

@@ -289,7 +289,7 @@ pub async fn request(
     }
     let days: Vec<NaiveDate> = input.start_date.iter_days().take_while(|d| *d <= input.end_date).collect();
     let calendar = recap::inputs(app, principal, &days).await?;
-    let counted = working_days(input.start_date, input.end_date, |d| calendar.is_working(d));
+    let counted = working_days(input.start_date, input.end_date, |d| calendar.is_working(&principal.person_id, d));
     if counted == 0 {
         return Err(AppError::field("end_date", &LeaveRule::NoWorkingDays));
     }

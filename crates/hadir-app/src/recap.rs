@@ -4,13 +4,12 @@
 
 use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
-use hadir_db::entities::{attendance_event as event, holiday, institution, person, schedule, unit, work_location};
+use hadir_db::entities::{attendance_event as event, holiday, institution, person, unit, work_location};
 use hadir_domain::attendance::{
     BasisPoints, CheckMode, DayFacts, DayStatus, DisciplineTable, MonthTotals, Sanction, ScheduledDay,
     consecutive_absences, day_status, month_totals, sanction_for_absences,
 };
 use hadir_domain::roles::{AdminScope, subtree};
-use hadir_domain::schedule::WeeklySchedule;
 use hadir_domain::time_zone::WorkZone;
 use hadir_domain::{Explain, Lang};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -72,7 +71,7 @@ pub fn month_days(month: &str) -> Result<Vec<NaiveDate>, AppError> {
 
 /// Everything but the events, loaded once for a month.
 pub(crate) struct MonthInputs {
-    schedule: WeeklySchedule,
+    schedules: crate::schedules::Schedules,
     table: DisciplineTable,
     holidays: HashSet<NaiveDate>,
     zones: HashMap<String, WorkZone>,
@@ -87,17 +86,7 @@ pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate])
         .await?
         .and_then(|i| WorkZone::parse(&i.time_zone))
         .unwrap_or(WorkZone::Jakarta);
-    let schedule = match schedule::Entity::find()
-        .filter(schedule::Column::InstitutionId.eq(inst))
-        .filter(schedule::Column::IsDefault.eq(true))
-        .one(&app.db)
-        .await?
-    {
-        Some(row) => {
-            serde_json::from_str(&row.definition).map_err(|e| AppError::Internal(format!("stored schedule: {e}")))?
-        }
-        None => WeeklySchedule::standard_asn(),
-    };
+    let schedules = crate::schedules::Schedules::load(app, inst).await?;
     let (first, last) = (days[0], days[days.len() - 1]);
     let holidays = holiday::Entity::find()
         .filter(holiday::Column::InstitutionId.eq(inst))
@@ -115,7 +104,7 @@ pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate])
         .filter_map(|l| WorkZone::parse(&l.time_zone).map(|z| (l.id, z)))
         .collect();
     Ok(MonthInputs {
-        schedule,
+        schedules,
         table: discipline::get(app, principal).await?.table,
         holidays,
         zones,
@@ -125,9 +114,9 @@ pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate])
 }
 
 impl MonthInputs {
-    /// A scheduled day that is not a holiday.
-    pub(crate) fn is_working(&self, date: NaiveDate) -> bool {
-        self.schedule.day(date.weekday()).is_some() && !self.holidays.contains(&date)
+    /// A day the person is scheduled to work that is not a holiday.
+    pub(crate) fn is_working(&self, person_id: &str, date: NaiveDate) -> bool {
+        self.schedules.for_person(person_id, date).day(date.weekday()).is_some() && !self.holidays.contains(&date)
     }
 }
 
@@ -162,7 +151,10 @@ fn person_days(
         let first_in = todays.iter().filter(|e| e.kind == "in").min_by_key(|e| e.occurred_at);
         let last_out = todays.iter().filter(|e| e.kind == "out").max_by_key(|e| e.occurred_at);
         let facts = DayFacts {
-            scheduled: inputs.schedule.day(date.weekday()).map(|d| ScheduledDay::of(d, date, 0)),
+            scheduled: {
+                let week = inputs.schedules.for_person(&person.id, date);
+                week.day(date.weekday()).map(|d| ScheduledDay::of(d, date, week.flex_minutes))
+            },
             holiday: inputs.holidays.contains(&date),
             absence: leave.iter().find(|l| l.covers(date)).map(|l| l.kind),
             check_in: first_in.and_then(|e| local_time(inputs, e)),

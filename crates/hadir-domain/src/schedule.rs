@@ -1,6 +1,7 @@
 //! Weekly working-time schedules. Times are wall-clock times at the work site (see
 //! [`crate::time_zone`]); the attendance rules compare check-ins against them there.
 
+use crate::explain::{Explain, Lang};
 use chrono::{NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,41 @@ impl WorkDay {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklySchedule {
     pub days: Vec<WorkDay>,
+    /// Flexible start: arriving up to this many minutes after the start is on time, and the day
+    /// ends as much later (PermenPANRB 4/2025 flexible hours). 0 = fixed hours.
+    #[serde(default)]
+    pub flex_minutes: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("a schedule needs 1 to 7 days, each weekday at most once")]
+    Days,
+    #[error("a break must lie inside its working day")]
+    Break,
+    #[error("the flexible window is at most 180 minutes")]
+    Flex,
+}
+
+impl Explain for ScheduleError {
+    fn code(&self) -> &'static str {
+        match self {
+            ScheduleError::Days => "schedule_days",
+            ScheduleError::Break => "schedule_break",
+            ScheduleError::Flex => "schedule_flex",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Id => match self {
+                ScheduleError::Days => "Jadwal berisi 1 sampai 7 hari, tiap hari paling banyak sekali".into(),
+                ScheduleError::Break => "Istirahat harus berada di dalam jam kerja hari itu".into(),
+                ScheduleError::Flex => "Rentang jam masuk fleksibel paling lama 180 menit".into(),
+            },
+        }
+    }
 }
 
 fn hm(h: u32, m: u32) -> NaiveTime {
@@ -65,7 +101,59 @@ impl WeeklySchedule {
                 weekday(Weekday::Thu),
                 friday,
             ],
+            flex_minutes: 0,
         }
+    }
+
+    /// A common Ramadan week for civil servants: 32.5 hours from 08:00 — Mon–Thu 08:00–15:00 with
+    /// a 30-minute break, Fri 08:00–15:30 with an hour. Each year's circular may differ: edit it.
+    pub fn ramadan_asn() -> WeeklySchedule {
+        let weekday = |weekday| WorkDay {
+            weekday,
+            start: hm(8, 0),
+            end: hm(15, 0),
+            break_start: Some(hm(12, 0)),
+            break_end: Some(hm(12, 30)),
+        };
+        let friday = WorkDay {
+            weekday: Weekday::Fri,
+            start: hm(8, 0),
+            end: hm(15, 30),
+            break_start: Some(hm(11, 30)),
+            break_end: Some(hm(12, 30)),
+        };
+        WeeklySchedule {
+            days: vec![
+                weekday(Weekday::Mon),
+                weekday(Weekday::Tue),
+                weekday(Weekday::Wed),
+                weekday(Weekday::Thu),
+                friday,
+            ],
+            flex_minutes: 0,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ScheduleError> {
+        let mut seen: Vec<Weekday> = self.days.iter().map(|d| d.weekday).collect();
+        seen.sort_by_key(|w| w.num_days_from_monday());
+        seen.dedup();
+        if self.days.is_empty() || seen.len() != self.days.len() {
+            return Err(ScheduleError::Days);
+        }
+        for d in &self.days {
+            match (d.break_start, d.break_end) {
+                (None, None) => {}
+                (Some(bs), Some(be)) if d.end > d.start && bs >= d.start && be <= d.end && bs < be => {}
+                // A night shift's break: inside the span that crosses midnight.
+                (Some(bs), Some(be)) if d.end <= d.start && bs < be && (bs >= d.start || be <= d.end) => {}
+                _ => return Err(ScheduleError::Break),
+            }
+        }
+        if self.flex_minutes > 180 {
+            return Err(ScheduleError::Flex);
+        }
+        Ok(())
     }
 
     pub fn day(&self, weekday: Weekday) -> Option<&WorkDay> {
@@ -87,6 +175,28 @@ mod tests {
         assert_eq!(week.weekly_minutes(), 37 * 60 + 30);
         assert!(week.day(Weekday::Sat).is_none());
         assert_eq!(week.day(Weekday::Fri).unwrap().end, hm(16, 30));
+    }
+
+    #[test]
+    fn ramadan_week_is_32_and_a_half_hours_and_both_presets_are_valid() {
+        assert_eq!(WeeklySchedule::ramadan_asn().weekly_minutes(), 32 * 60 + 30);
+        assert_eq!(WeeklySchedule::ramadan_asn().validate(), Ok(()));
+        assert_eq!(WeeklySchedule::standard_asn().validate(), Ok(()));
+    }
+
+    #[test]
+    fn broken_schedules_are_refused() {
+        let mut twice = WeeklySchedule::standard_asn();
+        twice.days[1].weekday = Weekday::Mon;
+        assert_eq!(twice.validate(), Err(ScheduleError::Days));
+        assert_eq!(WeeklySchedule { days: vec![], flex_minutes: 0 }.validate(), Err(ScheduleError::Days));
+        let mut outside = WeeklySchedule::standard_asn();
+        outside.days[0].break_end = Some(hm(17, 0));
+        assert_eq!(outside.validate(), Err(ScheduleError::Break));
+        let flex = WeeklySchedule { flex_minutes: 240, ..WeeklySchedule::standard_asn() };
+        assert_eq!(flex.validate(), Err(ScheduleError::Flex));
+        let stored_before_flex_existed: WeeklySchedule = serde_json::from_str(r#"{"days":[]}"#).unwrap();
+        assert_eq!(stored_before_flex_existed.flex_minutes, 0);
     }
 
     #[test]

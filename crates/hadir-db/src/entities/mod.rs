@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod person;
 pub mod role_grant;
 pub mod schedule;
+pub mod schedule_assignment;
 pub mod session;
 pub mod unit;
 pub mod work_location;

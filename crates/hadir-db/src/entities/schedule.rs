@@ -1,4 +1,5 @@
-//! A weekly schedule (JSON of `hadir_domain::schedule::WeeklySchedule`).
+//! A weekly schedule (JSON of `hadir_domain::schedule::WeeklySchedule`). With `valid_from` and
+//! `valid_to` (ISO dates) it is an override that applies to everyone in that period.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +13,8 @@ pub struct Model {
     pub name: String,
     pub definition: String,
     pub is_default: bool,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
     pub created_at: i64,
 }
 

@@ -6,6 +6,7 @@ mod m0002_calendar_and_settings;
 mod m0003_devices_and_assignments;
 mod m0004_attendance_events;
 mod m0005_leave_requests;
+mod m0006_schedule_assignments;
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_devices_and_assignments::Migration),
             Box::new(m0004_attendance_events::Migration),
             Box::new(m0005_leave_requests::Migration),
+            Box::new(m0006_schedule_assignments::Migration),
         ]
     }
 }

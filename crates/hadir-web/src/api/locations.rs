@@ -2,13 +2,13 @@
 
 use super::ApiResult;
 use crate::AppState;
-use crate::guard::{Admin, Auth, Signed};
+use crate::guard::{Admin, Auth, InstitutionAdmin, Signed};
 use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hadir_app::locations::{self, Assignment, LocationInput, LocationView};
-use hadir_app::schedules::{self, ScheduleView};
+use hadir_app::schedules::{self, ScheduleChoice, ScheduleInput, ScheduleView};
 
 #[utoipa::path(get, path = "/api/v1/locations", tag = "locations", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<LocationView>)))]
@@ -69,4 +69,57 @@ pub async fn assign(
     ApiJson(req): ApiJson<Assignment>,
 ) -> ApiResult<Json<Vec<LocationView>>> {
     Ok(Json(locations::assign(&state.app, &auth.principal, &id, req, &auth.meta).await?))
+}
+
+/// Create a schedule: the default, one to assign to people, or (with `valid_from`/`valid_to`) an
+/// override for everyone in a period such as Ramadan.
+#[utoipa::path(post, path = "/api/v1/schedules", tag = "locations", request_body = ScheduleInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = ScheduleView), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn create_schedule(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    ApiJson(input): ApiJson<ScheduleInput>,
+) -> ApiResult<(StatusCode, Json<ScheduleView>)> {
+    Ok((StatusCode::CREATED, Json(schedules::save(&state.app, &auth.principal, None, input, &auth.meta).await?)))
+}
+
+/// Replace a schedule.
+#[utoipa::path(put, path = "/api/v1/schedules/{id}", tag = "locations", params(("id" = String, Path)), request_body = ScheduleInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = ScheduleView), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn update_schedule(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ScheduleInput>,
+) -> ApiResult<Json<ScheduleView>> {
+    Ok(Json(schedules::save(&state.app, &auth.principal, Some(&id), input, &auth.meta).await?))
+}
+
+/// Delete a schedule (not the default); people assigned to it return to the default.
+#[utoipa::path(delete, path = "/api/v1/schedules/{id}", tag = "locations", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Deleted"), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn delete_schedule(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    schedules::delete(&state.app, &auth.principal, &id, &auth.meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set the schedule a person works by (`null`: the institution's default).
+#[utoipa::path(put, path = "/api/v1/people/{id}/schedule", tag = "locations", params(("id" = String, Path)), request_body = ScheduleChoice,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Set"), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn assign_schedule(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(choice): ApiJson<ScheduleChoice>,
+) -> ApiResult<StatusCode> {
+    schedules::assign(&state.app, &auth.principal, &id, choice, &auth.meta).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -409,3 +409,102 @@ db_test!(the_month_shows_each_days_status_and_the_recap_adds_up, |db| {
         StatusCode::NOT_FOUND
     );
 });
+
+db_test!(assigned_schedules_and_period_overrides_decide_lateness, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let day = |weekday: &str, start: &str, end: &str| json!({ "weekday": weekday, "start": start, "end": end, "break_start": null, "break_end": null });
+    let morning = json!({ "name": "Shift pagi", "week": { "days": [
+        day("Mon", "06:00:00", "14:00:00"), day("Tue", "06:00:00", "14:00:00"), day("Wed", "06:00:00", "14:00:00"),
+        day("Thu", "06:00:00", "14:00:00"), day("Fri", "06:00:00", "14:00:00"), day("Sat", "06:00:00", "14:00:00") ] } });
+    let employee = t.login(&t.a.employee).await;
+    assert_eq!(t.post("/api/v1/schedules", &employee, morning.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, shift) = t.post("/api/v1/schedules", &admin, morning).await;
+    assert_eq!(status, StatusCode::CREATED, "{shift}");
+    assert_eq!(shift["weekly_minutes"], 6 * 8 * 60);
+    let assign = format!("/api/v1/people/{}/schedule", t.a.employee.person_id);
+    assert_eq!(
+        t.call(Method::PUT, &assign, Some(&admin), Some(json!({ "schedule_id": shift["id"] }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+
+    // Ramadan (for everyone) from Monday 9 to Friday 13 March: 08:00 starts.
+    let ramadan = serde_json::to_value(hadir_domain::schedule::WeeklySchedule::ramadan_asn()).unwrap();
+    let (status, body) = t
+        .post(
+            "/api/v1/schedules",
+            &admin,
+            json!({ "name": "Ramadan", "week": ramadan, "valid_from": "2026-03-09", "valid_to": "2026-03-13" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["weekly_minutes"], 32 * 60 + 30);
+
+    let token = ready(&t, &t.a.employee).await;
+    let outsider = ready(&t, &t.a.outsider).await;
+    // Saturday 7 March, 06:05: a working day on the morning shift, five minutes late.
+    t.clock.advance(chrono::Duration::days(5) - chrono::Duration::minutes(55));
+    send(&t, &token, &attempt(&t, "in", INSIDE), 7000).await;
+    // Monday 9 March, 07:55: on time in Ramadan for the outsider on the default week.
+    t.clock.advance(chrono::Duration::days(2) + chrono::Duration::minutes(110));
+    let (_, answer) = send(&t, &outsider, &attempt(&t, "in", INSIDE), 7001).await;
+    assert_eq!(answer["outcome"], "accepted", "{answer}");
+    t.clock.advance(chrono::Duration::days(1));
+
+    let t = &t;
+    let month = |person: String, tok: String| async move {
+        t.get(&format!("/api/v1/people/{person}/attendance?month=2026-03"), &tok).await.1
+    };
+    let mine = month(t.a.employee.person_id.clone(), token.clone()).await;
+    let saturday = mine["days"].as_array().unwrap().iter().find(|d| d["date"] == "2026-03-07").unwrap().clone();
+    assert_eq!((saturday["status"].clone(), saturday["late"].clone()), (json!("present"), json!("L1")));
+    let theirs = month(t.a.outsider.person_id.clone(), outsider.clone()).await;
+    let monday = theirs["days"].as_array().unwrap().iter().find(|d| d["date"] == "2026-03-09").unwrap().clone();
+    assert_eq!(
+        (monday["status"].clone(), monday["late"].clone()),
+        (json!("present"), json!(null)),
+        "08:00 start in Ramadan"
+    );
+
+    // The rules of schedules.
+    let (_, default) = t.post("/api/v1/schedules", &admin, json!({ "name": "Kantor", "week": serde_json::to_value(hadir_domain::schedule::WeeklySchedule::standard_asn()).unwrap(), "is_default": true })).await;
+    let (status, body) = t.delete(&format!("/api/v1/schedules/{}", default["id"].as_str().unwrap()), &admin).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("schedule_delete_default"))
+    );
+    let week = serde_json::to_value(hadir_domain::schedule::WeeklySchedule::standard_asn()).unwrap();
+    let cases = [
+        (json!({ "name": "X", "week": week, "valid_from": "2026-04-02", "valid_to": "2026-04-01" }), "schedule_period"),
+        (json!({ "name": "X", "week": week, "valid_from": "2026-04-01" }), "schedule_period"),
+        (
+            json!({ "name": "X", "week": week, "is_default": true, "valid_from": "2026-04-01", "valid_to": "2026-04-30" }),
+            "schedule_default_override",
+        ),
+        (json!({ "name": "X", "week": { "days": [] } }), "schedule_days"),
+        (
+            json!({ "name": "X", "week": { "days": [day("Mon", "07:00:00", "15:00:00")], "flex_minutes": 500 } }),
+            "schedule_flex",
+        ),
+    ];
+    for (body, code) in cases {
+        let (status, answer) = t.post("/api/v1/schedules", &admin, body.clone()).await;
+        assert!(
+            status == StatusCode::UNPROCESSABLE_ENTITY
+                && answer["errors"].as_array().unwrap().iter().any(|e| e["code"] == code),
+            "{body}: {answer}"
+        );
+    }
+    let (_, schedules) = t.get("/api/v1/schedules", &employee).await;
+    let ramadan_id = schedules.as_array().unwrap().iter().find(|s| s["name"] == "Ramadan").unwrap()["id"].clone();
+    let (status, body) = t.call(Method::PUT, &assign, Some(&admin), Some(json!({ "schedule_id": ramadan_id }))).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("schedule_assign_override"))
+    );
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(
+        t.call(Method::PUT, &assign, Some(&admin_b), Some(json!({ "schedule_id": null }))).await.0,
+        StatusCode::NOT_FOUND
+    );
+});

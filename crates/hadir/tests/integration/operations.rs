@@ -95,6 +95,10 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/leave/{id}/decide", "post"),
         ("/api/v1/leave/{id}/cancel", "post"),
         ("/api/v1/people/{id}/leave-balance", "get"),
+        ("/api/v1/schedules", "post"),
+        ("/api/v1/schedules/{id}", "put"),
+        ("/api/v1/schedules/{id}", "delete"),
+        ("/api/v1/people/{id}/schedule", "put"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());
