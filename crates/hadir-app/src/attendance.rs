@@ -5,7 +5,7 @@
 //! insert. A retry with the same attempt id returns the first answer and never writes twice.
 
 use crate::devices::photo_key;
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, locations, new_id, policy, settings};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, locations, new_id, policy, settings, wfh};
 use chrono::{DateTime, Utc};
 use hadir_db::entities::{attendance_event as event, device, institution, person, work_location};
 use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
@@ -75,7 +75,8 @@ enum CheckInRule {
     PhotoRequired,
     TokenRequired,
     TokenFormat,
-    ModeNotEnabled,
+    WfhNotToday,
+    NoDutyToday,
     AlreadyCheckedIn,
     NoCheckIn,
     AttemptReused,
@@ -90,7 +91,8 @@ impl Explain for CheckInRule {
             CheckInRule::PhotoRequired => "photo_required",
             CheckInRule::TokenRequired => "qr_token_required",
             CheckInRule::TokenFormat => "qr_token_format",
-            CheckInRule::ModeNotEnabled => "mode_not_enabled",
+            CheckInRule::WfhNotToday => "wfh_not_allowed_today",
+            CheckInRule::NoDutyToday => "no_duty_today",
             CheckInRule::AlreadyCheckedIn => "already_checked_in",
             CheckInRule::NoCheckIn => "no_check_in_today",
             CheckInRule::AttemptReused => "attempt_id_reused",
@@ -109,10 +111,13 @@ impl Explain for CheckInRule {
             CheckInRule::PhotoRequired => ("Swafoto wajib untuk mode ini", "A selfie is required for this mode"),
             CheckInRule::TokenRequired => ("Token QR wajib untuk mode qr", "A QR token is required for the qr mode"),
             CheckInRule::TokenFormat => ("Ini bukan token QR Hadir", "This is not a Hadir QR token"),
-            CheckInRule::ModeNotEnabled => (
-                "Presensi WFH dan dinas luar memerlukan titik WFH atau surat tugas yang disetujui; fitur itu belum tersedia",
-                "WFH and duty check-ins need an approved WFH point or duty assignment, which this version does not record yet",
+            CheckInRule::WfhNotToday => (
+                "Hari ini bukan hari WFH Anda, atau titik WFH Anda belum disetujui",
+                "Today is not one of your WFH days, or your WFH point is not approved",
             ),
+            CheckInRule::NoDutyToday => {
+                ("Tidak ada surat tugas dinas luar untuk hari ini", "There is no duty assignment for today")
+            }
             CheckInRule::AlreadyCheckedIn => ("Anda sudah absen masuk hari ini", "You already checked in today"),
             CheckInRule::NoCheckIn => {
                 ("Belum ada absen masuk hari ini", "There is no check-in today to check out from")
@@ -206,8 +211,7 @@ fn parse(req: &CheckInRequest, photo: Option<&Vec<u8>>) -> Result<(Option<GeoPoi
         problems.push(FieldProblem::new("accuracy_m", &CheckInRule::AccuracyNegative));
     }
     match req.mode {
-        CheckMode::Wfh | CheckMode::Duty => problems.push(FieldProblem::new("mode", &CheckInRule::ModeNotEnabled)),
-        CheckMode::Office => {
+        CheckMode::Office | CheckMode::Wfh | CheckMode::Duty => {
             if req.lat.is_none() {
                 problems.push(FieldProblem::new("lat", &CheckInRule::PointRequired));
             }
@@ -306,7 +310,35 @@ pub async fn check_in(
         _ => (None, None),
     };
 
-    let site_refs: Vec<Site> = sites.iter().map(|s| Site { id: &s.id, fence: &s.geofence }).collect();
+    // The person's own zone: their first work site's, else the institution's.
+    let home_zone = match sites.first() {
+        Some(site) => site.time_zone,
+        None => institution::Entity::find_by_id(inst.clone())
+            .one(&app.db)
+            .await?
+            .and_then(|i| WorkZone::parse(&i.time_zone))
+            .unwrap_or(WorkZone::Jakarta),
+    };
+    let attempt_day = home_zone.local(req.offline_at.unwrap_or(now)).date();
+    let away: Vec<(String, hadir_domain::geo::Geofence)> = match req.mode {
+        CheckMode::Wfh => match wfh::fence_on(app, principal, attempt_day).await? {
+            Some(fence) => vec![("wfh".into(), fence)],
+            None => return Err(conflict(CheckInRule::WfhNotToday)),
+        },
+        CheckMode::Duty => {
+            let fences = duty::fences_on(app, principal, attempt_day).await?;
+            if fences.is_empty() {
+                return Err(conflict(CheckInRule::NoDutyToday));
+            }
+            fences
+        }
+        CheckMode::Office | CheckMode::Qr => Vec::new(),
+    };
+    let site_refs: Vec<Site> = if away.is_empty() {
+        sites.iter().map(|s| Site { id: &s.id, fence: &s.geofence }).collect()
+    } else {
+        away.iter().map(|(id, fence)| Site { id, fence }).collect()
+    };
     let attempt = Attempt {
         mode: req.mode,
         point,
@@ -324,19 +356,18 @@ pub async fn check_in(
         duplicate_photo,
         policy: &policy,
     };
-    let evaluation = checkin::evaluate(&attempt, &ctx);
+    let mut evaluation = checkin::evaluate(&attempt, &ctx);
+    if !away.is_empty() {
+        // A home or duty place is not a work location.
+        evaluation.location_id = None;
+    }
 
-    // The day counts at the site: the matched one, else the person's first site, else the
-    // institution's zone.
-    let zone = match evaluation.location_id.as_ref().and_then(|id| sites.iter().find(|s| &s.id == id)).or(sites.first())
-    {
-        Some(site) => site.time_zone,
-        None => institution::Entity::find_by_id(inst.clone())
-            .one(&app.db)
-            .await?
-            .and_then(|i| WorkZone::parse(&i.time_zone))
-            .unwrap_or(WorkZone::Jakarta),
-    };
+    // The day counts at the matched work site, else in the person's own zone.
+    let zone = evaluation
+        .location_id
+        .as_ref()
+        .and_then(|id| sites.iter().find(|s| &s.id == id))
+        .map_or(home_zone, |s| s.time_zone);
     let local_date = zone.local(evaluation.occurred_at).date().format("%Y-%m-%d").to_string();
     let counts = evaluation.outcome != Outcome::Rejected;
     if counts {

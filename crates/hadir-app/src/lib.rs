@@ -14,6 +14,7 @@ pub mod clock;
 pub mod demo;
 pub mod devices;
 pub mod discipline;
+pub mod duty;
 pub mod error;
 pub mod institutions;
 pub mod leave;
@@ -27,6 +28,7 @@ pub mod schedules;
 mod settings;
 mod throttle;
 pub mod units;
+pub mod wfh;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{AppError, FieldProblem, Rule};

@@ -7,6 +7,7 @@ mod m0003_devices_and_assignments;
 mod m0004_attendance_events;
 mod m0005_leave_requests;
 mod m0006_schedule_assignments;
+mod m0007_wfh_and_duty;
 
 use sea_orm_migration::prelude::*;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_attendance_events::Migration),
             Box::new(m0005_leave_requests::Migration),
             Box::new(m0006_schedule_assignments::Migration),
+            Box::new(m0007_wfh_and_duty::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod away;
 pub mod calendar;
 pub mod devices;
 pub mod health;
@@ -141,4 +142,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave::decide))
         .routes(routes!(leave::cancel))
         .routes(routes!(leave::balance))
+        .routes(routes!(away::propose, away::mine))
+        .routes(routes!(away::pending))
+        .routes(routes!(away::decide))
+        .routes(routes!(away::duties, away::assign_duty))
 }

@@ -275,7 +275,6 @@ db_test!(bad_check_ins_get_clear_codes_and_change_nothing, |db| {
         (json!({ "lat": 95.0 }), "lat", "geo_latitude"),
         (json!({ "lon": -200.0 }), "lat", "geo_longitude"),
         (json!({ "accuracy_m": -3.0 }), "accuracy_m", "accuracy_invalid"),
-        (json!({ "mode": "wfh" }), "mode", "mode_not_enabled"),
         (json!({ "lat": null }), "lat", "location_required"),
         (json!({ "mode": "qr" }), "qr_token", "qr_token_required"),
     ];
@@ -507,4 +506,79 @@ db_test!(assigned_schedules_and_period_overrides_decide_lateness, |db| {
         t.call(Method::PUT, &assign, Some(&admin_b), Some(json!({ "schedule_id": null }))).await.0,
         StatusCode::NOT_FOUND
     );
+});
+
+db_test!(wfh_and_duty_check_ins_match_their_approved_places_and_days, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    const HOME: (f64, f64) = (-3.7990, 102.2650);
+    let mut wfh = attempt(&t, "in", HOME);
+    wfh["mode"] = json!("wfh");
+    let (status, body) = send(&t, &token, &wfh, 8000).await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::CONFLICT, json!("wfh_not_allowed_today")),
+        "no approved point yet"
+    );
+
+    // Working from home on Mondays (the fixture's first day is Monday 2 March).
+    let (status, proposal) = t
+        .post(
+            "/api/v1/wfh-points",
+            &token,
+            json!({ "lat": HOME.0, "lon": HOME.1, "radius_m": 80, "weekdays": ["Mon", "Fri"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{proposal}");
+    let id = proposal["id"].as_str().unwrap();
+    assert_eq!(
+        t.post(&format!("/api/v1/wfh-points/{id}/decide"), &token, json!({ "approve": true })).await.0,
+        StatusCode::NOT_FOUND,
+        "not one's own"
+    );
+    let (_, waiting) = t.get("/api/v1/wfh-points/pending", &unit_admin).await;
+    assert_eq!(waiting.as_array().unwrap().len(), 1);
+    let (status, approved) =
+        t.post(&format!("/api/v1/wfh-points/{id}/decide"), &unit_admin, json!({ "approve": true })).await;
+    assert_eq!((status, approved["status"].clone()), (StatusCode::OK, json!("approved")));
+
+    let (_, answer) = send(&t, &token, &wfh, 8001).await;
+    assert_eq!(
+        (answer["outcome"].clone(), answer["mode"].clone(), answer["location_id"].clone()),
+        (json!("accepted"), json!("wfh"), json!(null)),
+        "{answer}"
+    );
+    t.clock.advance(chrono::Duration::hours(8));
+    let mut away_from_home = attempt(&t, "out", (-3.81, 102.265));
+    away_from_home["mode"] = json!("wfh");
+    let (_, answer) = send(&t, &token, &away_from_home, 8002).await;
+    assert_eq!(answer["signals"], json!(["outside_geofence"]));
+
+    // Tuesday: not a WFH day; a duty assignment to Jakarta instead.
+    t.clock.advance(chrono::Duration::days(1));
+    let mut tuesday = attempt(&t, "in", HOME);
+    tuesday["mode"] = json!("wfh");
+    assert_eq!(send(&t, &token, &tuesday, 8003).await.1["code"], "wfh_not_allowed_today");
+    const JAKARTA: (f64, f64) = (-6.1754, 106.8272);
+    let mut duty = attempt(&t, "in", JAKARTA);
+    duty["mode"] = json!("duty");
+    assert_eq!(send(&t, &token, &duty, 8004).await.1["code"], "no_duty_today");
+    let duties = format!("/api/v1/people/{}/duties", t.a.employee.person_id);
+    let assignment = json!({ "place": "Kementerian PANRB", "lat": JAKARTA.0, "lon": JAKARTA.1, "start_date": "2026-03-03", "end_date": "2026-03-04", "reference": "ST/123/BKD/2026" });
+    assert_eq!(t.post(&duties, &token, assignment.clone()).await.0, StatusCode::NOT_FOUND, "not for oneself");
+    let (status, created) = t.post(&duties, &unit_admin, assignment).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (_, answer) = send(&t, &token, &duty, 8005).await;
+    assert_eq!((answer["outcome"].clone(), answer["mode"].clone()), (json!("accepted"), json!("duty")), "{answer}");
+    assert_eq!(t.get(&duties, &token).await.1.as_array().unwrap().len(), 1);
+
+    let (status, body) = t.post(&duties, &unit_admin, json!({ "place": "X", "lat": 99.0, "lon": 0.0, "start_date": "2026-03-05", "end_date": "2026-03-01", "reference": "Y" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let codes: Vec<_> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes, ["geo_latitude", "duty_dates"]);
+    let (status, body) =
+        t.post("/api/v1/wfh-points", &token, json!({ "lat": HOME.0, "lon": HOME.1, "weekdays": [] })).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("wfh_weekdays")));
 });

@@ -99,6 +99,12 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/schedules/{id}", "put"),
         ("/api/v1/schedules/{id}", "delete"),
         ("/api/v1/people/{id}/schedule", "put"),
+        ("/api/v1/wfh-points", "post"),
+        ("/api/v1/wfh-points", "get"),
+        ("/api/v1/wfh-points/pending", "get"),
+        ("/api/v1/wfh-points/{id}/decide", "post"),
+        ("/api/v1/people/{id}/duties", "post"),
+        ("/api/v1/people/{id}/duties", "get"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());
