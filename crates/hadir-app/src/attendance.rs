@@ -371,7 +371,11 @@ pub async fn check_in(
     let local_date = zone.local(evaluation.occurred_at).date().format("%Y-%m-%d").to_string();
     let counts = evaluation.outcome != Outcome::Rejected;
     if counts {
-        let checked_in = recent.events.iter().any(|e| e.in_slot.as_deref() == Some(local_date.as_str()));
+        let yesterday = zone.local(evaluation.occurred_at).date().pred_opt().map(|d| d.format("%Y-%m-%d").to_string());
+        let checked_in_on = |day: &str| recent.events.iter().any(|e| e.in_slot.as_deref() == Some(day));
+        // A check-out may close yesterday's check-in: a night shift ends the next morning.
+        let checked_in = checked_in_on(&local_date)
+            || (req.kind == EventKind::Out && yesterday.as_deref().is_some_and(checked_in_on));
         let refusal = match (req.kind, checked_in) {
             (EventKind::In, true) => Some(CheckInRule::AlreadyCheckedIn),
             (EventKind::Out, false) => Some(CheckInRule::NoCheckIn),

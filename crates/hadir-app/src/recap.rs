@@ -137,14 +137,15 @@ fn person_days(
     let joined = DateTime::from_timestamp_millis(person.created_at)
         .map(|t| inputs.default_zone.local(t).date())
         .unwrap_or(NaiveDate::MIN);
-    let mut by_day: HashMap<&str, Vec<&event::Model>> = HashMap::new();
+    let mut by_day: HashMap<NaiveDate, Vec<&event::Model>> = HashMap::new();
     for e in events {
-        by_day.entry(e.local_date.as_str()).or_default().push(e);
+        if let Some(date) = shift_date(inputs, &person.id, e) {
+            by_day.entry(date).or_default().push(e);
+        }
     }
     let mut out = Vec::new();
     for date in days.iter().copied().filter(|d| *d <= inputs.today && *d >= joined) {
-        let key = date.to_string();
-        let todays = by_day.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let todays = by_day.get(&date).map(Vec::as_slice).unwrap_or(&[]);
         if date == inputs.today && todays.is_empty() {
             continue; // the day is not over
         }
@@ -166,6 +167,23 @@ fn person_days(
         out.push(DayView { date, deduction: inputs.table.day_deduction(&status), status });
     }
     out
+}
+
+/// The day an event counts for: its local date, except a check-out in the morning after a shift
+/// that crosses midnight, which belongs to the shift's day.
+fn shift_date(inputs: &MonthInputs, person_id: &str, e: &event::Model) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(&e.local_date, "%Y-%m-%d").ok()?;
+    if e.kind != "out" {
+        return Some(date);
+    }
+    let Some(yesterday) = date.pred_opt() else { return Some(date) };
+    let week = inputs.schedules.for_person(person_id, yesterday);
+    let Some(shift) = week.day(yesterday.weekday()).filter(|d| d.end <= d.start) else { return Some(date) };
+    let left = local_time(inputs, e)?.time();
+    // Before today's own shift starts (if any), a morning check-out closes last night's shift.
+    let today_start = inputs.schedules.for_person(person_id, date).day(date.weekday()).map(|d| d.start);
+    let before_today = today_start.is_none_or(|start| left < start);
+    Some(if before_today && left <= shift.end + chrono::Duration::hours(6) { yesterday } else { date })
 }
 
 async fn accepted_events(

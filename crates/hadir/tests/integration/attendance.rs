@@ -582,3 +582,41 @@ db_test!(wfh_and_duty_check_ins_match_their_approved_places_and_days, |db| {
         t.post("/api/v1/wfh-points", &token, json!({ "lat": HOME.0, "lon": HOME.1, "weekdays": [] })).await;
     assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("wfh_weekdays")));
 });
+
+db_test!(a_night_shift_checks_out_the_next_morning_and_counts_for_its_own_day, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let days: Vec<_> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .map(
+            |d| json!({ "weekday": d, "start": "22:00:00", "end": "06:00:00", "break_start": null, "break_end": null }),
+        )
+        .collect();
+    let (_, night) =
+        t.post("/api/v1/schedules", &admin, json!({ "name": "Jaga malam", "week": { "days": days } })).await;
+    let assign = format!("/api/v1/people/{}/schedule", t.a.employee.person_id);
+    assert_eq!(
+        t.call(Method::PUT, &assign, Some(&admin), Some(json!({ "schedule_id": night["id"] }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let token = ready(&t, &t.a.employee).await;
+
+    t.clock.advance(chrono::Duration::hours(15) + chrono::Duration::minutes(5)); // Mon 22:05 WIB
+    let (_, check_in) = send(&t, &token, &attempt(&t, "in", INSIDE), 9000).await;
+    assert_eq!(check_in["outcome"], "accepted", "{check_in}");
+    t.clock.advance(chrono::Duration::hours(7) + chrono::Duration::minutes(57)); // Tue 06:02 WIB
+    let (status, check_out) = send(&t, &token, &attempt(&t, "out", INSIDE), 9001).await;
+    assert_eq!((status, check_out["outcome"].clone()), (StatusCode::OK, json!("accepted")), "{check_out}");
+    assert_eq!(check_out["local_date"], "2026-03-03");
+
+    t.clock.advance(chrono::Duration::days(1)); // Wed 06:02: Tuesday's shift was missed
+    let (_, month) =
+        t.get(&format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id), &token).await;
+    let day = |date: &str| month["days"].as_array().unwrap().iter().find(|d| d["date"] == date).unwrap().clone();
+    let monday = day("2026-03-02");
+    assert_eq!(
+        (monday["status"].clone(), monday["late"].clone(), monday["early"].clone()),
+        (json!("present"), json!("L1"), json!(null))
+    );
+    assert_eq!(day("2026-03-03")["status"], "absent", "the morning check-out belonged to Monday's shift");
+});
