@@ -25,6 +25,8 @@ use hadir_domain::time_zone::WorkZone;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod recap;
+
 #[derive(Parser)]
 #[command(name = "hadir-bench", about = "Load tools for Hadir's hot paths")]
 struct Cli {
@@ -56,6 +58,15 @@ enum Command {
         #[arg(long)]
         object_store: Option<String>,
     },
+    /// The monthly recap of everyone in an institution, beside loading its events alone.
+    Recap {
+        /// People to seed, each with a check-in and a check-out on every working day of the month.
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        /// Database to use (default: a fresh SQLite file in a temporary folder).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 const PASSWORD: &str = "Bench-Sandi-2026!";
@@ -66,10 +77,11 @@ fn fail(context: &str, e: impl std::fmt::Display) -> ! {
     std::process::exit(1)
 }
 
-#[tokio::main]
-async fn main() {
-    let Command::Checkin { people, connections, seconds, photo_bytes, database_url, object_store } =
-        Cli::parse().command;
+/// A fresh database (SQLite in a temporary folder unless a URL is given) and the app over it.
+async fn open(
+    database_url: Option<String>,
+    object_store: Option<String>,
+) -> (std::path::PathBuf, String, DatabaseConnection, App) {
     let dir = std::env::temp_dir().join(format!("hadir-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail("temporary folder", e));
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
@@ -79,7 +91,32 @@ async fn main() {
     let objects = hadir_db::Objects::open(&store).unwrap_or_else(|e| fail("object store", e));
     let settings = AppSettings { password_cost: PasswordCost::insecure_fast(), ..AppSettings::default() };
     let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings);
+    (dir, url, db, app)
+}
 
+#[tokio::main]
+async fn main() {
+    match Cli::parse().command {
+        Command::Checkin { people, connections, seconds, photo_bytes, database_url, object_store } => {
+            checkin(people, connections, seconds, photo_bytes, database_url, object_store).await
+        }
+        Command::Recap { people, database_url } => {
+            let (dir, _, db, app) = open(database_url, None).await;
+            recap::run(&app, &db, people).await;
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+async fn checkin(
+    people: usize,
+    connections: usize,
+    seconds: u64,
+    photo_bytes: usize,
+    database_url: Option<String>,
+    object_store: Option<String>,
+) {
+    let (dir, url, db, app) = open(database_url, object_store).await;
     println!("seeding {people} people with approved phones…");
     let started = Instant::now();
     let tokens = seed(&app, people).await;

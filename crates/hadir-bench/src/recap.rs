@@ -1,0 +1,169 @@
+//! `hadir-bench recap`: seeds N people with a check-in and a check-out on every working day of
+//! April 2026 (inserted in bulk, not through the API), then times the institution's monthly recap
+//! beside loading the month's events alone, three runs each, medians printed.
+
+use super::fail;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
+use hadir_app::{App, Principal, RequestMeta, recap, units};
+use hadir_db::entities::{attendance_event as event, person};
+use hadir_db::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use hadir_domain::calendar;
+use hadir_domain::time_zone::WorkZone;
+use std::time::Instant;
+
+const MONTH: &str = "2026-04";
+const BATCH: usize = 500;
+
+fn working_days() -> Vec<NaiveDate> {
+    let holidays: Vec<NaiveDate> = calendar::shipped_for(2026).into_iter().map(|h| h.date).collect();
+    let first = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default();
+    first
+        .iter_days()
+        .take_while(|d| d.month() == 4)
+        .filter(|d| d.weekday().number_from_monday() <= 5 && !holidays.contains(d))
+        .collect()
+}
+
+fn millis(date: NaiveDate, hour: u32, minute: u32) -> i64 {
+    // WIB is UTC+7.
+    let local = date.and_hms_opt(hour, minute, 0).unwrap_or_default();
+    Utc.from_utc_datetime(&(local - chrono::Duration::hours(7))).timestamp_millis()
+}
+
+fn event_row(institution_id: &str, person_id: &str, kind: &str, date: NaiveDate, at: i64) -> event::ActiveModel {
+    event::ActiveModel::from(event::Model {
+        institution_id: institution_id.into(),
+        id: uuid::Uuid::now_v7().to_string(),
+        attempt_id: uuid::Uuid::new_v4().to_string(),
+        person_id: person_id.into(),
+        kind: kind.into(),
+        mode: "office".into(),
+        outcome: "accepted".into(),
+        occurred_at: at,
+        received_at: at,
+        device_time: at,
+        offline: false,
+        local_date: date.to_string(),
+        in_slot: (kind == "in").then(|| date.to_string()),
+        location_id: None,
+        lat: None,
+        lon: None,
+        accuracy_m: None,
+        distance_m: None,
+        device_id: None,
+        photo_key: None,
+        qr_slot: None,
+        signals: "[]".into(),
+        request_id: None,
+        reviewed_by: None,
+        reviewed_at: None,
+        review_reason: None,
+        answer: "{}".into(),
+    })
+}
+
+fn median(mut runs: Vec<f64>) -> f64 {
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
+pub async fn run(app: &App, db: &DatabaseConnection, people: usize) {
+    let meta = RequestMeta::default();
+    let input = InstitutionInput {
+        slug: "bench-recap".into(),
+        name: "Bench".into(),
+        kind: InstitutionKind::Government,
+        time_zone: WorkZone::Jakarta,
+    };
+    let inst = institutions::create(app, None, input, &meta).await.unwrap_or_else(|e| fail("institution", e));
+    let op = Principal::operator(&inst.id);
+    let unit = units::create(
+        app,
+        &op,
+        units::UnitInput { code: "U".into(), name: "Unit".into(), kind: "unit".into(), parent_id: None },
+        &meta,
+    )
+    .await
+    .unwrap_or_else(|e| fail("unit", e));
+    let days = working_days();
+    println!("seeding {people} people × {} working days of {MONTH} ({} events)…", days.len(), people * days.len() * 2);
+    let started = Instant::now();
+    let joined = millis(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(), 8, 0);
+    let txn = db.begin().await.unwrap_or_else(|e| fail("transaction", e));
+    let mut events = Vec::with_capacity(BATCH);
+    for chunk in (0..people).collect::<Vec<_>>().chunks(BATCH) {
+        let rows: Vec<person::ActiveModel> = chunk
+            .iter()
+            .map(|i| {
+                person::ActiveModel::from(person::Model {
+                    institution_id: inst.id.clone(),
+                    id: format!("p-{i:08}"),
+                    employee_number: format!("R-{i:06}"),
+                    employment_type: "non_asn".into(),
+                    full_name: format!("Pegawai {i:06}"),
+                    nik: None,
+                    email: None,
+                    phone: None,
+                    unit_id: Some(unit.id.clone()),
+                    position: None,
+                    supervisor_id: None,
+                    status: "active".into(),
+                    created_at: joined,
+                    updated_at: joined,
+                })
+            })
+            .collect();
+        person::Entity::insert_many(rows).exec_without_returning(&txn).await.unwrap_or_else(|e| fail("people", e));
+        for i in chunk {
+            let person_id = format!("p-{i:08}");
+            for (d, date) in days.iter().enumerate() {
+                // Most arrive on time; every seventh person-day is late and leaves early.
+                let late = (i + d) % 7 == 0;
+                events.push(event_row(&inst.id, &person_id, "in", *date, millis(*date, if late { 8 } else { 7 }, 20)));
+                events.push(event_row(
+                    &inst.id,
+                    &person_id,
+                    "out",
+                    *date,
+                    millis(*date, if late { 15 } else { 16 }, 5),
+                ));
+                if events.len() >= BATCH {
+                    event::Entity::insert_many(std::mem::take(&mut events))
+                        .exec_without_returning(&txn)
+                        .await
+                        .unwrap_or_else(|e| fail("events", e));
+                }
+            }
+        }
+    }
+    if !events.is_empty() {
+        event::Entity::insert_many(events).exec_without_returning(&txn).await.unwrap_or_else(|e| fail("events", e));
+    }
+    txn.commit().await.unwrap_or_else(|e| fail("commit", e));
+    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+
+    let (mut load, mut full) = (Vec::new(), Vec::new());
+    let mut checked = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let rows = event::Entity::find()
+            .filter(event::Column::InstitutionId.eq(&inst.id))
+            .filter(event::Column::Outcome.eq("accepted"))
+            .filter(event::Column::LocalDate.between("2026-04-01", "2026-04-30"))
+            .all(db)
+            .await
+            .unwrap_or_else(|e| fail("load", e));
+        load.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let recap = recap::unit_recap(app, &op, MONTH, None).await.unwrap_or_else(|e| fail("recap", e));
+        full.push(t.elapsed().as_secs_f64());
+        checked = recap.len();
+        drop(rows);
+    }
+    let (load, full) = (median(load), median(full));
+    println!("\n{people} people, {MONTH}, three runs each (medians)");
+    println!("load the month's events only   {load:>7.2} s");
+    println!("full recap (status + totals)    {full:>7.2} s   ({checked} rows)");
+    println!("ratio recap / load: {:.2}", full / load.max(f64::MIN_POSITIVE));
+}
