@@ -120,7 +120,7 @@ impl MonthInputs {
     }
 }
 
-fn local_time(inputs: &MonthInputs, e: &event::Model) -> Option<NaiveDateTime> {
+fn local_time(inputs: &MonthInputs, e: &DayEvent) -> Option<NaiveDateTime> {
     let zone = e.location_id.as_ref().and_then(|l| inputs.zones.get(l)).copied().unwrap_or(inputs.default_zone);
     Some(zone.local(DateTime::from_timestamp_millis(e.occurred_at)?))
 }
@@ -131,13 +131,13 @@ fn person_days(
     inputs: &MonthInputs,
     days: &[NaiveDate],
     person: &person::Model,
-    events: &[&event::Model],
+    events: &[&DayEvent],
     leave: &[crate::leave::ApprovedLeave],
 ) -> Vec<DayView> {
     let joined = DateTime::from_timestamp_millis(person.created_at)
         .map(|t| inputs.default_zone.local(t).date())
         .unwrap_or(NaiveDate::MIN);
-    let mut by_day: HashMap<NaiveDate, Vec<&event::Model>> = HashMap::new();
+    let mut by_day: HashMap<NaiveDate, Vec<&DayEvent>> = HashMap::new();
     for e in events {
         if let Some(date) = shift_date(inputs, &person.id, e) {
             by_day.entry(date).or_default().push(e);
@@ -160,8 +160,13 @@ fn person_days(
             absence: leave.iter().find(|l| l.covers(date)).map(|l| l.kind),
             check_in: first_in.and_then(|e| local_time(inputs, e)),
             check_out: last_out.and_then(|e| local_time(inputs, e)),
-            mode: first_in
-                .and_then(|e| serde_json::from_value::<CheckMode>(serde_json::Value::String(e.mode.clone())).ok()),
+            mode: first_in.and_then(|e| match e.mode.as_str() {
+                "office" => Some(CheckMode::Office),
+                "wfh" => Some(CheckMode::Wfh),
+                "duty" => Some(CheckMode::Duty),
+                "qr" => Some(CheckMode::Qr),
+                _ => None,
+            }),
         };
         let status = day_status(&facts, &inputs.table);
         out.push(DayView { date, deduction: inputs.table.day_deduction(&status), status });
@@ -171,7 +176,7 @@ fn person_days(
 
 /// The day an event counts for: its local date, except a check-out in the morning after a shift
 /// that crosses midnight, which belongs to the shift's day.
-fn shift_date(inputs: &MonthInputs, person_id: &str, e: &event::Model) -> Option<NaiveDate> {
+fn shift_date(inputs: &MonthInputs, person_id: &str, e: &DayEvent) -> Option<NaiveDate> {
     let date = NaiveDate::parse_from_str(&e.local_date, "%Y-%m-%d").ok()?;
     if e.kind != "out" {
         return Some(date);
@@ -186,20 +191,41 @@ fn shift_date(inputs: &MonthInputs, person_id: &str, e: &event::Model) -> Option
     Some(if before_today && left <= shift.end + chrono::Duration::hours(6) { yesterday } else { date })
 }
 
+/// The columns of an accepted event that the daily status needs — not the whole row.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct DayEvent {
+    person_id: String,
+    kind: String,
+    mode: String,
+    local_date: String,
+    occurred_at: i64,
+    location_id: Option<String>,
+}
+
 async fn accepted_events(
     app: &App,
     institution_id: &str,
     person_id: Option<&str>,
     days: &[NaiveDate],
-) -> Result<Vec<event::Model>, AppError> {
+) -> Result<Vec<DayEvent>, AppError> {
+    use sea_orm::QuerySelect;
     let mut query = event::Entity::find()
+        .select_only()
+        .columns([
+            event::Column::PersonId,
+            event::Column::Kind,
+            event::Column::Mode,
+            event::Column::LocalDate,
+            event::Column::OccurredAt,
+            event::Column::LocationId,
+        ])
         .filter(event::Column::InstitutionId.eq(institution_id))
         .filter(event::Column::Outcome.eq("accepted"))
         .filter(event::Column::LocalDate.between(days[0].to_string(), days[days.len() - 1].to_string()));
     if let Some(p) = person_id {
         query = query.filter(event::Column::PersonId.eq(p));
     }
-    Ok(query.order_by_asc(event::Column::OccurredAt).all(&app.db).await?)
+    Ok(query.order_by_asc(event::Column::OccurredAt).into_model::<DayEvent>().all(&app.db).await?)
 }
 
 /// A person's month (oneself, someone one supervises, or someone in one's admin scope).
@@ -213,7 +239,7 @@ pub async fn person_month(
     let subject = crate::attendance::reachable_person(app, principal, person_id).await?;
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
-    let refs: Vec<&event::Model> = events.iter().collect();
+    let refs: Vec<&DayEvent> = events.iter().collect();
     let leave = crate::leave::approved(app, &principal.institution_id, Some(&subject.id), &days).await?;
     let views = person_days(&inputs, &days, &subject, &refs, &leave);
     let totals = month_totals(views.iter().map(|d| &d.status), &inputs.table);
@@ -262,7 +288,7 @@ async fn everyone_days(
     let (people, codes) = people_in_scope(app, principal, unit_id).await?;
     let inputs = inputs(app, principal, days).await?;
     let events = accepted_events(app, &principal.institution_id, None, days).await?;
-    let mut by_person: HashMap<&str, Vec<&event::Model>> = HashMap::new();
+    let mut by_person: HashMap<&str, Vec<&DayEvent>> = HashMap::new();
     for e in &events {
         by_person.entry(e.person_id.as_str()).or_default().push(e);
     }
