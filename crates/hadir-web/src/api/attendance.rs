@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 /// The form of `POST /api/v1/checkins`.
 #[derive(utoipa::ToSchema)]
+// Only describes the form in the OpenAPI document; the handler reads the parts itself.
 #[allow(dead_code)]
 pub struct CheckInForm {
     /// JSON, see `CheckInRequest`.

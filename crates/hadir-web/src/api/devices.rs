@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// The form of `POST /api/v1/devices`.
 #[derive(utoipa::ToSchema)]
+// Only describes the form in the OpenAPI document; the handler reads the parts itself.
 #[allow(dead_code)]
 pub struct DeviceForm {
     /// JSON: `{"device_id": "…", "model": "…", "os": "…"}`.

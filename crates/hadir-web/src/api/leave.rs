@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 /// The form of `POST /api/v1/leave`.
 #[derive(utoipa::ToSchema)]
+// Only describes the form in the OpenAPI document; the handler reads the parts itself.
 #[allow(dead_code)]
 pub struct LeaveForm {
     /// JSON: `{"kind": "annual_leave", "start_date": "2026-04-06", "end_date": "2026-04-08", "reason": "…"}`.
