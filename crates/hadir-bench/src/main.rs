@@ -50,6 +50,10 @@ enum Command {
         /// JPEG size in bytes.
         #[arg(long, default_value_t = 40_000)]
         photo_bytes: usize,
+        /// `office` (selfie + GPS) or `qr` (the kiosk's current token, no photo; a person's second
+        /// scan of one token is judged a replay, which still runs every rule).
+        #[arg(long, default_value = "office")]
+        mode: String,
         /// Database to use (default: a fresh SQLite file in a temporary folder).
         #[arg(long)]
         database_url: Option<String>,
@@ -97,8 +101,14 @@ async fn open(
 #[tokio::main]
 async fn main() {
     match Cli::parse().command {
-        Command::Checkin { people, connections, seconds, photo_bytes, database_url, object_store } => {
-            checkin(people, connections, seconds, photo_bytes, database_url, object_store).await
+        Command::Checkin { people, connections, seconds, photo_bytes, mode, database_url, object_store } => {
+            let qr = match mode.as_str() {
+                "office" => false,
+                "qr" => true,
+                other => fail("--mode", format!("{other:?}: use office or qr")),
+            };
+            checkin(people, connections, seconds, if qr { 0 } else { photo_bytes }, qr, database_url, object_store)
+                .await
         }
         Command::Recap { people, database_url } => {
             let (dir, _, db, app) = open(database_url, None).await;
@@ -113,25 +123,28 @@ async fn checkin(
     connections: usize,
     seconds: u64,
     photo_bytes: usize,
+    qr: bool,
     database_url: Option<String>,
     object_store: Option<String>,
 ) {
     let (dir, url, db, app) = open(database_url, object_store).await;
     println!("seeding {people} people with approved phones…");
     let started = Instant::now();
-    let tokens = seed(&app, people).await;
+    let (tokens, operator, office) = seed(&app, people).await;
     println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
 
-    let photo = sample_jpeg(720, 960, photo_bytes);
+    let kiosk = if qr { Some(kiosk(&app, operator, office).await) } else { None };
+    let photo = if qr { Vec::new() } else { sample_jpeg(720, 960, photo_bytes) };
     let bare = bare_server(db.clone()).await;
     let full =
         serve(hadir_web::router(app, hadir_web::WebConfig { secure_cookies: false, ..Default::default() })).await;
     let phase = Duration::from_secs(seconds);
 
-    let baseline = load(&bare, "/bare", &tokens, connections, phase, &photo).await;
-    let checkin = load(&full, "/api/v1/checkins", &tokens, connections, phase, &photo).await;
+    let baseline = load(&bare, "/bare", &tokens, connections, phase, &photo, kiosk.clone()).await;
+    let checkin = load(&full, "/api/v1/checkins", &tokens, connections, phase, &photo, kiosk).await;
     println!(
-        "\n{connections} connections, {seconds} s a phase, {photo_bytes}-byte JPEGs, database {}",
+        "\n{} check-ins, {connections} connections, {seconds} s a phase, {photo_bytes}-byte JPEGs, database {}",
+        if qr { "QR" } else { "selfie" },
         if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
     );
     baseline.print("bare insert");
@@ -147,8 +160,31 @@ async fn checkin(
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Creates the institution, an office, and `n` people who can check in; returns their tokens.
-async fn seed(app: &App, n: usize) -> Vec<String> {
+/// The kiosk's current QR token, refreshed every 5 seconds as a kiosk would.
+async fn kiosk(app: &App, operator: Principal, office: String) -> Arc<std::sync::RwLock<String>> {
+    let fetch = |app: App, operator: Principal, office: String| async move {
+        hadir_app::attendance::kiosk_token(&app, &operator, &office)
+            .await
+            .unwrap_or_else(|e| fail("kiosk token", e))
+            .token
+    };
+    let shared = Arc::new(std::sync::RwLock::new(fetch(app.clone(), operator.clone(), office.clone()).await));
+    let (app, writer) = (app.clone(), shared.clone());
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            let token = fetch(app.clone(), operator.clone(), office.clone()).await;
+            if let Ok(mut slot) = writer.write() {
+                *slot = token;
+            }
+        }
+    });
+    shared
+}
+
+/// Creates the institution, an office, and `n` people who can check in; returns their tokens,
+/// the operator and the office's id.
+async fn seed(app: &App, n: usize) -> (Vec<String>, Principal, String) {
     let meta = RequestMeta::default();
     let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let input = InstitutionInput {
@@ -214,7 +250,7 @@ async fn seed(app: &App, n: usize) -> Vec<String> {
             .unwrap_or_else(|e| fail("assign", e));
         tokens.push(token);
     }
-    tokens
+    (tokens, op, office.id)
 }
 
 async fn serve(router: axum::Router) -> String {
@@ -298,7 +334,15 @@ fn unique_photo(base: &[u8], counter: u64) -> Vec<u8> {
     photo
 }
 
-async fn load(base: &str, path: &str, tokens: &[String], connections: usize, phase: Duration, photo: &[u8]) -> Results {
+async fn load(
+    base: &str,
+    path: &str,
+    tokens: &[String],
+    connections: usize,
+    phase: Duration,
+    photo: &[u8],
+    kiosk: Option<Arc<std::sync::RwLock<String>>>,
+) -> Results {
     let client =
         reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap_or_else(|e| fail("client", e));
     let deadline = Instant::now() + phase;
@@ -308,6 +352,7 @@ async fn load(base: &str, path: &str, tokens: &[String], connections: usize, pha
     for worker in 0..connections {
         let mine: Vec<String> = tokens.iter().skip(worker).step_by(connections).cloned().collect();
         let (client, url, photo, counter) = (client.clone(), format!("{base}{path}"), photo.to_vec(), counter.clone());
+        let kiosk = kiosk.clone();
         tasks.push(tokio::spawn(async move {
             let mut out = Results::default();
             let mut checked_in = vec![false; mine.len()];
@@ -316,7 +361,7 @@ async fn load(base: &str, path: &str, tokens: &[String], connections: usize, pha
                 let i = next % mine.len();
                 next += 1;
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let metadata = serde_json::json!({
+                let mut metadata = serde_json::json!({
                     "attempt_id": uuid::Uuid::new_v4(),
                     "kind": if checked_in[i] { "out" } else { "in" },
                     "mode": "office",
@@ -326,10 +371,16 @@ async fn load(base: &str, path: &str, tokens: &[String], connections: usize, pha
                     "accuracy_m": 10.0,
                     "device_time": chrono::Utc::now(),
                 });
+                if let Some(current) = kiosk.as_ref().and_then(|k| k.read().ok().map(|t| t.clone())) {
+                    metadata["mode"] = serde_json::json!("qr");
+                    metadata["qr_token"] = serde_json::json!(current);
+                }
                 checked_in[i] = true;
-                let form = reqwest::multipart::Form::new()
-                    .text("metadata", metadata.to_string())
-                    .part("photo", reqwest::multipart::Part::bytes(unique_photo(&photo, n)).file_name("p.jpg"));
+                let mut form = reqwest::multipart::Form::new().text("metadata", metadata.to_string());
+                if !photo.is_empty() {
+                    form =
+                        form.part("photo", reqwest::multipart::Part::bytes(unique_photo(&photo, n)).file_name("p.jpg"));
+                }
                 let sent = Instant::now();
                 let response = client.post(&url).bearer_auth(&mine[i]).multipart(form).send().await;
                 let status = response.as_ref().map(|r| r.status()).ok();
