@@ -6,12 +6,12 @@
 
 use crate::devices::photo_key;
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, locations, new_id, policy, settings, wfh};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hadir_db::entities::{attendance_event as event, device, institution, person, work_location};
 use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
 use hadir_domain::attendance::qr;
 use hadir_domain::attendance::{CheckMode, Signal};
-use hadir_domain::geo::GeoPoint;
+use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::photo::{PhotoLimits, clean_jpeg};
 use hadir_domain::time_zone::WorkZone;
 use hadir_domain::{Explain, Lang};
@@ -247,6 +247,74 @@ fn enum_str<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
+/// The person's approved phone with this device id, if any.
+async fn approved_device(app: &App, principal: &Principal, device_id: &str) -> Result<Option<device::Model>, AppError> {
+    Ok(device::Entity::find()
+        .filter(device::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(device::Column::PersonId.eq(&principal.person_id))
+        .filter(device::Column::DeviceKey.eq(device_id.trim()))
+        .filter(device::Column::Status.eq("approved"))
+        .one(&app.db)
+        .await?)
+}
+
+/// Whether an earlier event of the institution carried exactly these photo bytes.
+async fn photo_seen(app: &App, institution_id: &str, key: &str) -> Result<bool, AppError> {
+    Ok(event::Entity::find()
+        .filter(event::Column::InstitutionId.eq(institution_id))
+        .filter(event::Column::PhotoKey.eq(key))
+        .one(&app.db)
+        .await?
+        .is_some())
+}
+
+/// Checks a scanned kiosk token: where and for which slot it was made, and whether this person
+/// already used it. A string that is not a token at all is bad input, not a signal.
+async fn scan(
+    app: &App,
+    principal: &Principal,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(Option<QrCheck>, Option<i64>), AppError> {
+    let inst = &principal.institution_id;
+    let secret = settings::secret(app, inst, QR_SECRET).await?;
+    match qr::verify(&secret, inst, token, qr::slot_of(now.timestamp())) {
+        Ok(scanned) => {
+            let used = event::Entity::find()
+                .filter(event::Column::InstitutionId.eq(inst))
+                .filter(event::Column::PersonId.eq(&principal.person_id))
+                .filter(event::Column::QrSlot.eq(scanned.slot))
+                .filter(event::Column::LocationId.eq(&scanned.location_id))
+                .one(&app.db)
+                .await?
+                .is_some();
+            Ok((Some(QrCheck::Valid { location_id: scanned.location_id, already_used: used }), Some(scanned.slot)))
+        }
+        Err(qr::QrProblem::Malformed) => Err(AppError::field("qr_token", &CheckInRule::TokenFormat)),
+        Err(qr::QrProblem::Forged | qr::QrProblem::Expired) => Ok((Some(QrCheck::Invalid), None)),
+    }
+}
+
+/// The places a `wfh` or `duty` check-in is matched against on `day`; refused when there is none.
+async fn away_fences(
+    app: &App,
+    principal: &Principal,
+    mode: CheckMode,
+    day: NaiveDate,
+) -> Result<Vec<(String, Geofence)>, AppError> {
+    match mode {
+        CheckMode::Wfh => match wfh::fence_on(app, principal, day).await? {
+            Some(fence) => Ok(vec![("wfh".into(), fence)]),
+            None => Err(conflict(CheckInRule::WfhNotToday)),
+        },
+        CheckMode::Duty => {
+            let fences = duty::fences_on(app, principal, day).await?;
+            if fences.is_empty() { Err(conflict(CheckInRule::NoDutyToday)) } else { Ok(fences) }
+        }
+        CheckMode::Office | CheckMode::Qr => Ok(Vec::new()),
+    }
+}
+
 /// Records a check-in or check-out and answers how it was judged.
 pub async fn check_in(
     app: &App,
@@ -266,13 +334,7 @@ pub async fn check_in(
 
     let policy = policy::get(app, inst).await?;
     let sites = locations::assigned_to(app, inst, &principal.person_id).await?;
-    let registered = device::Entity::find()
-        .filter(device::Column::InstitutionId.eq(inst))
-        .filter(device::Column::PersonId.eq(&principal.person_id))
-        .filter(device::Column::DeviceKey.eq(req.device_id.trim()))
-        .filter(device::Column::Status.eq("approved"))
-        .one(&app.db)
-        .await?;
+    let registered = approved_device(app, principal, &req.device_id).await?;
     let previous = recent
         .events
         .iter()
@@ -280,33 +342,11 @@ pub async fn check_in(
         .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
     let duplicate_photo = match &photo_key {
-        Some(key) => event::Entity::find()
-            .filter(event::Column::InstitutionId.eq(inst))
-            .filter(event::Column::PhotoKey.eq(key))
-            .one(&app.db)
-            .await?
-            .is_some(),
+        Some(key) => photo_seen(app, inst, key).await?,
         None => false,
     };
     let (qr_check, qr_slot) = match (&req.mode, &req.qr_token) {
-        (CheckMode::Qr, Some(token)) => {
-            let secret = settings::secret(app, inst, QR_SECRET).await?;
-            match qr::verify(&secret, inst, token, qr::slot_of(now.timestamp())) {
-                Ok(scanned) => {
-                    let used = event::Entity::find()
-                        .filter(event::Column::InstitutionId.eq(inst))
-                        .filter(event::Column::PersonId.eq(&principal.person_id))
-                        .filter(event::Column::QrSlot.eq(scanned.slot))
-                        .filter(event::Column::LocationId.eq(&scanned.location_id))
-                        .one(&app.db)
-                        .await?
-                        .is_some();
-                    (Some(QrCheck::Valid { location_id: scanned.location_id, already_used: used }), Some(scanned.slot))
-                }
-                Err(qr::QrProblem::Malformed) => return Err(AppError::field("qr_token", &CheckInRule::TokenFormat)),
-                Err(qr::QrProblem::Forged | qr::QrProblem::Expired) => (Some(QrCheck::Invalid), None),
-            }
-        }
+        (CheckMode::Qr, Some(token)) => scan(app, principal, token, now).await?,
         _ => (None, None),
     };
 
@@ -320,20 +360,7 @@ pub async fn check_in(
             .unwrap_or(WorkZone::Jakarta),
     };
     let attempt_day = home_zone.local(req.offline_at.unwrap_or(now)).date();
-    let away: Vec<(String, hadir_domain::geo::Geofence)> = match req.mode {
-        CheckMode::Wfh => match wfh::fence_on(app, principal, attempt_day).await? {
-            Some(fence) => vec![("wfh".into(), fence)],
-            None => return Err(conflict(CheckInRule::WfhNotToday)),
-        },
-        CheckMode::Duty => {
-            let fences = duty::fences_on(app, principal, attempt_day).await?;
-            if fences.is_empty() {
-                return Err(conflict(CheckInRule::NoDutyToday));
-            }
-            fences
-        }
-        CheckMode::Office | CheckMode::Qr => Vec::new(),
-    };
+    let away = away_fences(app, principal, req.mode, attempt_day).await?;
     let site_refs: Vec<Site> = if away.is_empty() {
         sites.iter().map(|s| Site { id: &s.id, fence: &s.geofence }).collect()
     } else {
