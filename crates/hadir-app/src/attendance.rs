@@ -578,11 +578,7 @@ pub(crate) async fn reachable_person(
     person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
         .one(&app.db)
         .await?
-        .filter(|p| {
-            p.id == principal.person_id
-                || principal.admin_scope.covers_unit(p.unit_id.as_ref())
-                || p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
-        })
+        .filter(|p| p.id == principal.person_id || principal.manages(p))
         .ok_or(AppError::NotFound("person"))
 }
 
@@ -657,9 +653,7 @@ pub async fn review(
         .await?
         .ok_or(AppError::NotFound("event"))?;
     let subject = reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
-    let may_review = principal.admin_scope.covers_unit(subject.unit_id.as_ref())
-        || subject.supervisor_id.as_deref() == Some(principal.person_id.as_str());
-    if !may_review || subject.id == principal.person_id {
+    if !principal.manages(&subject) {
         return Err(AppError::Forbidden);
     }
     if e.outcome != "needs_review" {

@@ -81,11 +81,7 @@ pub async fn assign(
     let subject = person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
         .one(&app.db)
         .await?
-        .filter(|p| {
-            p.id != principal.person_id
-                && (p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
-                    || principal.admin_scope.covers_unit(p.unit_id.as_ref()))
-        })
+        .filter(|p| principal.manages(p))
         .ok_or(AppError::NotFound("person"))?;
     let mut problems = Vec::new();
     let place = rules::text(&input.place, 200).map_err(|e| problems.push(FieldProblem::new("place", &e))).ok();

@@ -360,14 +360,6 @@ pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, Ap
         .collect())
 }
 
-/// Whether the principal decides the person's requests: their supervisor or an administrator of
-/// their unit — never the person themself.
-fn decides_for(principal: &Principal, p: &person::Model) -> bool {
-    p.id != principal.person_id
-        && (p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
-            || principal.admin_scope.covers_unit(p.unit_id.as_ref()))
-}
-
 /// Requests waiting for the principal's decision, oldest first.
 pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, AppError> {
     let waiting = leave::Entity::find()
@@ -386,7 +378,7 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>,
         .collect();
     Ok(waiting
         .into_iter()
-        .filter(|l| people.get(&l.person_id).is_some_and(|p| decides_for(principal, p)))
+        .filter(|l| people.get(&l.person_id).is_some_and(|p| principal.manages(p)))
         .map(LeaveView::of)
         .collect())
 }
@@ -419,7 +411,7 @@ pub async fn decide(
     let subject = person::Entity::find_by_id((principal.institution_id.clone(), current.person_id.clone()))
         .one(&app.db)
         .await?
-        .filter(|p| decides_for(principal, p))
+        .filter(|p| principal.manages(p))
         .ok_or(AppError::NotFound("leave_request"))?;
     if current.status != "pending" {
         return Err(AppError::field("status", &LeaveRule::NotPending));

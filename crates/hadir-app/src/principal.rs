@@ -44,6 +44,18 @@ impl Principal {
         self.admin_scope != AdminScope::None
     }
 
+    /// Whether the principal decides for this person — approves their leave, WFH point and
+    /// flagged check-ins, assigns them duty: their direct supervisor or an administrator of their
+    /// unit, never the person themself.
+    pub fn manages(&self, person: &hadir_db::entities::person::Model) -> bool {
+        person.id != self.person_id
+            && (self.supervises(person) || self.admin_scope.covers_unit(person.unit_id.as_ref()))
+    }
+
+    pub fn supervises(&self, person: &hadir_db::entities::person::Model) -> bool {
+        person.supervisor_id.as_deref() == Some(self.person_id.as_str())
+    }
+
     /// Institution-wide administration: institution admins and superadmins.
     pub fn is_institution_admin(&self) -> bool {
         self.admin_scope == AdminScope::Institution

@@ -147,13 +147,6 @@ pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<WfhView>, AppE
         .collect())
 }
 
-/// Whether the principal decides for this person: supervisor or unit administrator, not self.
-fn decides_for(principal: &Principal, p: &person::Model) -> bool {
-    p.id != principal.person_id
-        && (p.supervisor_id.as_deref() == Some(principal.person_id.as_str())
-            || principal.admin_scope.covers_unit(p.unit_id.as_ref()))
-}
-
 pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<WfhView>, AppError> {
     let waiting = wfh_point::Entity::find()
         .filter(wfh_point::Column::InstitutionId.eq(&principal.institution_id))
@@ -165,7 +158,7 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<WfhView>, A
     for w in waiting {
         let person =
             person::Entity::find_by_id((principal.institution_id.clone(), w.person_id.clone())).one(&app.db).await?;
-        if person.is_some_and(|p| decides_for(principal, &p)) {
+        if person.is_some_and(|p| principal.manages(&p)) {
             out.push(WfhView::of(w));
         }
     }
@@ -209,7 +202,7 @@ pub async fn decide(
     let subject = person::Entity::find_by_id((principal.institution_id.clone(), current.person_id.clone()))
         .one(&txn)
         .await?
-        .filter(|p| decides_for(principal, p))
+        .filter(|p| principal.manages(p))
         .ok_or(AppError::NotFound("wfh_point"))?;
     if current.status != "pending" {
         return Err(AppError::field("status", &WfhRule::NotPending));
