@@ -3,12 +3,12 @@
 //! status once approved. Annual leave is checked against the balance.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, Principal, RequestMeta, new_id, recap};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, recap, settings};
 use chrono::{DateTime, Datelike, NaiveDate};
 use hadir_db::entities::{holiday, leave_request as leave, person};
 use hadir_domain::attendance::Absence;
 use hadir_domain::attendance::leave::{
-    BalanceFacts, annual_entitlement, needs_document, uses_annual_balance, working_days,
+    BalanceFacts, LeavePolicy, annual_entitlement, uses_annual_balance, working_days,
 };
 use hadir_domain::identifiers::{NiPppk, Nip};
 use hadir_domain::person as rules;
@@ -243,24 +243,50 @@ async fn cuti_bersama(app: &App, institution_id: &str, year: i32) -> Result<u32,
         .len() as u32)
 }
 
+const POLICY_KEY: &str = "leave_policy";
+
+/// The institution's leave rules (the civil-service defaults until an administrator changes them).
+pub async fn policy(app: &App, institution_id: &str) -> Result<LeavePolicy, AppError> {
+    Ok(settings::load(app, institution_id, POLICY_KEY).await?.unwrap_or_default())
+}
+
+/// Replaces the leave rules; institution administrators only.
+pub async fn set_policy(
+    app: &App,
+    principal: &Principal,
+    policy: LeavePolicy,
+    meta: &RequestMeta,
+) -> Result<LeavePolicy, AppError> {
+    policy.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("policy", &e)]))?;
+    settings::store(app, principal, POLICY_KEY, &policy, serde_json::json!({}), meta).await?;
+    Ok(policy)
+}
+
 async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, AppError> {
+    let rules = policy(app, &p.institution_id).await?;
     let start = service_start(p);
     let years = (year - start.year() - i32::from((start.month(), start.day()) > (1, 1))).max(0) as u32;
     let taken_last = annual_taken(app, p, year - 1, "approved").await?;
-    let last_entitlement = annual_entitlement(BalanceFacts {
-        years_of_service: years.saturating_sub(1),
-        unused_last_year: 0,
-        taken_last_year: 1,
-        taken_year_before: 1,
-        cuti_bersama: cuti_bersama(app, &p.institution_id, year - 1).await?,
-    });
-    let entitlement = annual_entitlement(BalanceFacts {
-        years_of_service: years,
-        unused_last_year: last_entitlement.saturating_sub(taken_last),
-        taken_last_year: taken_last,
-        taken_year_before: annual_taken(app, p, year - 2, "approved").await?,
-        cuti_bersama: cuti_bersama(app, &p.institution_id, year).await?,
-    });
+    let last_entitlement = annual_entitlement(
+        BalanceFacts {
+            years_of_service: years.saturating_sub(1),
+            unused_last_year: 0,
+            taken_last_year: 1,
+            taken_year_before: 1,
+            cuti_bersama: cuti_bersama(app, &p.institution_id, year - 1).await?,
+        },
+        &rules,
+    );
+    let entitlement = annual_entitlement(
+        BalanceFacts {
+            years_of_service: years,
+            unused_last_year: last_entitlement.saturating_sub(taken_last),
+            taken_last_year: taken_last,
+            taken_year_before: annual_taken(app, p, year - 2, "approved").await?,
+            cuti_bersama: cuti_bersama(app, &p.institution_id, year).await?,
+        },
+        &rules,
+    );
     let taken = annual_taken(app, p, year, "approved").await?;
     let pending = annual_taken(app, p, year, "pending").await?;
     Ok(Balance { year, entitlement, taken, pending, remaining: entitlement.saturating_sub(taken + pending) })
@@ -293,7 +319,7 @@ pub async fn request(
     if counted == 0 {
         return Err(AppError::field("end_date", &LeaveRule::NoWorkingDays));
     }
-    if needs_document(input.kind, counted) && document_bytes.is_none() {
+    if policy(app, &principal.institution_id).await?.needs_document(input.kind, counted) && document_bytes.is_none() {
         return Err(AppError::field("document", &LeaveRule::DocumentRequired));
     }
     let me = crate::attendance::reachable_person(app, principal, &principal.person_id).await?;

@@ -3,18 +3,68 @@
 //! its carry-over.
 
 use super::status::Absence;
+use crate::explain::{Explain, Lang};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-/// Annual leave a civil servant earns each year, after one year of service.
-pub const ANNUAL_DAYS: u32 = 12;
-/// With last year's unused leave carried over, at most this many days in a year.
-pub const CARRY_CAP: u32 = 18;
-/// When no annual leave was taken for the two previous years, at most this many.
-pub const TWO_YEAR_CAP: u32 = 24;
+/// The leave rules that differ between institutions. The defaults are the civil-service ones
+/// (PP 11/2017); a company under PP 35/2021 also has 12 days but no cuti bersama deduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeavePolicy {
+    /// Annual leave earned each year after one year of service.
+    pub annual_days: u32,
+    /// With last year's unused leave carried over, at most this many days in a year.
+    pub carry_cap: u32,
+    /// When no annual leave was taken in the two previous years, at most this many.
+    pub two_year_cap: u32,
+    /// Whether the year's cuti bersama days are taken from annual leave.
+    pub cuti_bersama_reduces_annual: bool,
+    /// Sickness longer than this many working days needs a doctor's letter.
+    pub sick_days_without_document: u32,
+}
 
-/// A sick absence longer than one working day needs a doctor's letter.
-pub fn needs_document(kind: Absence, working_days: u32) -> bool {
-    matches!(kind, Absence::Sick | Absence::SickLeave) && working_days > 1
+impl Default for LeavePolicy {
+    fn default() -> Self {
+        LeavePolicy {
+            annual_days: 12,
+            carry_cap: 18,
+            two_year_cap: 24,
+            cuti_bersama_reduces_annual: true,
+            sick_days_without_document: 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("annual_days must be 1-60 and annual_days <= carry_cap <= two_year_cap <= 120")]
+pub struct LeavePolicyError;
+
+impl Explain for LeavePolicyError {
+    fn code(&self) -> &'static str {
+        "leave_policy_caps"
+    }
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Id => "annual_days 1-60 dan annual_days <= carry_cap <= two_year_cap <= 120".into(),
+        }
+    }
+}
+
+impl LeavePolicy {
+    pub fn validate(&self) -> Result<(), LeavePolicyError> {
+        let ok = (1..=60).contains(&self.annual_days)
+            && self.annual_days <= self.carry_cap
+            && self.carry_cap <= self.two_year_cap
+            && self.two_year_cap <= 120;
+        if ok { Ok(()) } else { Err(LeavePolicyError) }
+    }
+
+    /// Whether a sick absence of `working_days` needs a doctor's letter.
+    pub fn needs_document(&self, kind: Absence, working_days: u32) -> bool {
+        matches!(kind, Absence::Sick | Absence::SickLeave) && working_days > self.sick_days_without_document
+    }
 }
 
 /// Whether the request is taken from the annual leave balance.
@@ -37,21 +87,22 @@ pub struct BalanceFacts {
     /// Annual leave taken in each of the two previous years (0 and 0 allows the 24-day cap).
     pub taken_last_year: u32,
     pub taken_year_before: u32,
-    /// Cuti bersama days this year: they reduce annual leave.
+    /// Cuti bersama days this year.
     pub cuti_bersama: u32,
 }
 
 /// Annual leave available this year, before what is taken this year.
-pub fn annual_entitlement(f: BalanceFacts) -> u32 {
+pub fn annual_entitlement(f: BalanceFacts, policy: &LeavePolicy) -> u32 {
     if f.years_of_service < 1 {
         return 0;
     }
     let cap = if f.years_of_service >= 2 && f.taken_last_year == 0 && f.taken_year_before == 0 {
-        TWO_YEAR_CAP
+        policy.two_year_cap
     } else {
-        CARRY_CAP
+        policy.carry_cap
     };
-    (ANNUAL_DAYS + f.unused_last_year).min(cap).saturating_sub(f.cuti_bersama)
+    let deducted = if policy.cuti_bersama_reduces_annual { f.cuti_bersama } else { 0 };
+    (policy.annual_days + f.unused_last_year).min(cap).saturating_sub(deducted)
 }
 
 #[cfg(test)]
@@ -71,21 +122,34 @@ mod tests {
 
     #[test]
     fn entitlement_and_carry_over() {
-        assert_eq!(annual_entitlement(facts(0, 0, 0, 0, 0)), 0, "not in the first year");
-        assert_eq!(annual_entitlement(facts(1, 0, 0, 0, 0)), 12);
-        assert_eq!(annual_entitlement(facts(3, 4, 8, 5, 0)), 16);
-        assert_eq!(annual_entitlement(facts(3, 12, 1, 5, 0)), 18, "carry-over capped at 18");
-        assert_eq!(annual_entitlement(facts(3, 12, 0, 0, 0)), 24, "two years unused: up to 24");
-        assert_eq!(annual_entitlement(facts(3, 12, 0, 0, 8)), 16, "cuti bersama reduces it");
-        assert_eq!(annual_entitlement(facts(1, 0, 0, 0, 20)), 0);
+        let asn = LeavePolicy::default();
+        assert_eq!(annual_entitlement(facts(0, 0, 0, 0, 0), &asn), 0, "not in the first year");
+        assert_eq!(annual_entitlement(facts(1, 0, 0, 0, 0), &asn), 12);
+        assert_eq!(annual_entitlement(facts(3, 4, 8, 5, 0), &asn), 16);
+        assert_eq!(annual_entitlement(facts(3, 12, 1, 5, 0), &asn), 18, "carry-over capped at 18");
+        assert_eq!(annual_entitlement(facts(3, 12, 0, 0, 0), &asn), 24, "two years unused: up to 24");
+        assert_eq!(annual_entitlement(facts(3, 12, 0, 0, 8), &asn), 16, "cuti bersama reduces it");
+        assert_eq!(annual_entitlement(facts(1, 0, 0, 0, 20), &asn), 0);
+        let company = LeavePolicy { cuti_bersama_reduces_annual: false, ..asn };
+        assert_eq!(annual_entitlement(facts(3, 12, 0, 0, 8), &company), 24, "no cuti bersama deduction");
+    }
+
+    #[test]
+    fn policies_are_validated() {
+        assert_eq!(LeavePolicy::default().validate(), Ok(()));
+        assert_eq!(LeavePolicy { carry_cap: 10, ..LeavePolicy::default() }.validate(), Err(LeavePolicyError));
+        assert_eq!(LeavePolicy { annual_days: 0, ..LeavePolicy::default() }.validate(), Err(LeavePolicyError));
+        let lenient = LeavePolicy { sick_days_without_document: 2, ..LeavePolicy::default() };
+        assert!(!lenient.needs_document(Absence::Sick, 2));
     }
 
     #[test]
     fn documents_and_working_days() {
-        assert!(!needs_document(Absence::Sick, 1));
-        assert!(needs_document(Absence::Sick, 2));
-        assert!(needs_document(Absence::SickLeave, 3));
-        assert!(!needs_document(Absence::AnnualLeave, 5));
+        let p = LeavePolicy::default();
+        assert!(!p.needs_document(Absence::Sick, 1));
+        assert!(p.needs_document(Absence::Sick, 2));
+        assert!(p.needs_document(Absence::SickLeave, 3));
+        assert!(!p.needs_document(Absence::AnnualLeave, 5));
         let monday = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let sunday = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
         assert_eq!(working_days(monday, sunday, |d| d.weekday().number_from_monday() <= 5), 5);

@@ -2,7 +2,7 @@
 
 use super::ApiResult;
 use crate::AppState;
-use crate::guard::{Auth, Signed};
+use crate::guard::{Auth, InstitutionAdmin, Signed};
 use crate::json::ApiJson;
 use crate::multipart::Upload;
 use crate::problem::ApiError;
@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hadir_app::leave::{self, Balance, LeaveDecision, LeaveInput, LeaveView};
+use hadir_domain::attendance::leave::LeavePolicy;
 use serde::Deserialize;
 
 /// The form of `POST /api/v1/leave`.
@@ -100,4 +101,23 @@ pub async fn balance(
     Query(q): Query<BalanceQuery>,
 ) -> ApiResult<Json<Balance>> {
     Ok(Json(leave::balance(&state.app, &auth.principal, &id, q.year).await?))
+}
+
+/// The institution's leave rules: annual days, carry-over caps, whether cuti bersama are taken
+/// from annual leave, and how long a sickness may last without a doctor's letter.
+#[utoipa::path(get, path = "/api/v1/leave-policy", tag = "leave", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Object)))]
+pub async fn get_policy(State(state): State<AppState>, auth: Auth<Signed>) -> ApiResult<Json<LeavePolicy>> {
+    Ok(Json(leave::policy(&state.app, &auth.principal.institution_id).await?))
+}
+
+/// Replace the leave rules; fields left out take the civil-service defaults.
+#[utoipa::path(put, path = "/api/v1/leave-policy", tag = "leave", request_body = Object, security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Object), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn set_policy(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    ApiJson(p): ApiJson<LeavePolicy>,
+) -> ApiResult<Json<LeavePolicy>> {
+    Ok(Json(leave::set_policy(&state.app, &auth.principal, p, &auth.meta).await?))
 }

@@ -142,6 +142,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave::decide))
         .routes(routes!(leave::cancel))
         .routes(routes!(leave::balance))
+        .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))
         .routes(routes!(away::pending))
         .routes(routes!(away::decide))

@@ -75,6 +75,25 @@ db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
     );
     assert_eq!(day("2026-03-06")["status"], "absent");
     assert_eq!(month["totals"]["leave_days"], 3);
+
+    // A company-like policy: cuti bersama are not taken from annual leave.
+    let admin = t.login(&t.a.admin).await;
+    let (status, policy) = t
+        .call(Method::PUT, "/api/v1/leave-policy", Some(&admin), Some(json!({ "cuti_bersama_reduces_annual": false })))
+        .await;
+    assert_eq!((status, policy["annual_days"].clone()), (StatusCode::OK, json!(12)));
+    let (_, balance) = t.get(&balance_path, &token).await;
+    assert_eq!(balance["entitlement"], 24, "12 + 12 carried (2025 untouched), no cuti bersama deduction");
+    let (status, body) =
+        t.call(Method::PUT, "/api/v1/leave-policy", Some(&admin), Some(json!({ "carry_cap": 6 }))).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_policy_caps"))
+    );
+    assert_eq!(
+        t.call(Method::PUT, "/api/v1/leave-policy", Some(&token), Some(json!({}))).await.0,
+        StatusCode::FORBIDDEN
+    );
 });
 
 db_test!(sick_leave_needs_a_letter_and_bad_requests_are_refused, |db| {

@@ -105,6 +105,8 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/wfh-points/{id}/decide", "post"),
         ("/api/v1/people/{id}/duties", "post"),
         ("/api/v1/people/{id}/duties", "get"),
+        ("/api/v1/leave-policy", "get"),
+        ("/api/v1/leave-policy", "put"),
     ];
     let documented: usize = paths.values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, expected.len(), "a new endpoint needs a line here: {:?}", paths.keys().collect::<Vec<_>>());
