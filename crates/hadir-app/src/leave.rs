@@ -25,6 +25,8 @@ const MAX_CALENDAR_DAYS: i64 = 100;
 #[serde(rename_all = "snake_case")]
 pub enum LeaveStatus {
     Pending,
+    /// Approved by the first level, waiting for the second (when the policy asks for one).
+    FirstApproved,
     Approved,
     Rejected,
     Cancelled,
@@ -288,7 +290,7 @@ async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, 
         &rules,
     );
     let taken = annual_taken(app, p, year, "approved").await?;
-    let pending = annual_taken(app, p, year, "pending").await?;
+    let pending = annual_taken(app, p, year, "pending").await? + annual_taken(app, p, year, "first_approved").await?;
     Ok(Balance { year, entitlement, taken, pending, remaining: entitlement.saturating_sub(taken + pending) })
 }
 
@@ -330,7 +332,7 @@ pub async fn request(
     let overlapping = leave::Entity::find()
         .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
         .filter(leave::Column::PersonId.eq(&principal.person_id))
-        .filter(leave::Column::Status.is_in(["pending", "approved"]))
+        .filter(leave::Column::Status.is_in(["pending", "first_approved", "approved"]))
         .filter(leave::Column::StartDate.lte(input.end_date.to_string()))
         .filter(leave::Column::EndDate.gte(input.start_date.to_string()))
         .one(&app.db)
@@ -386,11 +388,26 @@ pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, Ap
         .collect())
 }
 
+/// Whether the principal may decide a request at its current stage: the first level is the
+/// person's supervisor or a unit administrator; the second an administrator of the person's unit
+/// who did not decide the first.
+fn may_decide(principal: &Principal, request: &leave::Model, subject: &person::Model) -> bool {
+    match request.status.as_str() {
+        "pending" => principal.manages(subject),
+        "first_approved" => {
+            principal.manages(subject)
+                && principal.admin_scope.covers_unit(subject.unit_id.as_ref())
+                && request.decided_by.as_deref() != Some(principal.account_id.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// Requests waiting for the principal's decision, oldest first.
 pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>, AppError> {
     let waiting = leave::Entity::find()
         .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(leave::Column::Status.eq("pending"))
+        .filter(leave::Column::Status.is_in(["pending", "first_approved"]))
         .order_by_asc(leave::Column::CreatedAt)
         .all(&app.db)
         .await?;
@@ -404,7 +421,7 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>,
         .collect();
     Ok(waiting
         .into_iter()
-        .filter(|l| people.get(&l.person_id).is_some_and(|p| principal.manages(p)))
+        .filter(|l| people.get(&l.person_id).is_some_and(|p| may_decide(principal, l, p)))
         .map(LeaveView::of)
         .collect())
 }
@@ -439,10 +456,15 @@ pub async fn decide(
         .await?
         .filter(|p| principal.manages(p))
         .ok_or(AppError::NotFound("leave_request"))?;
-    if current.status != "pending" {
+    if !matches!(current.status.as_str(), "pending" | "first_approved") || !may_decide(principal, &current, &subject) {
         return Err(AppError::field("status", &LeaveRule::NotPending));
     }
-    let status = if decision.approve { "approved" } else { "rejected" };
+    let second_level = policy(app, &principal.institution_id).await?.second_level_approval;
+    let status = match (decision.approve, current.status.as_str()) {
+        (false, _) => "rejected",
+        (true, "pending") if second_level => "first_approved",
+        (true, _) => "approved",
+    };
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let changed = leave::Entity::update_many()
@@ -452,7 +474,7 @@ pub async fn decide(
         .col_expr(leave::Column::DecisionReason, sea_orm::sea_query::Expr::value(reason.clone()))
         .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
         .filter(leave::Column::Id.eq(id))
-        .filter(leave::Column::Status.eq("pending"))
+        .filter(leave::Column::Status.eq(current.status.as_str()))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -477,14 +499,14 @@ pub async fn decide(
     }))
 }
 
-/// Withdraws one's own pending request.
+/// Withdraws one's own request while it waits for a decision.
 pub async fn cancel(app: &App, principal: &Principal, id: &str, meta: &RequestMeta) -> Result<LeaveView, AppError> {
     let current = leave::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
         .one(&app.db)
         .await?
         .filter(|l| l.person_id == principal.person_id)
         .ok_or(AppError::NotFound("leave_request"))?;
-    if current.status != "pending" {
+    if !matches!(current.status.as_str(), "pending" | "first_approved") {
         return Err(AppError::field("status", &LeaveRule::NotPending));
     }
     let now_ms = app.now_ms();

@@ -22,6 +22,8 @@ pub struct LeavePolicy {
     pub cuti_bersama_reduces_annual: bool,
     /// Sickness longer than this many working days needs a doctor's letter.
     pub sick_days_without_document: u32,
+    /// After the supervisor, an administrator of the person's unit approves too.
+    pub second_level_approval: bool,
 }
 
 impl Default for LeavePolicy {
@@ -32,6 +34,7 @@ impl Default for LeavePolicy {
             two_year_cap: 24,
             cuti_bersama_reduces_annual: true,
             sick_days_without_document: 1,
+            second_level_approval: false,
         }
     }
 }
