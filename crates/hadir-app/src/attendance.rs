@@ -595,15 +595,13 @@ pub async fn photo(app: &App, principal: &Principal, event_id: &str) -> Result<V
 
 /// Flagged events of the people the principal supervises or administers, oldest first.
 pub async fn review_queue(app: &App, principal: &Principal) -> Result<Vec<EventView>, AppError> {
-    let supervised: Vec<String> = person::Entity::find()
+    let supervises_anyone = person::Entity::find()
         .filter(person::Column::InstitutionId.eq(&principal.institution_id))
         .filter(person::Column::SupervisorId.eq(&principal.person_id))
-        .all(&app.db)
+        .one(&app.db)
         .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    if supervised.is_empty() && !principal.is_admin() {
+        .is_some();
+    if !supervises_anyone && !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
     let flagged = event::Entity::find()
@@ -613,19 +611,11 @@ pub async fn review_queue(app: &App, principal: &Principal) -> Result<Vec<EventV
         .limit(500)
         .all(&app.db)
         .await?;
-    let people: std::collections::HashMap<String, Option<String>> = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(person::Column::Id.is_in(flagged.iter().map(|e| e.person_id.clone())))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.unit_id))
-        .collect();
-    let in_scope =
-        |person_id: &String| people.get(person_id).is_some_and(|unit| principal.admin_scope.covers_unit(unit.as_ref()));
+    let people =
+        crate::people::by_ids(app, &principal.institution_id, flagged.iter().map(|e| e.person_id.clone())).await?;
     flagged
         .into_iter()
-        .filter(|e| e.person_id != principal.person_id && (supervised.contains(&e.person_id) || in_scope(&e.person_id)))
+        .filter(|e| people.get(&e.person_id).is_some_and(|p| principal.manages(p)))
         .map(EventView::of)
         .collect()
 }

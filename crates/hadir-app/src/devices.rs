@@ -219,13 +219,12 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<DeviceView>
         .order_by_asc(device::Column::CreatedAt)
         .all(&app.db)
         .await?;
-    let mut out = Vec::new();
-    for d in waiting {
-        if administers(&app.db, principal, &d.person_id).await? {
-            out.push(d.into());
-        }
-    }
-    Ok(out)
+    let people =
+        crate::people::by_ids(app, &principal.institution_id, waiting.iter().map(|d| d.person_id.clone())).await?;
+    let in_scope = |d: &device::Model| {
+        people.get(&d.person_id).is_some_and(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref()))
+    };
+    Ok(waiting.into_iter().filter(in_scope).map(Into::into).collect())
 }
 
 /// A device the principal may decide on: pending-or-not, of a person in their scope.

@@ -411,14 +411,8 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>,
         .order_by_asc(leave::Column::CreatedAt)
         .all(&app.db)
         .await?;
-    let people: std::collections::HashMap<String, person::Model> = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(person::Column::Id.is_in(waiting.iter().map(|l| l.person_id.clone())))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
+    let people =
+        crate::people::by_ids(app, &principal.institution_id, waiting.iter().map(|l| l.person_id.clone())).await?;
     Ok(waiting
         .into_iter()
         .filter(|l| people.get(&l.person_id).is_some_and(|p| may_decide(principal, l, p)))

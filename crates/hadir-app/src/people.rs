@@ -487,3 +487,20 @@ pub async fn find_by_login(app: &App, principal: &Principal, login: &str) -> Res
         .await?;
     Ok(found.filter(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref())).map(|p| PersonView::of(p, principal)))
 }
+
+/// The institution's people with these ids, by id, in one query: for lists that show or filter
+/// by the person behind each row.
+pub(crate) async fn by_ids(
+    app: &App,
+    institution_id: &str,
+    ids: impl IntoIterator<Item = String>,
+) -> Result<std::collections::HashMap<String, person::Model>, AppError> {
+    Ok(person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(institution_id))
+        .filter(person::Column::Id.is_in(ids))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect())
+}

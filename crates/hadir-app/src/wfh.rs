@@ -154,15 +154,13 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<WfhView>, A
         .order_by_asc(wfh_point::Column::CreatedAt)
         .all(&app.db)
         .await?;
-    let mut out = Vec::new();
-    for w in waiting {
-        let person =
-            person::Entity::find_by_id((principal.institution_id.clone(), w.person_id.clone())).one(&app.db).await?;
-        if person.is_some_and(|p| principal.manages(&p)) {
-            out.push(WfhView::of(w));
-        }
-    }
-    Ok(out)
+    let people =
+        crate::people::by_ids(app, &principal.institution_id, waiting.iter().map(|w| w.person_id.clone())).await?;
+    Ok(waiting
+        .into_iter()
+        .filter(|w| people.get(&w.person_id).is_some_and(|p| principal.manages(p)))
+        .map(WfhView::of)
+        .collect())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
