@@ -69,6 +69,7 @@ pub struct App {
     pub passwords: Passwords,
     pub settings: AppSettings,
     policies: Arc<policy::PolicyCache>,
+    secrets: Arc<settings::SecretCache>,
 }
 
 impl App {
@@ -80,6 +81,7 @@ impl App {
             passwords: Passwords::new(settings.password_cost),
             settings,
             policies: Arc::new(policy::PolicyCache::default()),
+            secrets: Arc::new(settings::SecretCache::default()),
         }
     }
 

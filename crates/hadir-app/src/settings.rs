@@ -64,14 +64,27 @@ pub(crate) async fn store<T: Serialize>(
     Ok(())
 }
 
+/// Secrets already read by this process. A secret never changes once created, so it is kept for
+/// the life of the process: every QR check-in needs one.
+#[derive(Default)]
+pub struct SecretCache(std::sync::Mutex<std::collections::HashMap<(String, String), Vec<u8>>>);
+
 /// A random per-institution secret (e.g. for QR tokens), created on first use. Every process
 /// reads the same one: the first insert wins and later ones do nothing.
 pub(crate) async fn secret(app: &App, institution_id: &str, key: &str) -> Result<Vec<u8>, AppError> {
     use base64::Engine;
+    let cache_key = (institution_id.to_string(), key.to_string());
+    if let Some(known) = app.secrets.0.lock().ok().and_then(|map| map.get(&cache_key).cloned()) {
+        return Ok(known);
+    }
     if let Some(encoded) = load::<String>(app, institution_id, key).await? {
-        return base64::engine::general_purpose::STANDARD
+        let secret = base64::engine::general_purpose::STANDARD
             .decode(encoded)
-            .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")));
+            .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")))?;
+        if let Ok(mut map) = app.secrets.0.lock() {
+            map.insert(cache_key, secret.clone());
+        }
+        return Ok(secret);
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random source: {e}")))?;
