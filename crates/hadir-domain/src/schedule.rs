@@ -75,63 +75,35 @@ fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("literal times are valid")
 }
 
+/// A Monday–Friday week where Monday to Thursday share one pattern and Friday has its own
+/// (the Friday prayer): `(start, end, break start, break end)` as `(hour, minute)` pairs.
+type Pattern = ((u32, u32), (u32, u32), (u32, u32), (u32, u32));
+
+fn office_week(mon_thu: Pattern, fri: Pattern) -> WeeklySchedule {
+    let day = |weekday, (start, end, break_start, break_end): Pattern| WorkDay {
+        weekday,
+        start: hm(start.0, start.1),
+        end: hm(end.0, end.1),
+        break_start: Some(hm(break_start.0, break_start.1)),
+        break_end: Some(hm(break_end.0, break_end.1)),
+    };
+    let mut days: Vec<WorkDay> =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu].into_iter().map(|d| day(d, mon_thu)).collect();
+    days.push(day(Weekday::Fri, fri));
+    WeeklySchedule { days, flex_minutes: 0 }
+}
+
 impl WeeklySchedule {
     /// The standard civil-service week (Perpres 21/2023): Mon–Thu 07:30–16:00 with a 12:00–13:00
     /// break, Fri 07:30–16:30 with a 11:30–13:00 break; 37.5 hours.
     pub fn standard_asn() -> WeeklySchedule {
-        let weekday = |weekday| WorkDay {
-            weekday,
-            start: hm(7, 30),
-            end: hm(16, 0),
-            break_start: Some(hm(12, 0)),
-            break_end: Some(hm(13, 0)),
-        };
-        let friday = WorkDay {
-            weekday: Weekday::Fri,
-            start: hm(7, 30),
-            end: hm(16, 30),
-            break_start: Some(hm(11, 30)),
-            break_end: Some(hm(13, 0)),
-        };
-        WeeklySchedule {
-            days: vec![
-                weekday(Weekday::Mon),
-                weekday(Weekday::Tue),
-                weekday(Weekday::Wed),
-                weekday(Weekday::Thu),
-                friday,
-            ],
-            flex_minutes: 0,
-        }
+        office_week(((7, 30), (16, 0), (12, 0), (13, 0)), ((7, 30), (16, 30), (11, 30), (13, 0)))
     }
 
     /// A common Ramadan week for civil servants: 32.5 hours from 08:00 — Mon–Thu 08:00–15:00 with
     /// a 30-minute break, Fri 08:00–15:30 with an hour. Each year's circular may differ: edit it.
     pub fn ramadan_asn() -> WeeklySchedule {
-        let weekday = |weekday| WorkDay {
-            weekday,
-            start: hm(8, 0),
-            end: hm(15, 0),
-            break_start: Some(hm(12, 0)),
-            break_end: Some(hm(12, 30)),
-        };
-        let friday = WorkDay {
-            weekday: Weekday::Fri,
-            start: hm(8, 0),
-            end: hm(15, 30),
-            break_start: Some(hm(11, 30)),
-            break_end: Some(hm(12, 30)),
-        };
-        WeeklySchedule {
-            days: vec![
-                weekday(Weekday::Mon),
-                weekday(Weekday::Tue),
-                weekday(Weekday::Wed),
-                weekday(Weekday::Thu),
-                friday,
-            ],
-            flex_minutes: 0,
-        }
+        office_week(((8, 0), (15, 0), (12, 0), (12, 30)), ((8, 0), (15, 30), (11, 30), (12, 30)))
     }
 
     pub fn validate(&self) -> Result<(), ScheduleError> {
