@@ -35,25 +35,10 @@ enum LocationAssignments {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum People {
-    Table,
-    InstitutionId,
-    Id,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
 enum WorkLocations {
     Table,
     InstitutionId,
     Id,
-}
-
-fn to_person<T: IntoIden + Copy>(table: T, institution: T, person: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, (institution, person))
-        .to(People::Table, (People::InstitutionId, People::Id))
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
 }
 
 #[async_trait::async_trait]
@@ -77,7 +62,7 @@ impl MigrationTrait for Migration {
                 .col(ms_null(Devices::RetiredAt))
                 .col(ms(Devices::CreatedAt))
                 .primary_key(Index::create().col(Devices::InstitutionId).col(Devices::Id))
-                .foreign_key(&mut to_person(Devices::Table, Devices::InstitutionId, Devices::PersonId))
+                .foreign_key(&mut person_fk(Devices::Table, Devices::PersonId))
                 .take(),
         )
         .await?;
@@ -113,11 +98,7 @@ impl MigrationTrait for Migration {
                         .col(LocationAssignments::PersonId)
                         .col(LocationAssignments::LocationId),
                 )
-                .foreign_key(&mut to_person(
-                    LocationAssignments::Table,
-                    LocationAssignments::InstitutionId,
-                    LocationAssignments::PersonId,
-                ))
+                .foreign_key(&mut person_fk(LocationAssignments::Table, LocationAssignments::PersonId))
                 .foreign_key(
                     ForeignKey::create()
                         .from(

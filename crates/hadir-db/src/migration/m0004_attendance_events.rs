@@ -39,13 +39,6 @@ enum AttendanceEvents {
     Answer,
 }
 
-#[derive(DeriveIden, Clone, Copy)]
-enum People {
-    Table,
-    InstitutionId,
-    Id,
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -83,12 +76,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(E::ReviewReason))
                 .col(text(E::Answer))
                 .primary_key(Index::create().col(E::InstitutionId).col(E::Id))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(E::Table, (E::InstitutionId, E::PersonId))
-                        .to(People::Table, (People::InstitutionId, People::Id))
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut person_fk(E::Table, E::PersonId))
                 .take(),
         )
         .await?;

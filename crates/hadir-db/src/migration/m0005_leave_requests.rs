@@ -25,13 +25,6 @@ enum LeaveRequests {
     CreatedAt,
 }
 
-#[derive(DeriveIden, Clone, Copy)]
-enum People {
-    Table,
-    InstitutionId,
-    Id,
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -54,12 +47,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(L::DecisionReason))
                 .col(ms(L::CreatedAt))
                 .primary_key(Index::create().col(L::InstitutionId).col(L::Id))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(L::Table, (L::InstitutionId, L::PersonId))
-                        .to(People::Table, (People::InstitutionId, People::Id))
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut person_fk(L::Table, L::PersonId))
                 .take(),
         )
         .await?;

@@ -25,13 +25,6 @@ enum ScheduleAssignments {
     CreatedAt,
 }
 
-#[derive(DeriveIden, Clone, Copy)]
-enum People {
-    Table,
-    InstitutionId,
-    Id,
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -51,12 +44,7 @@ impl MigrationTrait for Migration {
                 .col(id(A::ScheduleId))
                 .col(ms(A::CreatedAt))
                 .primary_key(Index::create().col(A::InstitutionId).col(A::PersonId))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(A::Table, (A::InstitutionId, A::PersonId))
-                        .to(People::Table, (People::InstitutionId, People::Id))
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut person_fk(A::Table, A::PersonId))
                 .foreign_key(
                     ForeignKey::create()
                         .from(A::Table, (A::InstitutionId, A::ScheduleId))

@@ -42,21 +42,6 @@ enum DutyAssignments {
     CreatedAt,
 }
 
-#[derive(DeriveIden, Clone, Copy)]
-enum People {
-    Table,
-    InstitutionId,
-    Id,
-}
-
-fn to_person<T: IntoIden + Copy>(table: T, institution: T, person: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, (institution, person))
-        .to(People::Table, (People::InstitutionId, People::Id))
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
 fn degrees(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).double().not_null().take()
 }
@@ -83,7 +68,7 @@ impl MigrationTrait for Migration {
                 .col(ms_null(W::DecidedAt))
                 .col(ms(W::CreatedAt))
                 .primary_key(Index::create().col(W::InstitutionId).col(W::Id))
-                .foreign_key(&mut to_person(W::Table, W::InstitutionId, W::PersonId))
+                .foreign_key(&mut person_fk(W::Table, W::PersonId))
                 .take(),
         )
         .await?;
@@ -107,7 +92,7 @@ impl MigrationTrait for Migration {
                 .col(id(D::CreatedBy))
                 .col(ms(D::CreatedAt))
                 .primary_key(Index::create().col(D::InstitutionId).col(D::Id))
-                .foreign_key(&mut to_person(D::Table, D::InstitutionId, D::PersonId))
+                .foreign_key(&mut person_fk(D::Table, D::PersonId))
                 .take(),
         )
         .await?;

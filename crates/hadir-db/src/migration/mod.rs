@@ -53,6 +53,16 @@ pub(crate) mod col {
     pub fn int(name: impl IntoIden) -> ColumnDef {
         ColumnDef::new(name).integer().not_null().take()
     }
+    /// `(institution_id, <person column>)` → `people`: the person a row belongs to, removed with
+    /// them. Every tenant table names its institution column `institution_id`.
+    pub fn person_fk(table: impl IntoIden, person: impl IntoIden) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .from(table, (Alias::new("institution_id").into_iden(), person.into_iden()))
+            .to(Alias::new("people"), (Alias::new("institution_id"), Alias::new("id")))
+            .on_delete(ForeignKeyAction::Cascade)
+            .take()
+    }
+
     pub fn flag(name: impl IntoIden) -> ColumnDef {
         ColumnDef::new(name).boolean().not_null().default(false).take()
     }
