@@ -193,6 +193,7 @@ pub async fn reset_password(
     audit::record(&txn, now_ms, meta, Entry::by(principal, "account.reset_password", "account", Some(&account_id)))
         .await?;
     txn.commit().await?;
+    crate::auth::forget_principals(app);
     Ok(())
 }
 
@@ -244,6 +245,7 @@ pub async fn grant(
     let acc = grant_in(&txn, app.now_ms(), principal, person_id, req, meta).await?;
     let result = view(&txn, acc).await?;
     txn.commit().await?;
+    crate::auth::forget_principals(app);
     Ok(result)
 }
 
@@ -331,5 +333,6 @@ pub async fn revoke(
     )
     .await?;
     txn.commit().await?;
+    crate::auth::forget_principals(app);
     Ok(())
 }

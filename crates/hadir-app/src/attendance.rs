@@ -4,16 +4,25 @@
 //! The request path does only cheap work: parse, one JPEG walk, a handful of indexed reads, one
 //! insert. A retry with the same attempt id returns the first answer and never writes twice.
 
+mod profile;
+mod recent;
+mod writer;
+
+pub(crate) use profile::{PROFILE_TTL, Profile, forget as forget_profile};
+pub(crate) use recent::RecentReader;
+pub(crate) use writer::EventWriter;
+
+use recent::{Recent, recent};
+
 use crate::devices::photo_key;
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, locations, new_id, policy, settings, wfh};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, new_id, policy, settings, wfh};
 use chrono::{DateTime, NaiveDate, Utc};
-use hadir_db::entities::{attendance_event as event, device, institution, person, work_location};
+use hadir_db::entities::{attendance_event as event, person, work_location};
 use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
 use hadir_domain::attendance::qr;
 use hadir_domain::attendance::{CheckMode, Signal};
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::photo::{PhotoLimits, clean_jpeg};
-use hadir_domain::time_zone::WorkZone;
 use hadir_domain::{Explain, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -152,41 +161,6 @@ async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> R
     found.map(|e| replay(principal, &e)).transpose()
 }
 
-/// This attempt (by anyone, to catch a reused id) and the person's events of the last days, in
-/// one read: enough to answer a retry, find the previous event and see today's check-in.
-struct Recent {
-    earlier: Option<event::Model>,
-    events: Vec<event::Model>,
-}
-
-/// Two days back covers every zone's "today" and any journey within Indonesia.
-const RECENT_DAYS: i64 = 2;
-
-async fn recent(app: &App, principal: &Principal, attempt_id: &str) -> Result<Recent, AppError> {
-    let since = (app.clock.now() - chrono::Duration::days(RECENT_DAYS)).format("%Y-%m-%d").to_string();
-    let rows = event::Entity::find()
-        .filter(event::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(
-            sea_orm::Condition::any().add(event::Column::AttemptId.eq(attempt_id)).add(
-                sea_orm::Condition::all()
-                    .add(event::Column::PersonId.eq(&principal.person_id))
-                    .add(event::Column::LocalDate.gte(since)),
-            ),
-        )
-        .order_by_desc(event::Column::OccurredAt)
-        .all(&app.db)
-        .await?;
-    let (mut earlier, mut events) = (None, Vec::new());
-    for row in rows {
-        if row.attempt_id == attempt_id {
-            earlier = Some(row);
-        } else {
-            events.push(row);
-        }
-    }
-    Ok(Recent { earlier, events })
-}
-
 /// The stored answer of an earlier attempt with this id; someone else's id is refused.
 fn replay(principal: &Principal, earlier: &event::Model) -> Result<CheckInAnswer, AppError> {
     if earlier.person_id == principal.person_id {
@@ -247,27 +221,6 @@ fn enum_str<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-/// The person's approved phone with this device id, if any.
-async fn approved_device(app: &App, principal: &Principal, device_id: &str) -> Result<Option<device::Model>, AppError> {
-    Ok(device::Entity::find()
-        .filter(device::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(device::Column::PersonId.eq(&principal.person_id))
-        .filter(device::Column::DeviceKey.eq(device_id.trim()))
-        .filter(device::Column::Status.eq("approved"))
-        .one(&app.db)
-        .await?)
-}
-
-/// Whether an earlier event of the institution carried exactly these photo bytes.
-async fn photo_seen(app: &App, institution_id: &str, key: &str) -> Result<bool, AppError> {
-    Ok(event::Entity::find()
-        .filter(event::Column::InstitutionId.eq(institution_id))
-        .filter(event::Column::PhotoKey.eq(key))
-        .one(&app.db)
-        .await?
-        .is_some())
-}
-
 /// Checks a scanned kiosk token: where and for which slot it was made, and whether this person
 /// already used it. A string that is not a token at all is bad input, not a signal.
 async fn scan(
@@ -275,19 +228,16 @@ async fn scan(
     principal: &Principal,
     token: &str,
     now: DateTime<Utc>,
+    recent: &Recent,
 ) -> Result<(Option<QrCheck>, Option<i64>), AppError> {
     let inst = &principal.institution_id;
     let secret = settings::secret(app, inst, QR_SECRET).await?;
     match qr::verify(&secret, inst, token, qr::slot_of(now.timestamp())) {
         Ok(scanned) => {
-            let used = event::Entity::find()
-                .filter(event::Column::InstitutionId.eq(inst))
-                .filter(event::Column::PersonId.eq(&principal.person_id))
-                .filter(event::Column::QrSlot.eq(scanned.slot))
-                .filter(event::Column::LocationId.eq(&scanned.location_id))
-                .one(&app.db)
-                .await?
-                .is_some();
+            // A token lives a minute, well inside the recent events.
+            let used = recent.events.iter().any(|e| {
+                e.qr_slot == Some(scanned.slot) && e.location_id.as_deref() == Some(scanned.location_id.as_str())
+            });
             Ok((Some(QrCheck::Valid { location_id: scanned.location_id, already_used: used }), Some(scanned.slot)))
         }
         Err(qr::QrProblem::Malformed) => Err(AppError::field("qr_token", &CheckInRule::TokenFormat)),
@@ -324,41 +274,29 @@ pub async fn check_in(
     meta: &RequestMeta,
 ) -> Result<CheckInAnswer, AppError> {
     let attempt_id = req.attempt_id.to_string();
-    let recent = recent(app, principal, &attempt_id).await?;
+    let (point, photo) = parse(&req, photo.as_ref())?;
+    let inst = &principal.institution_id;
+    let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
+    let recent = recent(app, principal, &attempt_id, photo_key.as_deref()).await?;
     if let Some(earlier) = &recent.earlier {
         return replay(principal, earlier);
     }
-    let (point, photo) = parse(&req, photo.as_ref())?;
     let now = app.clock.now();
-    let inst = &principal.institution_id;
 
     let policy = policy::get(app, inst).await?;
-    let sites = locations::assigned_to(app, inst, &principal.person_id).await?;
-    let registered = approved_device(app, principal, &req.device_id).await?;
+    let profile = profile::of(app, inst, &principal.person_id).await?;
+    let (sites, home_zone) = (&profile.sites, profile.home_zone);
+    let registered = profile.approved_device(&req.device_id);
     let previous = recent
         .events
         .iter()
         .find(|e| e.outcome != "rejected" && e.lat.is_some())
         .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
-    let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
-    let duplicate_photo = match &photo_key {
-        Some(key) => photo_seen(app, inst, key).await?,
-        None => false,
-    };
     let (qr_check, qr_slot) = match (&req.mode, &req.qr_token) {
-        (CheckMode::Qr, Some(token)) => scan(app, principal, token, now).await?,
+        (CheckMode::Qr, Some(token)) => scan(app, principal, token, now, &recent).await?,
         _ => (None, None),
     };
 
-    // The person's own zone: their first work site's, else the institution's.
-    let home_zone = match sites.first() {
-        Some(site) => site.time_zone,
-        None => institution::Entity::find_by_id(inst.clone())
-            .one(&app.db)
-            .await?
-            .and_then(|i| WorkZone::parse(&i.time_zone))
-            .unwrap_or(WorkZone::Jakarta),
-    };
     let attempt_day = home_zone.local(req.offline_at.unwrap_or(now)).date();
     let away = away_fences(app, principal, req.mode, attempt_day).await?;
     let site_refs: Vec<Site> = if away.is_empty() {
@@ -380,7 +318,7 @@ pub async fn check_in(
         registered_device: registered.is_some(),
         previous,
         qr: qr_check,
-        duplicate_photo,
+        duplicate_photo: recent.duplicate_photo,
         policy: &policy,
     };
     let mut evaluation = checkin::evaluate(&attempt, &ctx);
@@ -453,7 +391,7 @@ pub async fn check_in(
         lon: Set(point.map(GeoPoint::lon)),
         accuracy_m: Set(req.accuracy_m),
         distance_m: Set(answer.distance_m),
-        device_id: Set(registered.map(|d| d.id)),
+        device_id: Set(registered.map(str::to_string)),
         photo_key: Set(photo_key),
         qr_slot: Set(qr_slot),
         signals: Set(serde_json::to_string(&answer.signals).map_err(|e| AppError::Internal(e.to_string()))?),
@@ -463,17 +401,14 @@ pub async fn check_in(
         review_reason: Set(None),
         answer: Set(serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?),
     };
-    match event::Entity::insert(row).exec_without_returning(&app.db).await {
-        Ok(_) => Ok(answer),
+    match writer::write(app, answer.event_id.clone(), row).await? {
+        writer::Written::Inserted => Ok(answer),
         // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
         // concurrent check-in of the same day won: the same refusal as if it had come first.
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            match earlier_answer(app, principal, &attempt_id).await? {
-                Some(first) => Ok(first),
-                None => Err(conflict(CheckInRule::AlreadyCheckedIn)),
-            }
-        }
-        Err(e) => Err(e.into()),
+        writer::Written::Collided => match earlier_answer(app, principal, &attempt_id).await? {
+            Some(first) => Ok(first),
+            None => Err(conflict(CheckInRule::AlreadyCheckedIn)),
+        },
     }
 }
 

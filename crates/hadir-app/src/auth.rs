@@ -265,7 +265,13 @@ fn auth_query(token_hash: String) -> sea_orm::sea_query::SelectStatement {
 pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError> {
     use sea_orm::FromQueryResult;
     let now_ms = app.now_ms();
-    let statement = app.db.get_database_backend().build(&auth_query(token_hash(token)));
+    let hash = token_hash(token);
+    if let Some((principal, expires_at)) = app.principals.get(&hash)
+        && expires_at > now_ms
+    {
+        return Ok(principal);
+    }
+    let statement = app.db.get_database_backend().build(&auth_query(hash.clone()));
     let rows = AuthRow::find_by_statement(statement).all(&app.db).await?;
     let first = rows
         .first()
@@ -287,7 +293,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
         })
         .collect();
     let admin_scope = scope_of(&app.db, &first.institution_id, &grants).await?;
-    Ok(Principal {
+    let principal = Principal {
         institution_id: first.institution_id.clone(),
         account_id: first.account_id.clone(),
         person_id: first.person_id.clone(),
@@ -295,7 +301,20 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
         grants,
         admin_scope,
         must_change_password: first.must_change_password,
-    })
+    };
+    app.principals.put(hash, (principal.clone(), first.expires_at));
+    Ok(principal)
+}
+
+/// How long a process trusts a session it resolved: every request needs one. A sign-out, a
+/// password or role change, or a person's deactivation through this process applies at once
+/// (see [`forget_principals`]); through another process, within this time.
+pub(crate) const PRINCIPAL_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Called after any change to sessions, accounts, role grants, people's status or the unit tree:
+/// they decide who a token stands for and what it may do.
+pub(crate) fn forget_principals(app: &App) {
+    app.principals.forget(|_| true);
 }
 
 pub(crate) async fn grants_of(
@@ -396,6 +415,7 @@ pub async fn revoke(app: &App, principal: &Principal, session_id: &str, meta: &R
     active.update(&txn).await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "session.revoke", "session", Some(session_id))).await?;
     txn.commit().await?;
+    forget_principals(app);
     Ok(())
 }
 
@@ -445,6 +465,7 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    forget_principals(app);
     Ok(())
 }
 

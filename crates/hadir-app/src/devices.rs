@@ -3,7 +3,7 @@
 //! institution allows retires the oldest; an administrator can reset a person's phones.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, policy};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, attendance, new_id, policy};
 use hadir_db::entities::{device, person};
 use hadir_domain::person as rules;
 use hadir_domain::photo::{PhotoLimits, clean_jpeg};
@@ -278,6 +278,7 @@ pub async fn approve(app: &App, principal: &Principal, id: &str, meta: &RequestM
     }
     audit::record(&txn, now_ms, meta, Entry::by(principal, "device.approve", "device", Some(id))).await?;
     txn.commit().await?;
+    attendance::forget_profile(app, &principal.institution_id, &person_id);
     Ok(approved.into())
 }
 
@@ -342,6 +343,7 @@ pub async fn reset(app: &App, principal: &Principal, person_id: &str, meta: &Req
     )
     .await?;
     txn.commit().await?;
+    attendance::forget_profile(app, &principal.institution_id, person_id);
     Ok(count)
 }
 

@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+mod batch;
+mod cache;
 pub mod calendar;
 pub mod clock;
 pub mod demo;
@@ -68,7 +70,11 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub passwords: Passwords,
     pub settings: AppSettings,
-    policies: Arc<policy::PolicyCache>,
+    policies: Arc<cache::Recent<String, hadir_domain::attendance::AttendancePolicy>>,
+    principals: Arc<cache::Recent<String, (Principal, i64)>>,
+    event_writer: Arc<attendance::EventWriter>,
+    recent_reader: Arc<attendance::RecentReader>,
+    checkin_profiles: Arc<cache::Recent<(String, String), Arc<attendance::Profile>>>,
     secrets: Arc<settings::SecretCache>,
 }
 
@@ -80,7 +86,11 @@ impl App {
             clock,
             passwords: Passwords::new(settings.password_cost),
             settings,
-            policies: Arc::new(policy::PolicyCache::default()),
+            policies: Arc::new(cache::Recent::new(policy::CACHE_TTL)),
+            principals: Arc::new(cache::Recent::new(auth::PRINCIPAL_TTL)),
+            event_writer: Arc::default(),
+            recent_reader: Arc::default(),
+            checkin_profiles: Arc::new(cache::Recent::new(attendance::PROFILE_TTL)),
             secrets: Arc::new(settings::SecretCache::default()),
         }
     }

@@ -224,5 +224,6 @@ pub async fn assign(
     )
     .await?;
     txn.commit().await?;
+    crate::attendance::forget_profile(app, &principal.institution_id, person_id);
     assigned(app, principal, person_id).await
 }

@@ -390,6 +390,7 @@ pub async fn update(
         .await?;
     }
     txn.commit().await?;
+    crate::auth::forget_principals(app);
     Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
 }
 

@@ -139,6 +139,8 @@ pub async fn create(
         .map_err(|e| AppError::unique_or(e, "unit_code_taken", "code"))?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "unit.create", "unit", Some(&model.id))).await?;
     txn.commit().await?;
+    // A unit administrator's reach follows the tree.
+    crate::auth::forget_principals(app);
     Ok(model.into())
 }
 
@@ -197,5 +199,7 @@ pub async fn update(
         .map_err(|e| AppError::unique_or(e, "unit_code_taken", "code"))?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "unit.update", "unit", Some(id))).await?;
     txn.commit().await?;
+    // A unit administrator's reach follows the tree.
+    crate::auth::forget_principals(app);
     Ok(model.into())
 }

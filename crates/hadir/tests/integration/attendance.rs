@@ -70,10 +70,13 @@ db_test!(an_office_check_in_is_judged_once_and_retries_get_the_same_answer, |db|
     t.clock.advance(chrono::Duration::hours(9)); // 16:25 WIB
     let (status, out) = send(&t, &token, &attempt(&t, "out", INSIDE), 1002).await;
     assert_eq!((status, out["outcome"].clone()), (StatusCode::OK, json!("accepted")));
+    // The same photo bytes again, even from another attempt, are a signal.
+    let (status, copied) = send(&t, &token, &attempt(&t, "out", INSIDE), 1000).await;
+    assert_eq!((status, copied["signals"].clone()), (StatusCode::OK, json!(["duplicate_photo"])));
 
     let history = format!("/api/v1/people/{}/checkins?from=2026-03-01&to=2026-03-31", t.a.employee.person_id);
     let (_, events) = t.get(&history, &token).await;
-    assert_eq!(events.as_array().unwrap().len(), 2, "exactly two events");
+    assert_eq!(events.as_array().unwrap().len(), 3, "exactly three events");
     let event_id = answer["event_id"].as_str().unwrap();
     let photo =
         t.http.get(t.url(&format!("/api/v1/checkins/{event_id}/photo"))).bearer_auth(&token).send().await.unwrap();
@@ -102,6 +105,15 @@ db_test!(concurrent_retries_create_exactly_one_event, |db| {
     }
     let history = format!("/api/v1/people/{}/checkins?from=2026-03-02&to=2026-03-02", t.a.employee.person_id);
     assert_eq!(t.get(&history, &token).await.1.as_array().unwrap().len(), 1);
+
+    // Different attempts racing for one day: the inserts share a batch, one wins, the rest are told.
+    let colleague = ready(&t, &t.a.outsider).await;
+    let attempts: Vec<Value> = (0..8).map(|_| attempt(&t, "in", INSIDE)).collect();
+    let tasks = attempts.iter().enumerate().map(|(i, metadata)| send(&t, &colleague, metadata, 2100 + i));
+    let answers = futures_join(tasks).await;
+    let accepted = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    let refused = answers.iter().filter(|(_, body)| body["code"] == "already_checked_in").count();
+    assert_eq!((accepted, refused), (1, 7), "{answers:?}");
 });
 
 /// Runs the futures concurrently on this task.
@@ -202,6 +214,18 @@ db_test!(a_rejected_check_in_is_kept_and_frees_the_day, |db| {
         events.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap().to_string()).collect();
     outcomes.sort();
     assert_eq!(outcomes, ["accepted", "rejected"], "never silently dropped");
+
+    // A phone reset, or no longer assigned to the office: the next attempt knows at once.
+    let admin = t.login(&t.a.admin).await;
+    let reset = format!("/api/v1/people/{}/devices/reset", t.a.employee.person_id);
+    assert_eq!(t.call(Method::POST, &reset, Some(&admin), None).await.0, StatusCode::OK);
+    let (_, answer) = send(&t, &token, &attempt(&t, "out", INSIDE), 4002).await;
+    assert_eq!(answer["signals"], json!(["unregistered_device"]));
+    let locations = format!("/api/v1/people/{}/locations", t.a.employee.person_id);
+    let none = json!({ "location_ids": [] });
+    assert_eq!(t.call(Method::PUT, &locations, Some(&admin), Some(none)).await.0, StatusCode::OK);
+    let (_, answer) = send(&t, &token, &attempt(&t, "out", INSIDE), 4003).await;
+    assert_eq!(answer["signals"], json!(["outside_geofence", "unregistered_device"]));
 });
 
 db_test!(offline_attempts_sync_within_the_window_only, |db| {

@@ -99,6 +99,7 @@ db_test!(sessions_can_be_listed_and_revoked_and_expire, |db| {
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
     let laptop_id = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(t.get("/api/v1/me", &laptop).await.0, StatusCode::OK, "the laptop's session is in use");
 
     let (status, _) = t.delete(&format!("/api/v1/auth/sessions/{laptop_id}"), &phone).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -119,6 +120,30 @@ db_test!(sessions_can_be_listed_and_revoked_and_expire, |db| {
     assert_eq!(t.get("/api/v1/me", &token).await.0, StatusCode::OK);
     t.clock.advance(chrono::Duration::days(1));
     assert_eq!(t.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+});
+
+db_test!(role_and_status_changes_apply_to_live_sessions_at_the_next_request, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let employee = t.login(&t.a.employee).await;
+    let (_, me) = t.get("/api/v1/me", &employee).await;
+    assert_eq!(me["roles"], json!(["employee"]));
+
+    let roles = format!("/api/v1/people/{}/account/roles", t.a.employee.person_id);
+    let (status, account) = t.post(&roles, &admin, json!({ "role": "institution_admin" })).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    let (_, me) = t.get("/api/v1/me", &employee).await;
+    assert_eq!(me["roles"], json!(["employee", "institution_admin"]));
+    assert_eq!(t.get("/api/v1/audit", &employee).await.0, StatusCode::OK);
+
+    let grant = account["roles"].as_array().unwrap().iter().find(|g| g["role"] == "institution_admin").unwrap();
+    let (status, _) = t.delete(&format!("{roles}/{}", grant["id"].as_str().unwrap()), &admin).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(t.get("/api/v1/audit", &employee).await.0, StatusCode::FORBIDDEN, "the role is gone at once");
+
+    let person = format!("/api/v1/people/{}", t.a.employee.person_id);
+    assert_eq!(t.patch(&person, &admin, json!({ "status": "inactive" })).await.0, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/me", &employee).await.0, StatusCode::UNAUTHORIZED, "deactivation ends sessions at once");
 });
 
 db_test!(changing_the_password_needs_the_old_one_and_ends_other_sessions, |db| {

@@ -1,0 +1,62 @@
+//! The one writer of check-in events: concurrent check-ins' rows go in as one multi-row statement
+//! (group commit), each acknowledged only after that statement has committed.
+
+use crate::batch::{Batcher, Job};
+use crate::{App, AppError};
+use hadir_db::entities::attendance_event as event;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryTrait};
+use std::collections::HashSet;
+
+/// Whether a row went in, or met a unique key: the same attempt id, or the person's check-in for
+/// that day, already stored.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Written {
+    Inserted,
+    Collided,
+}
+
+pub(crate) struct InsertEvents;
+
+pub(crate) type EventWriter = Batcher<InsertEvents>;
+
+impl Job for InsertEvents {
+    type Request = (String, event::ActiveModel);
+    type Answer = Written;
+
+    async fn run(db: &DatabaseConnection, batch: &[Self::Request]) -> Vec<Result<Written, String>> {
+        match insert(db, batch).await {
+            Ok(inserted) => batch.iter().map(|(id, _)| Ok(written_if(inserted.contains(id)))).collect(),
+            // One bad row must not fail its neighbours: retry each on its own.
+            Err(_) => {
+                let mut answers = Vec::with_capacity(batch.len());
+                for one in batch {
+                    let result = insert(db, std::slice::from_ref(one)).await;
+                    answers.push(result.map(|ids| written_if(ids.contains(&one.0))).map_err(|e| e.to_string()));
+                }
+                answers
+            }
+        }
+    }
+}
+
+pub(crate) async fn write(app: &App, id: String, row: event::ActiveModel) -> Result<Written, AppError> {
+    app.event_writer.call(&app.db, (id, row)).await.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
+}
+
+fn written_if(inserted: bool) -> Written {
+    if inserted { Written::Inserted } else { Written::Collided }
+}
+
+/// Inserts the rows, skipping any that meet a unique key, and returns the ids that went in.
+async fn insert(
+    db: &DatabaseConnection,
+    batch: &[(String, event::ActiveModel)],
+) -> Result<HashSet<String>, sea_orm::DbErr> {
+    let mut statement = event::Entity::insert_many(batch.iter().map(|(_, row)| row.clone()))
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .into_query();
+    statement.returning_col(event::Column::Id);
+    let rows = db.query_all(&statement).await?;
+    rows.iter().map(|r| r.try_get::<String>("", "id")).collect()
+}
