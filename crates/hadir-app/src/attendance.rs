@@ -15,7 +15,7 @@ pub(crate) use writer::EventWriter;
 use recent::{Recent, recent};
 
 use crate::devices::photo_key;
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, new_id, policy, settings, wfh};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, duty, new_id, policy, recap, settings, wfh};
 use chrono::{DateTime, NaiveDate, Utc};
 use hadir_db::entities::{attendance_event as event, person, work_location};
 use hadir_domain::attendance::checkin::{self, Attempt, Context, EventKind, Outcome, QrCheck, Site};
@@ -90,6 +90,7 @@ enum CheckInRule {
     NoCheckIn,
     AttemptReused,
     AlreadyReviewed,
+    SecondReviewer,
 }
 
 impl Explain for CheckInRule {
@@ -106,6 +107,7 @@ impl Explain for CheckInRule {
             CheckInRule::NoCheckIn => "no_check_in_today",
             CheckInRule::AttemptReused => "attempt_id_reused",
             CheckInRule::AlreadyReviewed => "already_reviewed",
+            CheckInRule::SecondReviewer => "second_reviewer_required",
         }
     }
 
@@ -135,6 +137,10 @@ impl Explain for CheckInRule {
                 ("ID percobaan ini sudah dipakai orang lain", "This attempt id was already used by someone else")
             }
             CheckInRule::AlreadyReviewed => ("Presensi ini sudah ditinjau", "This check-in was already reviewed"),
+            CheckInRule::SecondReviewer => (
+                "Persetujuan kedua harus oleh admin unit pegawai ini yang belum menyetujui sebelumnya",
+                "The second approval must come from another administrator of this person's unit",
+            ),
         };
         match lang {
             Lang::Id => id.into(),
@@ -399,9 +405,19 @@ pub async fn check_in(
         reviewed_by: Set(None),
         reviewed_at: Set(None),
         review_reason: Set(None),
+        first_reviewed_by: Set(None),
+        first_reviewed_at: Set(None),
         answer: Set(serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?),
     };
-    match writer::write(app, answer.event_id.clone(), row).await? {
+    let settled_months = match NaiveDate::parse_from_str(&answer.local_date, "%Y-%m-%d") {
+        Ok(date) => recap::months_touched_by_event(date)
+            .into_iter()
+            .filter(|m| recap::month_days(m).is_ok_and(|days| recap::settled(days[0], now)))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let new = writer::NewEvent { id: answer.event_id.clone(), institution_id: inst.clone(), row, settled_months };
+    match writer::write(app, new).await? {
         writer::Written::Inserted => Ok(answer),
         // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
         // concurrent check-in of the same day won: the same refusal as if it had come first.
@@ -458,6 +474,8 @@ pub struct EventView {
     pub accuracy_m: Option<f64>,
     pub has_photo: bool,
     pub review_reason: Option<String>,
+    /// Set while a flagged event approved once waits for its second review.
+    pub first_reviewed_by: Option<String>,
 }
 
 impl EventView {
@@ -478,6 +496,7 @@ impl EventView {
             accuracy_m: e.accuracy_m,
             has_photo: e.photo_key.is_some(),
             review_reason: e.review_reason,
+            first_reviewed_by: e.first_reviewed_by,
         })
     }
 }
@@ -550,9 +569,23 @@ pub async fn review_queue(app: &App, principal: &Principal) -> Result<Vec<EventV
         crate::people::by_ids(app, &principal.institution_id, flagged.iter().map(|e| e.person_id.clone())).await?;
     flagged
         .into_iter()
-        .filter(|e| people.get(&e.person_id).is_some_and(|p| principal.manages(p)))
+        .filter(|e| people.get(&e.person_id).is_some_and(|p| may_review(principal, e, p)))
         .map(EventView::of)
         .collect()
+}
+
+/// Whether the principal may review a flagged event at its current stage: the first review is
+/// the person's supervisor's or a unit administrator's; a second (where the policy asks for one)
+/// an administrator of the person's unit who did not give the first.
+fn may_review(principal: &Principal, e: &event::Model, subject: &person::Model) -> bool {
+    match &e.first_reviewed_by {
+        None => principal.manages(subject),
+        Some(first) => {
+            principal.manages(subject)
+                && principal.admin_scope.covers_unit(subject.unit_id.as_ref())
+                && first != &principal.account_id
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -584,17 +617,40 @@ pub async fn review(
     if e.outcome != "needs_review" {
         return Err(AppError::field("outcome", &CheckInRule::AlreadyReviewed));
     }
+    if !may_review(principal, &e, &subject) {
+        return Err(AppError::field("outcome", &CheckInRule::SecondReviewer));
+    }
+    let first_of_two = decision.approve
+        && e.first_reviewed_by.is_none()
+        && policy::get(app, &principal.institution_id).await?.second_review;
     let now_ms = app.now_ms();
-    let outcome = if decision.approve { "accepted" } else { "rejected" };
+    let outcome = match (decision.approve, first_of_two) {
+        (false, _) => "rejected",
+        (true, true) => "needs_review",
+        (true, false) => "accepted",
+    };
     let txn = app.db.begin().await?;
     let mut update = event::Entity::update_many()
-        .col_expr(event::Column::Outcome, sea_orm::sea_query::Expr::value(outcome))
-        .col_expr(event::Column::ReviewedBy, sea_orm::sea_query::Expr::value(principal.account_id.clone()))
-        .col_expr(event::Column::ReviewedAt, sea_orm::sea_query::Expr::value(now_ms))
         .col_expr(event::Column::ReviewReason, sea_orm::sea_query::Expr::value(reason))
         .filter(event::Column::InstitutionId.eq(&principal.institution_id))
         .filter(event::Column::Id.eq(event_id))
         .filter(event::Column::Outcome.eq("needs_review"));
+    // The stage seen above must still be the stage when writing: two reviewers racing at the
+    // first level cannot both count as the first.
+    update = match &e.first_reviewed_by {
+        None => update.filter(event::Column::FirstReviewedBy.is_null()),
+        Some(first) => update.filter(event::Column::FirstReviewedBy.eq(first)),
+    };
+    update = if first_of_two {
+        update
+            .col_expr(event::Column::FirstReviewedBy, sea_orm::sea_query::Expr::value(principal.account_id.clone()))
+            .col_expr(event::Column::FirstReviewedAt, sea_orm::sea_query::Expr::value(now_ms))
+    } else {
+        update
+            .col_expr(event::Column::Outcome, sea_orm::sea_query::Expr::value(outcome))
+            .col_expr(event::Column::ReviewedBy, sea_orm::sea_query::Expr::value(principal.account_id.clone()))
+            .col_expr(event::Column::ReviewedAt, sea_orm::sea_query::Expr::value(now_ms))
+    };
     if !decision.approve {
         // A rejected check-in no longer holds the day's slot.
         update = update.col_expr(event::Column::InSlot, sea_orm::sea_query::Expr::value(Option::<String>::None));
@@ -608,9 +664,12 @@ pub async fn review(
         now_ms,
         meta,
         crate::audit::Entry::by(principal, "checkin.review", "attendance_event", Some(event_id))
-            .with(serde_json::json!({ "outcome": outcome })),
+            .with(serde_json::json!({ "outcome": outcome, "stage": if first_of_two { "first" } else { "final" } })),
     )
     .await?;
+    if let Ok(date) = NaiveDate::parse_from_str(&e.local_date, "%Y-%m-%d") {
+        recap::forget_months(&txn, &principal.institution_id, Some(&recap::months_touched_by_event(date))).await?;
+    }
     txn.commit().await?;
     let updated = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
         .one(&app.db)

@@ -131,6 +131,8 @@ pub async fn create(
     let txn = app.db.begin().await?;
     holiday::Entity::insert(holiday::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "holiday.create", "holiday", Some(&model.id))).await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     HolidayView::of(model)
 }
@@ -173,6 +175,8 @@ pub async fn update(
         .exec(&txn)
         .await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "holiday.update", "holiday", Some(id))).await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     HolidayView::of(model)
 }
@@ -184,6 +188,8 @@ pub async fn delete(app: &App, principal: &Principal, id: &str, meta: &RequestMe
     own(&txn, principal, id).await?;
     holiday::Entity::delete_by_id((principal.institution_id.clone(), id.to_string())).exec(&txn).await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "holiday.delete", "holiday", Some(id))).await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -252,6 +258,8 @@ pub async fn import(app: &App, principal: &Principal, year: i32, meta: &RequestM
             .with(serde_json::json!({ "year": year, "added": added })),
     )
     .await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     Ok(Imported { added })
 }

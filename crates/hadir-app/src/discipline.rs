@@ -46,5 +46,7 @@ pub async fn set(
     view.table.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("table", &e)]))?;
     let detail = serde_json::json!({ "preset": view.preset.map(Preset::as_str) });
     settings::store(app, principal, KEY, &view, detail, meta).await?;
+    // Every month's deductions may change.
+    crate::recap::forget_months(&app.db, &principal.institution_id, None).await?;
     Ok(view)
 }

@@ -483,6 +483,12 @@ pub async fn decide(
             .with(serde_json::json!({ "status": status, "person_id": subject.id })),
     )
     .await?;
+    if status == "approved"
+        && let (Ok(first), Ok(last)) = (current.start_date.parse::<NaiveDate>(), current.end_date.parse::<NaiveDate>())
+    {
+        crate::recap::forget_months(&txn, &principal.institution_id, Some(&crate::recap::months_between(first, last)))
+            .await?;
+    }
     txn.commit().await?;
     Ok(LeaveView::of(leave::Model {
         status: status.into(),

@@ -2,6 +2,10 @@
 //! institution's default schedule, its holiday calendar and its discipline table, by the pure
 //! rules in `hadir_domain::attendance`.
 
+mod month_cache;
+
+pub(crate) use month_cache::{bump as forget_months, months_between, months_touched_by_event, settled};
+
 use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use hadir_db::entities::{attendance_event as event, holiday, institution, person, unit, work_location};
@@ -125,12 +129,34 @@ fn local_time(inputs: &MonthInputs, e: &DayEvent) -> Option<NaiveDateTime> {
     Some(zone.local(DateTime::from_timestamp_millis(e.occurred_at)?))
 }
 
+/// The columns of a person that a recap needs — not the whole row.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Member {
+    id: String,
+    employee_number: String,
+    full_name: String,
+    unit_id: Option<String>,
+    created_at: i64,
+}
+
+impl From<person::Model> for Member {
+    fn from(p: person::Model) -> Member {
+        Member {
+            id: p.id,
+            employee_number: p.employee_number,
+            full_name: p.full_name,
+            unit_id: p.unit_id,
+            created_at: p.created_at,
+        }
+    }
+}
+
 /// One person's days, from their accepted events and approved leave: from the day they were
 /// added (nobody is absent before they joined) up to today.
 fn person_days(
     inputs: &MonthInputs,
     days: &[NaiveDate],
-    person: &person::Model,
+    person: &Member,
     events: &[&DayEvent],
     leave: &[crate::leave::ApprovedLeave],
 ) -> Vec<DayView> {
@@ -202,10 +228,11 @@ struct DayEvent {
     location_id: Option<String>,
 }
 
+/// The month's accepted events of these people, or of everyone when `people` is `None`.
 async fn accepted_events(
     app: &App,
     institution_id: &str,
-    person_id: Option<&str>,
+    people: Option<&[&str]>,
     days: &[NaiveDate],
 ) -> Result<Vec<DayEvent>, AppError> {
     use sea_orm::QuerySelect;
@@ -222,8 +249,8 @@ async fn accepted_events(
         .filter(event::Column::InstitutionId.eq(institution_id))
         .filter(event::Column::Outcome.eq("accepted"))
         .filter(event::Column::LocalDate.between(days[0].to_string(), days[days.len() - 1].to_string()));
-    if let Some(p) = person_id {
-        query = query.filter(event::Column::PersonId.eq(p));
+    if let Some(people) = people {
+        query = query.filter(event::Column::PersonId.is_in(people.iter().copied()));
     }
     Ok(query.order_by_asc(event::Column::OccurredAt).into_model::<DayEvent>().all(&app.db).await?)
 }
@@ -238,20 +265,37 @@ pub async fn person_month(
     let days = month_days(month)?;
     let subject = crate::attendance::reachable_person(app, principal, person_id).await?;
     let inputs = inputs(app, principal, &days).await?;
-    let events = accepted_events(app, &principal.institution_id, Some(&subject.id), &days).await?;
+    let events = accepted_events(app, &principal.institution_id, Some(&[subject.id.as_str()]), &days).await?;
     let refs: Vec<&DayEvent> = events.iter().collect();
     let leave = crate::leave::approved(app, &principal.institution_id, Some(&subject.id), &days).await?;
+    let subject = Member::from(subject);
     let views = person_days(&inputs, &days, &subject, &refs, &leave);
     let totals = month_totals(views.iter().map(|d| &d.status), &inputs.table);
     Ok(PersonMonth { person_id: subject.id, month: month.to_string(), days: views, totals })
 }
 
-/// Active people in the principal's scope, optionally one unit and the units below it, by name.
+/// An active person in the principal's scope, with their stored totals for the month if any.
+struct InScope {
+    member: Member,
+    stored: Option<MonthTotals>,
+}
+
+impl sea_orm::FromQueryResult for InScope {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<InScope, sea_orm::DbErr> {
+        Ok(InScope { member: Member::from_query_result(row, pre)?, stored: month_cache::stored(row)? })
+    }
+}
+
+/// Active people in the principal's scope, optionally one unit and the units below it, by name;
+/// with the totals stored for `month` under `generation` where there are some.
 async fn people_in_scope(
     app: &App,
     principal: &Principal,
     unit_id: Option<&str>,
-) -> Result<(Vec<person::Model>, HashMap<String, String>), AppError> {
+    stored: Option<(&str, i64)>,
+) -> Result<(Vec<InScope>, HashMap<String, String>), AppError> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -261,33 +305,53 @@ async fn people_in_scope(
         let parents = units.iter().map(|x| (x.id.clone(), x.parent_id.clone())).collect();
         subtree(&[u.to_string()], &parents)
     });
-    let people = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(person::Column::Status.eq("active"))
-        .order_by_asc(person::Column::FullName)
+    let mut query = Query::select()
+        .columns(
+            [
+                person::Column::Id,
+                person::Column::EmployeeNumber,
+                person::Column::FullName,
+                person::Column::UnitId,
+                person::Column::CreatedAt,
+            ]
+            .map(|c| (person::Entity, c)),
+        )
+        .from(person::Entity)
+        .and_where(Expr::col((person::Entity, person::Column::InstitutionId)).eq(&principal.institution_id))
+        .and_where(Expr::col((person::Entity, person::Column::Status)).eq("active"))
+        .order_by((person::Entity, person::Column::FullName), sea_orm::Order::Asc)
+        .to_owned();
+    if let Some((month, generation)) = stored {
+        month_cache::join_stored(&mut query, month, generation);
+    }
+    let people = InScope::find_by_statement(app.db.get_database_backend().build(&query))
         .all(&app.db)
         .await?
         .into_iter()
         .filter(|p| match &principal.admin_scope {
             AdminScope::Institution => true,
-            scope => scope.covers_unit(p.unit_id.as_ref()),
+            scope => scope.covers_unit(p.member.unit_id.as_ref()),
         })
-        .filter(|p| wanted_units.as_ref().is_none_or(|set| p.unit_id.as_ref().is_some_and(|u| set.contains(u))))
+        .filter(|p| wanted_units.as_ref().is_none_or(|set| p.member.unit_id.as_ref().is_some_and(|u| set.contains(u))))
         .collect();
     let codes = units.into_iter().map(|u| (u.id, u.code)).collect();
     Ok((people, codes))
 }
 
-/// Each person's days over `days`, for everyone in scope.
-async fn everyone_days(
+/// Above this many people, reading the whole institution's month beats a long `IN (…)` list.
+const READ_ALL_ABOVE: usize = 500;
+
+/// The days of each of `people` over `days`, in the same order.
+async fn days_of(
     app: &App,
     principal: &Principal,
+    inputs: &MonthInputs,
     days: &[NaiveDate],
-    unit_id: Option<&str>,
-) -> Result<Vec<(person::Model, Option<String>, Vec<DayView>, DisciplineTable)>, AppError> {
-    let (people, codes) = people_in_scope(app, principal, unit_id).await?;
-    let inputs = inputs(app, principal, days).await?;
-    let events = accepted_events(app, &principal.institution_id, None, days).await?;
+    people: &[&Member],
+) -> Result<Vec<Vec<DayView>>, AppError> {
+    let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let only = (ids.len() <= READ_ALL_ABOVE).then_some(ids.as_slice());
+    let events = accepted_events(app, &principal.institution_id, only, days).await?;
     let mut by_person: HashMap<&str, Vec<&DayEvent>> = HashMap::new();
     for e in &events {
         by_person.entry(e.person_id.as_str()).or_default().push(e);
@@ -297,18 +361,17 @@ async fn everyone_days(
         leave_of.entry(l.person_id.clone()).or_default().push(l);
     }
     Ok(people
-        .into_iter()
+        .iter()
         .map(|p| {
             let events = by_person.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let views = person_days(&inputs, days, &p, events, leave_of.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
-            let code = p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned();
-            (p, code, views, inputs.table.clone())
+            person_days(inputs, days, p, events, leave_of.get(&p.id).map(Vec::as_slice).unwrap_or(&[]))
         })
         .collect())
 }
 
 /// The month of every active person in the principal's scope (optionally one unit and the
-/// units below it), by name.
+/// units below it), by name. A settled month is served from the month cache where it can be,
+/// and what had to be computed is stored there.
 pub async fn unit_recap(
     app: &App,
     principal: &Principal,
@@ -316,12 +379,35 @@ pub async fn unit_recap(
     unit_id: Option<&str>,
 ) -> Result<Vec<RecapRow>, AppError> {
     let days = month_days(month)?;
-    Ok(everyone_days(app, principal, &days, unit_id)
-        .await?
+    let inst = &principal.institution_id;
+    // Read before anything the totals depend on: see `month_cache`.
+    let generation = match settled(days[0], app.clock.now()) {
+        true => Some(month_cache::current(&app.db, inst, month).await?),
+        false => None,
+    };
+    let (mut people, codes) = people_in_scope(app, principal, unit_id, generation.map(|g| (month, g))).await?;
+    let missing: Vec<&Member> = people.iter().filter(|p| p.stored.is_none()).map(|p| &p.member).collect();
+    if !missing.is_empty() {
+        let inputs = inputs(app, principal, &days).await?;
+        let computed: Vec<MonthTotals> = days_of(app, principal, &inputs, &days, &missing)
+            .await?
+            .iter()
+            .map(|views| month_totals(views.iter().map(|d| &d.status), &inputs.table))
+            .collect();
+        if let Some(g) = generation {
+            let rows: Vec<(&str, &MonthTotals)> = missing.iter().map(|p| p.id.as_str()).zip(&computed).collect();
+            month_cache::store(&app.db, inst, month, g, &rows).await?;
+        }
+        let mut computed = computed.into_iter();
+        for p in people.iter_mut().filter(|p| p.stored.is_none()) {
+            p.stored = computed.next();
+        }
+    }
+    Ok(people
         .into_iter()
-        .map(|(p, unit_code, views, table)| RecapRow {
-            totals: month_totals(views.iter().map(|d| &d.status), &table),
-            unit_code,
+        .map(|InScope { member: p, stored }| RecapRow {
+            totals: stored.unwrap_or_default(),
+            unit_code: p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned(),
             person_id: p.id,
             employee_number: p.employee_number,
             full_name: p.full_name,
@@ -354,10 +440,15 @@ pub async fn absence_report(
 ) -> Result<Vec<AbsenceRow>, AppError> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", &MonthRule))?;
     let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
-    let mut rows: Vec<AbsenceRow> = everyone_days(app, principal, &days, unit_id)
+    let (people, codes) = people_in_scope(app, principal, unit_id, None).await?;
+    let people: Vec<Member> = people.into_iter().map(|p| p.member).collect();
+    let inputs = inputs(app, principal, &days).await?;
+    let everyone: Vec<&Member> = people.iter().collect();
+    let mut rows: Vec<AbsenceRow> = days_of(app, principal, &inputs, &days, &everyone)
         .await?
         .into_iter()
-        .filter_map(|(p, unit_code, views, _)| {
+        .zip(&people)
+        .filter_map(|(views, p)| {
             let working: Vec<bool> = views
                 .iter()
                 .filter(|d| matches!(d.status, DayStatus::Absent | DayStatus::Present(_) | DayStatus::OnLeave { .. }))
@@ -368,10 +459,10 @@ pub async fn absence_report(
                 let longest_run = consecutive_absences(working);
                 AbsenceRow {
                     threshold: sanction_for_absences(absent_days, longest_run),
-                    person_id: p.id,
-                    employee_number: p.employee_number,
-                    full_name: p.full_name,
-                    unit_code,
+                    person_id: p.id.clone(),
+                    employee_number: p.employee_number.clone(),
+                    full_name: p.full_name.clone(),
+                    unit_code: p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned(),
                     absent_days,
                     longest_run,
                 }

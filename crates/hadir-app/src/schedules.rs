@@ -198,6 +198,8 @@ pub async fn save(
         "schedule.create"
     };
     audit::record(&txn, now_ms, meta, Entry::by(principal, action, "schedule", Some(&model.id))).await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     ScheduleView::of(model)
 }
@@ -215,6 +217,8 @@ pub async fn delete(app: &App, principal: &Principal, id: &str, meta: &RequestMe
     }
     schedule::Entity::delete_by_id((principal.institution_id.clone(), id.to_string())).exec(&txn).await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "schedule.delete", "schedule", Some(id))).await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -271,6 +275,8 @@ pub async fn assign(
             .with(serde_json::json!({ "schedule_id": choice.schedule_id })),
     )
     .await?;
+    // Every month's result may change.
+    crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! (group commit), each acknowledged only after that statement has committed.
 
 use crate::batch::{Batcher, Job};
-use crate::{App, AppError};
+use crate::{App, AppError, recap};
 use hadir_db::entities::attendance_event as event;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryTrait};
@@ -16,32 +16,50 @@ pub(crate) enum Written {
     Collided,
 }
 
+/// A row to insert, and the settled months whose cached totals it changes (see `recap`).
+pub(crate) struct NewEvent {
+    pub id: String,
+    pub institution_id: String,
+    pub row: event::ActiveModel,
+    pub settled_months: Vec<String>,
+}
+
 pub(crate) struct InsertEvents;
 
 pub(crate) type EventWriter = Batcher<InsertEvents>;
 
 impl Job for InsertEvents {
-    type Request = (String, event::ActiveModel);
+    type Request = NewEvent;
     type Answer = Written;
 
-    async fn run(db: &DatabaseConnection, batch: &[Self::Request]) -> Vec<Result<Written, String>> {
-        match insert(db, batch).await {
-            Ok(inserted) => batch.iter().map(|(id, _)| Ok(written_if(inserted.contains(id)))).collect(),
+    async fn run(db: &DatabaseConnection, batch: &[NewEvent]) -> Vec<Result<Written, String>> {
+        let mut answers: Vec<Result<Written, String>> = match insert(db, batch).await {
+            Ok(inserted) => batch.iter().map(|e| Ok(written_if(inserted.contains(&e.id)))).collect(),
             // One bad row must not fail its neighbours: retry each on its own.
             Err(_) => {
                 let mut answers = Vec::with_capacity(batch.len());
                 for one in batch {
                     let result = insert(db, std::slice::from_ref(one)).await;
-                    answers.push(result.map(|ids| written_if(ids.contains(&one.0))).map_err(|e| e.to_string()));
+                    answers.push(result.map(|ids| written_if(ids.contains(&one.id))).map_err(|e| e.to_string()));
                 }
                 answers
             }
+        };
+        // Rare (an offline sync after a month ended): a settled month's cached totals stop counting.
+        for (e, answer) in batch.iter().zip(answers.iter_mut()) {
+            if !e.settled_months.is_empty()
+                && answer.as_ref().is_ok_and(|w| *w == Written::Inserted)
+                && let Err(err) = recap::forget_months(db, &e.institution_id, Some(&e.settled_months)).await
+            {
+                *answer = Err(format!("stored, but the month's recap was not refreshed: {err}"));
+            }
         }
+        answers
     }
 }
 
-pub(crate) async fn write(app: &App, id: String, row: event::ActiveModel) -> Result<Written, AppError> {
-    app.event_writer.call(&app.db, (id, row)).await.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
+pub(crate) async fn write(app: &App, event: NewEvent) -> Result<Written, AppError> {
+    app.event_writer.call(&app.db, event).await.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
 }
 
 fn written_if(inserted: bool) -> Written {
@@ -49,11 +67,8 @@ fn written_if(inserted: bool) -> Written {
 }
 
 /// Inserts the rows, skipping any that meet a unique key, and returns the ids that went in.
-async fn insert(
-    db: &DatabaseConnection,
-    batch: &[(String, event::ActiveModel)],
-) -> Result<HashSet<String>, sea_orm::DbErr> {
-    let mut statement = event::Entity::insert_many(batch.iter().map(|(_, row)| row.clone()))
+async fn insert(db: &DatabaseConnection, batch: &[NewEvent]) -> Result<HashSet<String>, sea_orm::DbErr> {
+    let mut statement = event::Entity::insert_many(batch.iter().map(|e| e.row.clone()))
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .into_query();
     statement.returning_col(event::Column::Id);

@@ -1,7 +1,8 @@
 //! One check-in or check-out attempt and how it was judged. `attempt_id` is the phone's UUID for
 //! the attempt (unique: a retry returns `answer`, the first answer); `signals` is a JSON array;
 //! `outcome` is `accepted`, `needs_review` or `rejected`, and a review turns `needs_review` into
-//! one of the other two.
+//! one of the other two. Where the institution wants two reviews, `first_reviewed_by` records the
+//! first approval while the event still waits for the second.
 
 use sea_orm::entity::prelude::*;
 
@@ -37,6 +38,8 @@ pub struct Model {
     pub reviewed_at: Option<i64>,
     pub review_reason: Option<String>,
     pub answer: String,
+    pub first_reviewed_by: Option<String>,
+    pub first_reviewed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub mod leave_request;
 pub mod location_assignment;
 pub mod login_throttle;
 pub mod person;
+pub mod recap_generation;
+pub mod recap_month_total;
 pub mod role_grant;
 pub mod schedule;
 pub mod schedule_assignment;

@@ -8,6 +8,8 @@ mod m0004_attendance_events;
 mod m0005_leave_requests;
 mod m0006_schedule_assignments;
 mod m0007_wfh_and_duty;
+mod m0008_recap_cache;
+mod m0009_second_review;
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_leave_requests::Migration),
             Box::new(m0006_schedule_assignments::Migration),
             Box::new(m0007_wfh_and_duty::Migration),
+            Box::new(m0008_recap_cache::Migration),
+            Box::new(m0009_second_review::Migration),
         ]
     }
 }

@@ -60,6 +60,9 @@ pub struct AttendancePolicy {
     /// Travel faster than this between two events raises `impossible_travel`.
     pub max_speed_kmh: u32,
     pub actions: BTreeMap<Signal, SignalAction>,
+    /// A flagged check-in approved by the supervisor waits for a second approval by another
+    /// administrator of the person's unit before it counts.
+    pub second_review: bool,
 }
 
 impl Default for AttendancePolicy {
@@ -85,6 +88,7 @@ impl Default for AttendancePolicy {
             max_clock_skew_secs: 300,
             max_speed_kmh: 200,
             actions: actions.into_iter().collect(),
+            second_review: false,
         }
     }
 }

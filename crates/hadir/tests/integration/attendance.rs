@@ -195,6 +195,44 @@ db_test!(outside_the_fence_goes_to_review_and_the_decision_is_audited, |db| {
     );
 });
 
+db_test!(where_two_reviews_are_required_another_administrator_gives_the_second, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let two = json!({ "second_review": true });
+    assert_eq!(t.call(Method::PUT, "/api/v1/attendance-policy", Some(&admin), Some(two)).await.0, StatusCode::OK);
+    let (_, answer) = send(&t, &token, &attempt(&t, "in", OUTSIDE), 3500).await;
+    let review = format!("/api/v1/checkins/{}/review", answer["event_id"].as_str().unwrap());
+
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (status, first) = t.post(&review, &unit_admin, json!({ "approve": true, "reason": "rapat di luar" })).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["outcome"], "needs_review", "one approval is not enough");
+    assert!(first["first_reviewed_by"].is_string(), "{first}");
+    // The same reviewer cannot give the second approval, and no longer sees it in the queue.
+    assert_eq!(t.get("/api/v1/checkins/review", &unit_admin).await.1, json!([]));
+    let (status, body) = t.post(&review, &unit_admin, json!({ "approve": true, "reason": "lagi" })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("second_reviewer_required"))
+    );
+    let (_, queue) = t.get("/api/v1/checkins/review", &admin).await;
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    let (status, last) = t.post(&review, &admin, json!({ "approve": true, "reason": "disetujui" })).await;
+    assert_eq!((status, last["outcome"].clone()), (StatusCode::OK, json!("accepted")));
+
+    let (_, audit) = t.get("/api/v1/audit?limit=20", &admin).await;
+    let stages: Vec<_> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "checkin.review")
+        .map(|e| e["detail"]["stage"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(stages.len(), 2);
+    assert!(stages.contains(&"first".to_string()) && stages.contains(&"final".to_string()));
+});
+
 db_test!(a_rejected_check_in_is_kept_and_frees_the_day, |db| {
     let t = TestApp::start(db).await;
     let token = ready(&t, &t.a.employee).await;
@@ -643,4 +681,63 @@ db_test!(a_night_shift_checks_out_the_next_morning_and_counts_for_its_own_day, |
         (json!("present"), json!("L1"), json!(null))
     );
     assert_eq!(day("2026-03-03")["status"], "absent", "the morning check-out belonged to Monday's shift");
+});
+
+/// The employee's totals in the institution's recap of March 2026.
+async fn march_totals(t: &TestApp, token: &str) -> Value {
+    let (status, rows) = t.get("/api/v1/recap?month=2026-03", token).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let row = rows.as_array().unwrap().iter().find(|r| r["person_id"] == t.a.employee.person_id.as_str()).cloned();
+    row.unwrap()["totals"].clone()
+}
+
+db_test!(a_settled_month_is_served_from_the_cache_until_something_changes_it, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    // Mon 2 March 07:20 WIB: on time; Tue 3 March 07:20: outside the fence, left for review.
+    t.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(send(&t, &token, &attempt(&t, "in", INSIDE), 5000).await.1["outcome"], "accepted");
+    t.clock.advance(chrono::Duration::days(1));
+    let (_, flagged) = send(&t, &token, &attempt(&t, "in", OUTSIDE), 5001).await;
+    assert_eq!(flagged["outcome"], "needs_review");
+
+    // 10 April: March is over; its totals are computed once, then read back.
+    t.clock.advance(chrono::Duration::days(38));
+    let first = march_totals(&t, &admin).await;
+    // 17 working days from 2 March: 22 weekdays less five days of holiday and cuti bersama.
+    assert_eq!((first["present_days"].clone(), first["absent_days"].clone()), (json!(1), json!(16)), "{first}");
+    assert_eq!(march_totals(&t, &admin).await, first, "the same answer from the cache");
+
+    // Proof that the second answer came from the cache: a doctored row is served as it is…
+    let conn = db.connect().await;
+    let doctored = hadir_db::sea_orm::ConnectionTrait::execute_unprepared(
+        &conn,
+        &format!("UPDATE recap_month_totals SET absent_days = 99 WHERE person_id = '{}'", t.a.employee.person_id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(doctored.rows_affected(), 1);
+    assert_eq!(march_totals(&t, &admin).await["absent_days"], 99);
+
+    // …until something that can change March happens: approving the flagged check-in,
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let review = format!("/api/v1/checkins/{}/review", flagged["event_id"].as_str().unwrap());
+    assert_eq!(
+        t.post(&review, &unit_admin, json!({ "approve": true, "reason": "dinas di gedung B" })).await.0,
+        StatusCode::OK
+    );
+    let reviewed = march_totals(&t, &admin).await;
+    assert_eq!((reviewed["present_days"].clone(), reviewed["absent_days"].clone()), (json!(2), json!(15)));
+    // a local holiday,
+    let holiday = json!({ "date": "2026-03-04", "kind": "holiday", "name": "HUT Kota", "decree": "Perwali (contoh)" });
+    assert_eq!(t.post("/api/v1/holidays", &admin, holiday).await.0, StatusCode::CREATED);
+    assert_eq!(march_totals(&t, &admin).await["absent_days"], 14);
+    // or another discipline table.
+    let before = march_totals(&t, &admin).await["deduction"].clone();
+    assert_eq!(
+        t.call(Method::PUT, "/api/v1/discipline-table", Some(&admin), Some(json!({ "preset": "kemenkeu" }))).await.0,
+        StatusCode::OK
+    );
+    assert_ne!(march_totals(&t, &admin).await["deduction"], before);
 });
