@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use hadir_db::entities::{holiday, leave_request as leave, person};
 use hadir_domain::attendance::Absence;
 use hadir_domain::attendance::leave::{
-    BalanceFacts, LeavePolicy, annual_entitlement, uses_annual_balance, working_days,
+    Eligibility, LeavePolicy, LeaveYear, annual_entitlement_over, uses_annual_balance, working_days,
 };
 use hadir_domain::identifiers::{NiPppk, Nip};
 use hadir_domain::person as rules;
@@ -18,8 +18,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Longest request accepted: cuti besar and cuti melahirkan run up to three months.
-const MAX_CALENDAR_DAYS: i64 = 100;
+/// Longest request accepted at all; each kind's own limit comes from the leave policy (cuti di
+/// luar tanggungan negara runs up to three years).
+const MAX_CALENDAR_DAYS: i64 = 5 * 366;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -110,7 +111,7 @@ impl Explain for LeaveRule {
             LeaveRule::DateOrder => {
                 ("Tanggal selesai tidak boleh sebelum tanggal mulai", "The end date cannot be before the start date")
             }
-            LeaveRule::TooLong => ("Satu pengajuan paling lama 100 hari", "One request covers at most 100 days"),
+            LeaveRule::TooLong => ("Satu pengajuan paling lama lima tahun", "One request covers at most five years"),
             LeaveRule::NoWorkingDays => ("Rentang ini tidak memuat hari kerja", "This range holds no working day"),
             LeaveRule::DocumentRequired => (
                 "Sakit lebih dari satu hari memerlukan surat keterangan dokter",
@@ -221,6 +222,19 @@ fn service_start(p: &person::Model) -> NaiveDate {
     .unwrap_or(added)
 }
 
+/// How many requests of this kind the person had approved, ever.
+async fn approved_count(app: &App, p: &person::Model, kind: &str) -> Result<u32, AppError> {
+    use sea_orm::PaginatorTrait;
+    let n = leave::Entity::find()
+        .filter(leave::Column::InstitutionId.eq(&p.institution_id))
+        .filter(leave::Column::PersonId.eq(&p.id))
+        .filter(leave::Column::Kind.eq(kind))
+        .filter(leave::Column::Status.eq("approved"))
+        .count(&app.db)
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 async fn annual_taken(app: &App, p: &person::Model, year: i32, status: &str) -> Result<u32, AppError> {
     Ok(leave::Entity::find()
         .filter(leave::Column::InstitutionId.eq(&p.institution_id))
@@ -264,31 +278,32 @@ pub async fn set_policy(
     Ok(policy)
 }
 
+/// Years of the leave history the balance is computed from, this one included: the caps keep
+/// leave older than that from reaching this year. Years before the person was added to Hadir are
+/// left out: what was taken then is unknown, so nothing is carried from them.
+const BALANCE_HISTORY_YEARS: i32 = 4;
+
+/// Whole years of service on a date.
+fn years_of_service(p: &person::Model, on: NaiveDate) -> u32 {
+    let start = service_start(p);
+    let years = on.year() - start.year() - i32::from((on.month(), on.day()) < (start.month(), start.day()));
+    years.max(0) as u32
+}
+
 async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, AppError> {
     let rules = policy(app, &p.institution_id).await?;
-    let start = service_start(p);
-    let years = (year - start.year() - i32::from((start.month(), start.day()) > (1, 1))).max(0) as u32;
-    let taken_last = annual_taken(app, p, year - 1, "approved").await?;
-    let last_entitlement = annual_entitlement(
-        BalanceFacts {
-            years_of_service: years.saturating_sub(1),
-            unused_last_year: 0,
-            taken_last_year: 1,
-            taken_year_before: 1,
-            cuti_bersama: cuti_bersama(app, &p.institution_id, year - 1).await?,
-        },
-        &rules,
-    );
-    let entitlement = annual_entitlement(
-        BalanceFacts {
-            years_of_service: years,
-            unused_last_year: last_entitlement.saturating_sub(taken_last),
-            taken_last_year: taken_last,
-            taken_year_before: annual_taken(app, p, year - 2, "approved").await?,
-            cuti_bersama: cuti_bersama(app, &p.institution_id, year).await?,
-        },
-        &rules,
-    );
+    let added = DateTime::from_timestamp_millis(p.created_at).map_or(year, |t| t.year());
+    let mut history = Vec::new();
+    for y in (year - BALANCE_HISTORY_YEARS + 1).max(added)..=year {
+        let Some(new_year) = NaiveDate::from_ymd_opt(y, 1, 1) else { continue };
+        history.push(LeaveYear {
+            years_of_service: years_of_service(p, new_year),
+            // This year's own takings are subtracted below, not carried.
+            taken: if y < year { annual_taken(app, p, y, "approved").await? } else { 0 },
+            cuti_bersama: cuti_bersama(app, &p.institution_id, y).await?,
+        });
+    }
+    let entitlement = annual_entitlement_over(&history, &rules);
     let taken = annual_taken(app, p, year, "approved").await?;
     let pending = annual_taken(app, p, year, "pending").await? + annual_taken(app, p, year, "first_approved").await?;
     Ok(Balance { year, entitlement, taken, pending, remaining: entitlement.saturating_sub(taken + pending) })
@@ -321,10 +336,24 @@ pub async fn request(
     if counted == 0 {
         return Err(AppError::field("end_date", &LeaveRule::NoWorkingDays));
     }
-    if policy(app, &principal.institution_id).await?.needs_document(input.kind, counted) && document_bytes.is_none() {
+    let rules = policy(app, &principal.institution_id).await?;
+    if rules.needs_document(input.kind, counted) && document_bytes.is_none() {
         return Err(AppError::field("document", &LeaveRule::DocumentRequired));
     }
     let me = crate::attendance::reachable_person(app, principal, &principal.person_id).await?;
+    let earlier_maternity = match input.kind {
+        Absence::MaternityLeave => approved_count(app, &me, "maternity_leave").await?,
+        _ => 0,
+    };
+    let facts = Eligibility {
+        start: input.start_date,
+        end: input.end_date,
+        years_of_service: years_of_service(&me, input.start_date),
+        earlier_maternity,
+    };
+    if let Err(refusal) = rules.eligibility(input.kind, &facts) {
+        return Err(AppError::field("kind", &refusal));
+    }
     if uses_annual_balance(input.kind) && balance_of(app, &me, input.start_date.year()).await?.remaining < counted {
         return Err(AppError::field("kind", &LeaveRule::Balance));
     }

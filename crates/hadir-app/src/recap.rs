@@ -30,6 +30,8 @@ pub struct DayView {
     /// Basis points (hundredths of a percent) this day costs before the monthly cap.
     #[schema(value_type = u32)]
     pub deduction: BasisPoints,
+    /// On leave or away: the institution's code for the kind (e.g. `CT`, `S`, `DL`).
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -77,6 +79,7 @@ pub fn month_days(month: &str) -> Result<Vec<NaiveDate>, AppError> {
 pub(crate) struct MonthInputs {
     schedules: crate::schedules::Schedules,
     table: DisciplineTable,
+    leave_policy: hadir_domain::attendance::leave::LeavePolicy,
     holidays: HashSet<NaiveDate>,
     zones: HashMap<String, WorkZone>,
     default_zone: WorkZone,
@@ -110,6 +113,7 @@ pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate])
     Ok(MonthInputs {
         schedules,
         table: discipline::get(app, principal).await?.table,
+        leave_policy: crate::leave::policy(app, inst).await?,
         holidays,
         zones,
         default_zone,
@@ -195,7 +199,11 @@ fn person_days(
             }),
         };
         let status = day_status(&facts, &inputs.table);
-        out.push(DayView { date, deduction: inputs.table.day_deduction(&status), status });
+        let code = match status {
+            DayStatus::OnLeave { absence } => Some(inputs.leave_policy.code(absence).to_string()),
+            _ => None,
+        };
+        out.push(DayView { date, deduction: inputs.table.day_deduction(&status), status, code });
     }
     out
 }

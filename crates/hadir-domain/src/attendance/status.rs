@@ -18,7 +18,7 @@ pub enum CheckMode {
 
 /// Approved leave and absence (PP 11/2017 as amended by PP 17/2020, and the common absence
 /// types). Institutions print their own codes for these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Absence {
     /// Cuti tahunan.

@@ -24,8 +24,8 @@ db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
     let balance_path = format!("/api/v1/people/{}/leave-balance?year=2026", t.a.employee.person_id);
     let (status, balance) = t.get(&balance_path, &token).await;
     assert_eq!(status, StatusCode::OK, "{balance}");
-    // 2025: 12 days less its 11 cuti bersama left 1 to carry; 2026: 12 + 1, less its 8 cuti bersama.
-    assert_eq!((balance["entitlement"].clone(), balance["remaining"].clone()), (json!(5), json!(5)));
+    // Added to Hadir in 2026, so nothing is carried from 2025 (unknown): 12 less 2026's 8 cuti bersama.
+    assert_eq!((balance["entitlement"].clone(), balance["remaining"].clone()), (json!(4), json!(4)));
     let entitlement = balance["entitlement"].as_u64().unwrap();
 
     // Mon 9 – Wed 11 March 2026: three working days.
@@ -73,6 +73,7 @@ db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
         (day("2026-03-09")["status"].clone(), day("2026-03-09")["absence"].clone()),
         (json!("on_leave"), json!("annual_leave"))
     );
+    assert_eq!(day("2026-03-09")["code"], "CT", "the default code for annual leave");
     assert_eq!(day("2026-03-06")["status"], "absent");
     assert_eq!(month["totals"]["leave_days"], 3);
 
@@ -83,7 +84,32 @@ db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
         .await;
     assert_eq!((status, policy["annual_days"].clone()), (StatusCode::OK, json!(12)));
     let (_, balance) = t.get(&balance_path, &token).await;
-    assert_eq!(balance["entitlement"], 24, "12 + 12 carried (2025 untouched), no cuti bersama deduction");
+    assert_eq!(balance["entitlement"], 12, "no cuti bersama deduction (and nothing carried from before Hadir)");
+
+    // The institution's own codes, and its own eligibility rules.
+    let rules = json!({ "codes": { "annual_leave": "C" }, "long_leave_min_years": 20 });
+    assert_eq!(t.call(Method::PUT, "/api/v1/leave-policy", Some(&admin), Some(rules)).await.0, StatusCode::OK);
+    let (_, month) =
+        t.get(&format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id), &token).await;
+    let code = month["days"].as_array().unwrap().iter().find(|d| d["date"] == "2026-03-09").unwrap()["code"].clone();
+    assert_eq!(code, "C");
+    let (status, body) = file(&t, &token, request("long_leave", "2026-05-04", "2026-05-29")).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_service_too_short")),
+        "eleven years of service, twenty required here"
+    );
+    let (status, body) = file(&t, &token, request("important_reason_leave", "2026-05-04", "2026-06-15")).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_kind_too_long"))
+    );
+    let (status, body) =
+        t.call(Method::PUT, "/api/v1/leave-policy", Some(&admin), Some(json!({ "codes": { "sick": "S-1!" } }))).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_policy_code"))
+    );
     let (status, body) =
         t.call(Method::PUT, "/api/v1/leave-policy", Some(&admin), Some(json!({ "carry_cap": 6 }))).await;
     assert_eq!(
@@ -131,7 +157,8 @@ db_test!(sick_leave_needs_a_letter_and_bad_requests_are_refused, |db| {
         (request("annual_leave", "2026-03-10", "2026-03-09"), "leave_date_order"),
         (request("annual_leave", "2026-03-07", "2026-03-08"), "leave_no_working_days"),
         (request("annual_leave", "2026-03-23", "2026-03-24"), "leave_no_working_days"),
-        (request("maternity_leave", "2026-04-01", "2026-07-31"), "leave_too_long"),
+        (request("maternity_leave", "2026-04-01", "2026-07-31"), "leave_kind_too_long"),
+        (request("study_assignment", "2026-04-01", "2031-06-01"), "leave_too_long"),
         (request("annual_leave", "2026-04-01", "2026-05-29"), "leave_balance_insufficient"),
     ];
     for (body, code) in cases {
