@@ -398,7 +398,7 @@ pub async fn check_in(
         accuracy_m: Set(req.accuracy_m),
         distance_m: Set(answer.distance_m),
         device_id: Set(registered.map(str::to_string)),
-        photo_key: Set(photo_key),
+        photo_key: Set(photo_key.clone()),
         qr_slot: Set(qr_slot),
         signals: Set(serde_json::to_string(&answer.signals).map_err(|e| AppError::Internal(e.to_string()))?),
         request_id: Set(meta.request_id.clone()),
@@ -416,7 +416,15 @@ pub async fn check_in(
             .collect(),
         Err(_) => Vec::new(),
     };
-    let new = writer::NewEvent { id: answer.event_id.clone(), institution_id: inst.clone(), row, settled_months };
+    let jobs = match &photo_key {
+        Some(key) => vec![crate::jobs::row(
+            inst,
+            &crate::jobs::Job::Thumbnail { photo_key: key.clone() },
+            now.timestamp_millis(),
+        )?],
+        None => Vec::new(),
+    };
+    let new = writer::NewEvent { id: answer.event_id.clone(), institution_id: inst.clone(), row, settled_months, jobs };
     match writer::write(app, new).await? {
         writer::Written::Inserted => Ok(answer),
         // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
@@ -537,14 +545,22 @@ pub(crate) async fn reachable_person(
 }
 
 /// An event's selfie, for the person or those who may review them.
-pub async fn photo(app: &App, principal: &Principal, event_id: &str) -> Result<Vec<u8>, AppError> {
+/// A check-in's photo, or its thumbnail (the full photo while the thumbnail is not made yet).
+pub async fn photo(app: &App, principal: &Principal, event_id: &str, thumbnail: bool) -> Result<Vec<u8>, AppError> {
     let e = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound("event"))?;
     reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
     let key = e.photo_key.ok_or(AppError::NotFound("photo"))?;
-    app.objects.get(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))
+    let store = |e| AppError::Internal(format!("object store: {e}"));
+    if thumbnail
+        && let Some(small) = crate::thumbnails::key_of(&key)
+        && let Some(bytes) = app.objects.get_if_exists(&small).await.map_err(store)?
+    {
+        return Ok(bytes);
+    }
+    app.objects.get(&key).await.map_err(store)
 }
 
 /// Flagged events of the people the principal supervises or administers, oldest first.

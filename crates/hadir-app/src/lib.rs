@@ -19,6 +19,7 @@ pub mod discipline;
 pub mod duty;
 pub mod error;
 pub mod institutions;
+pub mod jobs;
 pub mod leave;
 pub mod locations;
 pub mod passwords;
@@ -29,6 +30,7 @@ pub mod recap;
 pub mod schedules;
 mod settings;
 mod throttle;
+pub mod thumbnails;
 pub mod units;
 pub mod wfh;
 

@@ -56,6 +56,15 @@ impl Objects {
         Ok(result.bytes().await?.to_vec())
     }
 
+    /// The object, or `None` when there is none under this key.
+    pub async fn get_if_exists(&self, key: &str) -> Result<Option<Vec<u8>>, ObjectsError> {
+        match self.store.get(&Path::from(key)).await {
+            Ok(result) => Ok(Some(result.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), ObjectsError> {
         self.store.delete(&Path::from(key)).await?;
         Ok(())

@@ -101,8 +101,16 @@ async fn serve(config: &Config, app: App) -> CommandResult {
         "hadir is serving"
     );
     println!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
+    // Background jobs run beside the server and stop after it, finishing the round in hand.
+    let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(hadir_app::jobs::work(app.clone(), async {
+        let _ = jobs_stopped.await;
+    }));
     let router = hadir_web::router(app, web_config(config));
-    hadir_web::serve(listener, router, shutdown_signal()).await?;
+    let served = hadir_web::serve(listener, router, shutdown_signal()).await;
+    let _ = stop_jobs.send(());
+    let _ = worker.await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, recap};
-use hadir_db::entities::attendance_event as event;
+use hadir_db::entities::{attendance_event as event, job};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryTrait};
 use std::collections::HashSet;
@@ -16,12 +16,14 @@ pub(crate) enum Written {
     Collided,
 }
 
-/// A row to insert, and the settled months whose cached totals it changes (see `recap`).
+/// A row to insert, the settled months whose cached totals it changes (see `recap`), and the
+/// background jobs it needs once stored (a thumbnail of its photo).
 pub(crate) struct NewEvent {
     pub id: String,
     pub institution_id: String,
     pub row: event::ActiveModel,
     pub settled_months: Vec<String>,
+    pub jobs: Vec<job::ActiveModel>,
 }
 
 pub(crate) struct InsertEvents;
@@ -45,6 +47,18 @@ impl Job for InsertEvents {
                 answers
             }
         };
+        // The stored events' jobs, in one statement too. A failure here loses only thumbnails.
+        let jobs: Vec<job::ActiveModel> = batch
+            .iter()
+            .zip(&answers)
+            .filter(|(_, answer)| answer.as_ref().is_ok_and(|w| *w == Written::Inserted))
+            .flat_map(|(e, _)| e.jobs.iter().cloned())
+            .collect();
+        if !jobs.is_empty()
+            && let Err(err) = job::Entity::insert_many(jobs).exec_without_returning(db).await
+        {
+            tracing::warn!(error = %err, "queueing thumbnails failed");
+        }
         // Rare (an offline sync after a month ended): a settled month's cached totals stop counting.
         for (e, answer) in batch.iter().zip(answers.iter_mut()) {
             if !e.settled_months.is_empty()

@@ -9,6 +9,7 @@ pub mod duty_assignment;
 pub mod holiday;
 pub mod institution;
 pub mod institution_setting;
+pub mod job;
 pub mod leave_request;
 pub mod location_assignment;
 pub mod login_throttle;

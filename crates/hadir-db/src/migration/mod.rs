@@ -10,6 +10,7 @@ mod m0006_schedule_assignments;
 mod m0007_wfh_and_duty;
 mod m0008_recap_cache;
 mod m0009_second_review;
+mod m0010_jobs;
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_wfh_and_duty::Migration),
             Box::new(m0008_recap_cache::Migration),
             Box::new(m0009_second_review::Migration),
+            Box::new(m0010_jobs::Migration),
         ]
     }
 }

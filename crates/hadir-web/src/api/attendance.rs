@@ -84,12 +84,34 @@ pub async fn history(
     Ok(Json(attendance::history(&state.app, &auth.principal, &id, &from, &to).await?))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoSize {
+    /// `thumb` for a copy at most 240 px on its longer side (the full photo until it is made).
+    #[serde(default)]
+    pub size: Option<Size>,
+}
+
+#[derive(Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Size {
+    Full,
+    Thumb,
+}
+
 /// The selfie of a check-in.
-#[utoipa::path(get, path = "/api/v1/checkins/{id}/photo", tag = "attendance", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/checkins/{id}/photo", tag = "attendance", params(("id" = String, Path), PhotoSize),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = super::ProblemBody)))]
-pub async fn photo(State(state): State<AppState>, auth: Auth<Signed>, Path(id): Path<String>) -> ApiResult<Response> {
-    let bytes = attendance::photo(&state.app, &auth.principal, &id).await?;
+pub async fn photo(
+    State(state): State<AppState>,
+    auth: Auth<Signed>,
+    Path(id): Path<String>,
+    Query(size): Query<PhotoSize>,
+) -> ApiResult<Response> {
+    let thumbnail = size.size == Some(Size::Thumb);
+    let bytes = attendance::photo(&state.app, &auth.principal, &id, thumbnail).await?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 

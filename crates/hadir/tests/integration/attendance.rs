@@ -741,3 +741,54 @@ db_test!(a_settled_month_is_served_from_the_cache_until_something_changes_it, |d
     );
     assert_ne!(march_totals(&t, &admin).await["deduction"], before);
 });
+
+/// A JPEG that decodes to pixels (the fixtures' sample JPEGs are structure only).
+fn real_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&pixels).unwrap();
+    out
+}
+
+db_test!(thumbnails_are_made_by_a_background_job, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let (status, answer) =
+        t.upload("/api/v1/checkins", &token, attempt(&t, "in", INSIDE), "photo", real_jpeg(480, 640)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let thumb = format!("/api/v1/checkins/{}/photo?size=thumb", answer["event_id"].as_str().unwrap());
+    let size_of = |bytes: &[u8]| {
+        let decoded = image::load_from_memory(bytes).unwrap();
+        (decoded.width(), decoded.height())
+    };
+    let fetch = |path: String| {
+        let req = t.http.get(t.url(&path)).bearer_auth(&token);
+        async move { req.send().await.unwrap().bytes().await.unwrap() }
+    };
+    assert_eq!(size_of(&fetch(thumb.clone()).await), (480, 640), "the full photo until the job has run");
+
+    // Two workers at once: the job runs once.
+    let (first, second) = tokio::join!(hadir_app::jobs::run_due(&t.app), hadir_app::jobs::run_due(&t.app));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!((first.done + second.done, first.failed + second.failed), (1, 0));
+    assert_eq!(size_of(&fetch(thumb.clone()).await), (180, 240));
+    assert_eq!(size_of(&fetch(thumb.replace("?size=thumb", "")).await), (480, 640), "the photo itself is kept");
+    assert_eq!(hadir_app::jobs::run_due(&t.app).await.unwrap(), hadir_app::jobs::Round::default(), "nothing left");
+    let (status, _) = t.get(&thumb.replace("thumb", "huge"), &token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A photo that cannot be decoded is retried later, then left as failed: never a panic.
+    let (_, out) = send(&t, &token, &attempt(&t, "out", INSIDE), 6000).await;
+    assert_eq!(out["outcome"], "accepted");
+    let round = hadir_app::jobs::run_due(&t.app).await.unwrap();
+    assert_eq!((round.done, round.retried), (0, 1));
+    let mut rounds = Vec::new();
+    for minutes in [1, 4, 9, 16] {
+        t.clock.advance(chrono::Duration::minutes(minutes));
+        let round = hadir_app::jobs::run_due(&t.app).await.unwrap();
+        rounds.push((round.retried, round.failed));
+    }
+    assert_eq!(rounds, [(1, 0), (1, 0), (1, 0), (0, 1)], "five attempts in all, then failed");
+    t.clock.advance(chrono::Duration::minutes(30));
+    assert_eq!(hadir_app::jobs::run_due(&t.app).await.unwrap(), hadir_app::jobs::Round::default());
+});

@@ -44,6 +44,8 @@ pub struct Tenant {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's own use cases, for what a test drives directly (a round of background jobs).
+    pub app: App,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub a: Tenant,
@@ -194,11 +196,11 @@ impl TestApp {
         let (app, clock) = app_for(db, PasswordCost::insecure_fast()).await;
         let a = tenant(&app, "pemkot-a", &NIPS[..4]).await;
         let b = tenant(&app, "pemkot-b", &NIPS[4..8]).await;
-        let (base, _) = serve(app, std::future::pending()).await;
+        let (base, _) = serve(app.clone(), std::future::pending()).await;
         // No connection reuse: a test that makes the server close a connection early (an
         // oversized upload) must not leave a dead pooled connection for the next request.
         let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
-        TestApp { base, http, clock, a, b }
+        TestApp { base, app, http, clock, a, b }
     }
 
     pub fn url(&self, path: &str) -> String {
