@@ -60,3 +60,31 @@ db_test!(a_person_cannot_point_at_another_institutions_unit, |db| {
     assert!(refused.is_err(), "composite foreign key must refuse a cross-tenant unit");
     person::Entity::insert(person_of_a(None)).exec_without_returning(&conn).await.unwrap();
 });
+
+db_test!(entries_written_before_the_audit_chain_are_chained_by_its_migration, |db| {
+    use hadir_db::entities::{audit_entry, audit_head};
+    use hadir_db::migration::Migrator;
+    use hadir_domain::audit_chain::verify;
+    use sea_orm::{ConnectionTrait, QueryOrder};
+    use sea_orm_migration::MigratorTrait;
+
+    let conn = db.connect().await;
+    institution::Entity::insert(institution_row("a")).exec_without_returning(&conn).await.unwrap();
+    // Back to the schema before the chain, with two entries written then.
+    Migrator::down(&conn, Some(1)).await.unwrap();
+    for (id, at) in [("e1", 10), ("e2", 20)] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO audit_log (institution_id, id, at, actor_account_id, action, subject_type, subject_id, \
+             request_id, detail) VALUES ('a', '{id}', {at}, NULL, 'unit.create', 'unit', NULL, NULL, '{{}}')"
+        ))
+        .await
+        .unwrap();
+    }
+    migrate(&conn).await.unwrap();
+
+    let entries = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Seq).all(&conn).await.unwrap();
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [Some(1), Some(2)]);
+    let head = audit_head::Entity::find_by_id("a".to_string()).one(&conn).await.unwrap().unwrap();
+    let links = entries.iter().map(audit_entry::Model::link);
+    assert_eq!(verify(links, (head.seq, &head.hash)), Ok(2));
+});

@@ -5,6 +5,7 @@
 //! web layer only chooses which language to show.
 
 pub mod attendance;
+pub mod audit_chain;
 pub mod calendar;
 pub mod explain;
 pub mod geo;

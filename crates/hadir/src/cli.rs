@@ -64,6 +64,16 @@ pub enum Command {
     /// Administration from the command line (acts as the operator; recorded in the audit log).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk every institution's audit chain; report the first broken link and exit with status 1
+    /// if any entry was changed, removed or cut off.
+    Verify(StorageArgs),
 }
 
 #[derive(Debug, Subcommand)]

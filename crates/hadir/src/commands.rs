@@ -1,6 +1,6 @@
 //! What each subcommand does.
 
-use crate::cli::{AdminCommand, Cli, Command, ServeArgs, StorageArgs};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, StorageArgs};
 use crate::config::{Config, redact_url};
 use hadir_app::accounts::{self, NewPassword};
 use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
@@ -53,7 +53,31 @@ pub async fn run(cli: Cli) -> CommandResult {
         }
         Command::CheckConfig(args) => check_config(file, &args).await,
         Command::Admin(admin) => run_admin(file, admin).await,
+        Command::Audit(AuditCommand::Verify(storage)) => {
+            let config = Config::load_storage(file, &storage)?;
+            verify_audit(&open(&config).await?).await
+        }
     }
+}
+
+/// Prints one line per institution; fails (exit status 1) when any chain is broken.
+async fn verify_audit(app: &App) -> CommandResult {
+    let reports = hadir_app::audit::verify(app).await.map_err(explain)?;
+    let mut broken = 0;
+    for r in &reports {
+        match &r.result {
+            Ok(n) => println!("ok      {}: {n} entries, chain intact", r.slug),
+            Err(b) => {
+                broken += 1;
+                println!("BROKEN  {}: {b}", r.slug);
+            }
+        }
+    }
+    if broken > 0 {
+        return Err(format!("the audit log of {broken} institution(s) was tampered with; see above").into());
+    }
+    println!("{} institution(s) verified", reports.len());
+    Ok(())
 }
 
 fn init_logging(config: &Config) {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod attendance_event;
 pub mod audit_entry;
+pub mod audit_head;
 pub mod device;
 pub mod duty_assignment;
 pub mod holiday;

@@ -11,6 +11,7 @@ mod m0007_wfh_and_duty;
 mod m0008_recap_cache;
 mod m0009_second_review;
 mod m0010_jobs;
+mod m0011_audit_chain;
 
 use sea_orm_migration::prelude::*;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_recap_cache::Migration),
             Box::new(m0009_second_review::Migration),
             Box::new(m0010_jobs::Migration),
+            Box::new(m0011_audit_chain::Migration),
         ]
     }
 }

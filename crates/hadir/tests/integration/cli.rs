@@ -267,3 +267,40 @@ fn check_config_reports_and_refuses_what_is_wrong() {
     assert!(text(&bad_url).contains("sqlite:// or postgres://"), "{}", text(&bad_url));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+db_test!(audit_verify_finds_a_changed_entry_and_a_removed_one, |db| {
+    // Two institutions with their people, accounts and roles: dozens of audited writes each.
+    let t = crate::support::TestApp::start(db).await;
+    // Concurrent audited writes in one institution take their numbers one after the other.
+    let a = &t.a;
+    tokio::join!(t.login(&a.admin), t.login(&a.employee), t.login(&a.unit_admin), t.login(&a.outsider));
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let intact = hadir(&["audit", "verify"], &db.url, &dir, None);
+    assert!(intact.status.success(), "{}", text(&intact));
+    assert!(text(&intact).contains("ok      pemkot-a:"), "{}", text(&intact));
+
+    // Someone with database access rewrites one entry of A and deletes one of B.
+    let conn = db.connect().await;
+    let sql = |statement: &str| {
+        let conn = conn.clone();
+        let statement = statement.to_string();
+        async move { hadir_db::sea_orm::ConnectionTrait::execute_unprepared(&conn, &statement).await.unwrap() }
+    };
+    let of = |slug: &str| format!("institution_id = (SELECT id FROM institutions WHERE slug = '{slug}')");
+    let changed = sql(&format!("UPDATE audit_log SET detail = '{{}}' WHERE seq = 3 AND {}", of("pemkot-a"))).await;
+    assert_eq!(changed.rows_affected(), 1);
+    let removed = sql(&format!("DELETE FROM audit_log WHERE seq = 2 AND {}", of("pemkot-b"))).await;
+    assert_eq!(removed.rows_affected(), 1);
+
+    let tampered = hadir(&["audit", "verify"], &db.url, &dir, None);
+    assert!(!tampered.status.success());
+    let report = text(&tampered);
+    assert!(report.contains("BROKEN  pemkot-a: entry 3 was changed after it was written"), "{report}");
+    assert!(report.contains("BROKEN  pemkot-b: entry 2 is missing"), "{report}");
+    assert!(report.contains("tampered with"), "{report}");
+
+    // New writes keep chaining after the damage; the damage stays visible.
+    let admin = t.login(&t.a.admin).await;
+    assert_eq!(t.get("/api/v1/me", &admin).await.0, reqwest::StatusCode::OK);
+    assert!(!hadir(&["audit", "verify"], &db.url, &dir, None).status.success());
+});
