@@ -113,7 +113,7 @@ pub async fn onboard(
     let now_ms = app.now_ms();
     let unit_id = input.unit_id.clone();
     let txn = app.db.begin().await?;
-    let (person, warnings) = people::create_in(&txn, now_ms, principal, input, meta).await?;
+    let (person, warnings) = people::create_in(app, &txn, now_ms, principal, input, meta).await?;
     check_new_password("password", &password, &person)?;
     let hash = app.passwords.hash(password).await;
     create_in(&txn, now_ms, principal, &person.id, hash, meta).await?;
@@ -122,7 +122,7 @@ pub async fn onboard(
         grant_in(&txn, now_ms, principal, &person.id, GrantRequest { role, unit_id }, meta).await?;
     }
     txn.commit().await?;
-    Ok(SavedPerson { person: PersonView::of(person, principal), warnings })
+    Ok(SavedPerson { person: PersonView::of(app, person, principal), warnings })
 }
 
 pub(crate) async fn insert_account(

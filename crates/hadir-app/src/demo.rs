@@ -283,6 +283,7 @@ impl Planner {
             employment_type: kind.into(),
             full_name: format!("{first} {last}"),
             nik,
+            nik_index: None,
             email: Some(email),
             phone: Some(format!("+628{:02}{:08}", 11 + self.seq.below(88), self.seq.below(100_000_000))),
             unit_id: Some(unit_id.into()),
@@ -452,7 +453,9 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     }
     // `planned` lists every supervisor before the people who report to them.
     for p in &planned {
-        person::Entity::insert(person::ActiveModel::from(p.model.clone())).exec_without_returning(&txn).await?;
+        let mut model = p.model.clone();
+        (model.nik, model.nik_index) = crate::people::seal_nik(app, model.nik.as_deref())?;
+        person::Entity::insert(person::ActiveModel::from(model)).exec_without_returning(&txn).await?;
         let acc = insert_account(&txn, inst, &p.model.id, hash.clone(), false, now_ms).await?;
         insert_grant(&txn, inst, &acc.id, Role::Employee, None, None, now_ms).await?;
         if let Some((role, unit_id)) = &p.role {

@@ -180,7 +180,7 @@ pub(crate) async fn approved(
 }
 
 /// A PDF (by its signature) or a JPEG (checked and stripped like a selfie), stored by content hash.
-fn document(bytes: Vec<u8>, institution_id: &str) -> Result<(String, Vec<u8>), AppError> {
+fn checked_document(bytes: Vec<u8>, institution_id: &str) -> Result<(String, Vec<u8>), AppError> {
     let limits = PhotoLimits::default();
     let (extension, bytes) = if bytes.starts_with(b"%PDF-") && bytes.len() <= limits.max_bytes {
         ("pdf", bytes)
@@ -357,7 +357,7 @@ pub async fn request(
     if uses_annual_balance(input.kind) && balance_of(app, &me, input.start_date.year()).await?.remaining < counted {
         return Err(AppError::field("kind", &LeaveRule::Balance));
     }
-    let stored = document_bytes.map(|b| document(b, &principal.institution_id)).transpose()?;
+    let stored = document_bytes.map(|b| checked_document(b, &principal.institution_id)).transpose()?;
     let overlapping = leave::Entity::find()
         .filter(leave::Column::InstitutionId.eq(&principal.institution_id))
         .filter(leave::Column::PersonId.eq(&principal.person_id))
@@ -375,7 +375,9 @@ pub async fn request(
     }
     let document_key = match stored {
         Some((key, bytes)) => {
-            app.objects.put(&key, bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+            // A doctor's letter is health data: sealed before it reaches the store.
+            let sealed = app.keys.seal_bytes(&bytes).map_err(|e| AppError::Internal(format!("sealing: {e}")))?;
+            app.objects.put(&key, sealed).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
             Some(key)
         }
         None => None,
@@ -526,6 +528,25 @@ pub async fn decide(
         decision_reason: reason,
         ..current
     }))
+}
+
+/// The supporting document of a request (a PDF or JPEG), opened: for the person themself and for
+/// those who may decide it (their supervisor, administrators of their unit).
+pub async fn document(app: &App, principal: &Principal, id: &str) -> Result<(Vec<u8>, &'static str), AppError> {
+    let request = leave::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("leave_request"))?;
+    let subject = person::Entity::find_by_id((principal.institution_id.clone(), request.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .filter(|p| p.id == principal.person_id || principal.manages(p))
+        .ok_or(AppError::NotFound("leave_request"))?;
+    let key = request.document_key.ok_or(AppError::NotFound("document"))?;
+    let stored = app.objects.get(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+    let bytes = app.keys.open_bytes(&stored).map_err(|e| AppError::Internal(format!("opening {}: {e}", subject.id)))?;
+    let kind = if bytes.starts_with(b"%PDF") { "application/pdf" } else { "image/jpeg" };
+    Ok((bytes, kind))
 }
 
 /// Withdraws one's own request while it waits for a decision.

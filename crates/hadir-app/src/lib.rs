@@ -20,6 +20,7 @@ pub mod duty;
 pub mod error;
 pub mod institutions;
 pub mod jobs;
+pub mod keys;
 pub mod leave;
 pub mod locations;
 pub mod passwords;
@@ -28,6 +29,7 @@ pub mod policy;
 pub mod principal;
 pub mod recap;
 pub mod schedules;
+pub mod sealing;
 mod settings;
 mod throttle;
 pub mod thumbnails;
@@ -72,6 +74,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub passwords: Passwords,
     pub settings: AppSettings,
+    /// Seals and opens specific personal data (NIK, health documents).
+    pub keys: Arc<sealing::Keyring>,
     policies: Arc<cache::Recent<String, hadir_domain::attendance::AttendancePolicy>>,
     principals: Arc<cache::Recent<String, (Principal, i64)>>,
     event_writer: Arc<attendance::EventWriter>,
@@ -81,13 +85,20 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(db: DatabaseConnection, objects: Objects, clock: Arc<dyn Clock>, settings: AppSettings) -> App {
+    pub fn new(
+        db: DatabaseConnection,
+        objects: Objects,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+        keys: sealing::Keyring,
+    ) -> App {
         App {
             db,
             objects,
             clock,
             passwords: Passwords::new(settings.password_cost),
             settings,
+            keys: Arc::new(keys),
             policies: Arc::new(cache::Recent::new(policy::CACHE_TTL)),
             principals: Arc::new(cache::Recent::new(auth::PRINCIPAL_TTL)),
             event_writer: Arc::default(),

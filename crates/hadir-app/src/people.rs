@@ -35,10 +35,33 @@ pub struct PersonView {
     pub updated_at: i64,
 }
 
+/// The sealed form of a NIK for the `people` row, and its blind index.
+pub(crate) fn seal_nik(app: &App, nik: Option<&str>) -> Result<(Option<String>, Option<String>), AppError> {
+    let Some(nik) = nik else { return Ok((None, None)) };
+    let sealed = app.keys.seal_text(nik).map_err(|e| AppError::Internal(format!("sealing: {e}")))?;
+    Ok((Some(sealed), Some(app.keys.blind_index(NIK_INDEX, nik))))
+}
+
+/// The NIK of a `people` row, opened. A value that does not open (its key is missing from the
+/// key file) is reported in the log and shown as absent, never as ciphertext.
+pub(crate) fn open_nik(app: &App, p: &person::Model) -> Option<String> {
+    let stored = p.nik.as_deref()?;
+    match app.keys.open_text(stored) {
+        Ok(nik) => Some(nik),
+        Err(e) => {
+            tracing::error!(person = %p.id, error = %e, "a NIK cannot be opened");
+            None
+        }
+    }
+}
+
+/// What the blind index of a NIK is computed for (one key, several purposes).
+const NIK_INDEX: &str = "nik";
+
 impl PersonView {
-    pub(crate) fn of(p: person::Model, viewer: &Principal) -> PersonView {
+    pub(crate) fn of(app: &App, p: person::Model, viewer: &Principal) -> PersonView {
         let full_nik = viewer.is_institution_admin() || viewer.person_id == p.id;
-        let nik = p.nik.as_deref().and_then(|n| Nik::parse(n).ok());
+        let nik = open_nik(app, &p).and_then(|n| Nik::parse(&n).ok());
         PersonView {
             nik_masked: nik.as_ref().map(Nik::masked),
             nik: nik.filter(|_| full_nik).map(|n| n.as_str().to_string()),
@@ -250,13 +273,14 @@ pub async fn create(
     meta: &RequestMeta,
 ) -> Result<SavedPerson, AppError> {
     let txn = app.db.begin().await?;
-    let (model, warnings) = create_in(&txn, app.now_ms(), principal, input, meta).await?;
+    let (model, warnings) = create_in(app, &txn, app.now_ms(), principal, input, meta).await?;
     txn.commit().await?;
-    Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
+    Ok(SavedPerson { person: PersonView::of(app, model, principal), warnings })
 }
 
 /// Validates and inserts a person inside the caller's transaction.
 pub(crate) async fn create_in(
+    app: &App,
     txn: &DatabaseTransaction,
     now_ms: i64,
     principal: &Principal,
@@ -268,6 +292,7 @@ pub(crate) async fn create_in(
     }
     let mut warnings = Vec::new();
     let v = validate(txn, principal, &input, None, &mut warnings).await?;
+    let (sealed_nik, nik_index) = seal_nik(app, v.nik.as_deref())?;
     let id = new_id();
     let model = person::Model {
         institution_id: principal.institution_id.clone(),
@@ -275,7 +300,8 @@ pub(crate) async fn create_in(
         employee_number: v.employee_number,
         employment_type: v.employment_type.as_str().into(),
         full_name: v.full_name,
-        nik: v.nik,
+        nik: sealed_nik,
+        nik_index,
         email: v.email,
         phone: v.phone,
         unit_id: v.unit_id,
@@ -304,7 +330,7 @@ async fn visible(conn: &impl ConnectionTrait, principal: &Principal, id: &str) -
 }
 
 pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<PersonView, AppError> {
-    Ok(PersonView::of(visible(&app.db, principal, id).await?, principal))
+    Ok(PersonView::of(app, visible(&app.db, principal, id).await?, principal))
 }
 
 pub async fn update(
@@ -330,7 +356,7 @@ pub async fn update(
         _ => old.clone(),
     };
     let input = PersonInput {
-        nik: pick("nik", patch.nik, &current.nik),
+        nik: pick("nik", patch.nik, &open_nik(app, &current)),
         email: pick("email", patch.email, &current.email),
         phone: pick("phone", patch.phone, &current.phone),
         unit_id: pick("unit_id", patch.unit_id, &current.unit_id),
@@ -356,11 +382,13 @@ pub async fn update(
     }
     let mut warnings = Vec::new();
     let v = validate(&txn, principal, &input, Some(id), &mut warnings).await?;
+    let (sealed_nik, nik_index) = seal_nik(app, v.nik.as_deref())?;
     let model = person::Model {
         employee_number: v.employee_number,
         employment_type: v.employment_type.as_str().into(),
         full_name: v.full_name,
-        nik: v.nik,
+        nik: sealed_nik,
+        nik_index,
         email: v.email,
         phone: v.phone,
         unit_id: v.unit_id,
@@ -391,7 +419,7 @@ pub async fn update(
     }
     txn.commit().await?;
     crate::auth::forget_principals(app);
-    Ok(SavedPerson { person: PersonView::of(model, principal), warnings })
+    Ok(SavedPerson { person: PersonView::of(app, model, principal), warnings })
 }
 
 pub(crate) async fn account_of(
@@ -449,12 +477,17 @@ pub async fn list(app: &App, principal: &Principal, query: PeopleQuery) -> Resul
             .collect();
         let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
         let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col(c)));
-        select = select.filter(
-            sea_orm::Condition::any()
-                .add(lower(person::Column::FullName).like(pattern()))
-                .add(lower(person::Column::EmployeeNumber).like(pattern()))
-                .add(lower(person::Column::Email).like(pattern())),
-        );
+        let mut any = sea_orm::Condition::any()
+            .add(lower(person::Column::FullName).like(pattern()))
+            .add(lower(person::Column::EmployeeNumber).like(pattern()))
+            .add(lower(person::Column::Email).like(pattern()));
+        // A whole NIK finds its person through the blind index, for those who may see NIKs.
+        if principal.is_institution_admin()
+            && let Ok(nik) = Nik::parse(q)
+        {
+            any = any.add(person::Column::NikIndex.eq(app.keys.blind_index(NIK_INDEX, nik.as_str())));
+        }
+        select = select.filter(any);
     }
     let per_page = query.per_page.unwrap_or(50).clamp(1, 200);
     let page = Ord::max(query.page.unwrap_or(1), 1);
@@ -467,7 +500,7 @@ pub async fn list(app: &App, principal: &Principal, query: PeopleQuery) -> Resul
         .all(&app.db)
         .await?
         .into_iter()
-        .map(|p| PersonView::of(p, principal))
+        .map(|p| PersonView::of(app, p, principal))
         .collect();
     Ok(PeoplePage { items, total, page, per_page })
 }
@@ -486,7 +519,9 @@ pub async fn find_by_login(app: &App, principal: &Principal, login: &str) -> Res
         .filter(column_value.0.eq(column_value.1))
         .one(&app.db)
         .await?;
-    Ok(found.filter(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref())).map(|p| PersonView::of(p, principal)))
+    Ok(found
+        .filter(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref()))
+        .map(|p| PersonView::of(app, p, principal)))
 }
 
 /// The institution's people with these ids, by id, in one query: for lists that show or filter

@@ -94,7 +94,7 @@ async fn open(
     let store = object_store.unwrap_or_else(|| dir.join("objects").display().to_string());
     let objects = hadir_db::Objects::open(&store).unwrap_or_else(|e| fail("object store", e));
     let settings = AppSettings { password_cost: PasswordCost::insecure_fast(), ..AppSettings::default() };
-    let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings);
+    let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings, hadir_app::sealing::Keyring::ephemeral());
     (dir, url, db, app)
 }
 

@@ -119,6 +119,7 @@ pub async fn run(app: &App, db: &DatabaseConnection, people: usize) {
                     employment_type: "non_asn".into(),
                     full_name: format!("Pegawai {i:06}"),
                     nik: None,
+                    nik_index: None,
                     email: None,
                     phone: None,
                     unit_id: Some(unit.id.clone()),

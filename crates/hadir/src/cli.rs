@@ -67,6 +67,16 @@ pub enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The encryption keys of specific personal data (NIK, health documents).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new current key to the key file and re-seal every sealed value with it. Older keys
+    /// stay in the file (remove them by hand once every process runs with the new file).
+    Rotate(StorageArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! What each subcommand does.
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, StorageArgs};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, KeysCommand, ServeArgs, StorageArgs};
 use crate::config::{Config, redact_url};
 use hadir_app::accounts::{self, NewPassword};
 use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
@@ -36,12 +36,12 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Serve(args) => {
             let config = Config::load(file, &args)?;
             init_logging(&config);
-            serve(&config, open(&config).await?).await
+            serve(&config, start(&config).await?).await
         }
         Command::Demo { serve: then_serve, args } => {
             let config = Config::load(file, &args)?;
             init_logging(&config);
-            let app = open(&config).await?;
+            let app = start(&config).await?;
             seed_demo(&app, &config).await?;
             if then_serve { serve(&config, app).await } else { Ok(()) }
         }
@@ -56,6 +56,18 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Audit(AuditCommand::Verify(storage)) => {
             let config = Config::load_storage(file, &storage)?;
             verify_audit(&open(&config).await?).await
+        }
+        Command::Keys(KeysCommand::Rotate(storage)) => {
+            let config = Config::load_storage(file, &storage)?;
+            let (_, id) = hadir_app::sealing::Keyring::add_key(&config.key_file())?;
+            let done = hadir_app::keys::reseal(&open(&config).await?).await.map_err(explain)?;
+            println!(
+                "new key {id} in {}; re-sealed {} NIK(s) and {} document(s)",
+                config.key_file().display(),
+                done.niks,
+                done.documents
+            );
+            Ok(())
         }
     }
 }
@@ -103,7 +115,19 @@ pub async fn open(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
     let db = hadir_db::connect(&config.database_url()).await?;
     hadir_db::migrate(&db).await?;
     let objects = Objects::open(&config.object_store())?;
-    Ok(App::new(db, objects, Arc::new(SystemClock), settings(config)))
+    let keys = hadir_app::sealing::Keyring::load_or_create(&config.key_file())?;
+    Ok(App::new(db, objects, Arc::new(SystemClock), settings(config), keys))
+}
+
+/// Opens everything and seals any specific personal data still stored in plain text or under
+/// an older key (values written before encryption at rest, or before a key rotation).
+async fn start(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
+    let app = open(config).await?;
+    let done = hadir_app::keys::reseal(&app).await.map_err(explain)?;
+    if done != hadir_app::keys::Resealed::default() {
+        tracing::info!(niks = done.niks, documents = done.documents, "sealed under the current key");
+    }
+    Ok(app)
 }
 
 pub fn web_config(config: &Config) -> hadir_web::WebConfig {
@@ -193,6 +217,13 @@ async fn check_config(file: Option<&std::path::Path>, args: &ServeArgs) -> Comma
     let objects = Objects::open(&config.object_store())?;
     objects.probe().await?;
     println!("object store: {} is writable", objects.description());
+    let key_file = config.key_file();
+    if key_file.exists() {
+        let keys = hadir_app::sealing::Keyring::load_or_create(&key_file)?;
+        println!("encryption keys: {} (current key {})", key_file.display(), keys.current_id());
+    } else {
+        println!("encryption keys: {} will be created on first start", key_file.display());
+    }
     match std::net::TcpListener::bind(config.listen) {
         Ok(_) => println!("listen address {} is free", config.listen),
         Err(e) => return Err(format!("listen address {}: {e}", config.listen).into()),

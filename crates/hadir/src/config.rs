@@ -18,6 +18,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Default: `<data_dir>/objects`.
     pub object_store: Option<String>,
+    /// The encryption key file (created on first start). Default: `<data_dir>/keys/hadir.key`.
+    /// Every process of one installation must read the same file.
+    pub key_file: Option<PathBuf>,
     /// Default: on, except when listening on a loopback address (plain-HTTP development).
     pub secure_cookies: Option<bool>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
@@ -39,6 +42,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./hadir-data"),
             database_url: None,
             object_store: None,
+            key_file: None,
             secure_cookies: None,
             trusted_proxies: Vec::new(),
             body_limit_bytes: 1024 * 1024,
@@ -108,6 +112,10 @@ impl Config {
         self.object_store.clone().unwrap_or_else(|| self.data_dir.join("objects").display().to_string())
     }
 
+    pub fn key_file(&self) -> PathBuf {
+        self.key_file.clone().unwrap_or_else(|| self.data_dir.join("keys").join("hadir.key"))
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or(!self.listen.ip().is_loopback())
     }
@@ -132,6 +140,7 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &redact_url(&self.database_url()))
             .field("object_store", &redact_url(&self.object_store()))
+            .field("key_file", &self.key_file())
             .field("secure_cookies", &self.secure_cookies())
             .field("trusted_proxies", &self.trusted_proxies)
             .field("body_limit_bytes", &self.body_limit_bytes)

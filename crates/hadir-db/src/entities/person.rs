@@ -12,7 +12,11 @@ pub struct Model {
     pub employee_number: String,
     pub employment_type: String,
     pub full_name: String,
+    /// Sealed (`enc:v1:<key id>:…`, see `hadir_app::sealing`); plain only until the first start
+    /// after an upgrade seals it.
     pub nik: Option<String>,
+    /// Keyed hash of the NIK, for lookups without opening every row.
+    pub nik_index: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub unit_id: Option<String>,

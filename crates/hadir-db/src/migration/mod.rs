@@ -12,6 +12,7 @@ mod m0008_recap_cache;
 mod m0009_second_review;
 mod m0010_jobs;
 mod m0011_audit_chain;
+mod m0012_sealed_nik;
 
 use sea_orm_migration::prelude::*;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_second_review::Migration),
             Box::new(m0010_jobs::Migration),
             Box::new(m0011_audit_chain::Migration),
+            Box::new(m0012_sealed_nik::Migration),
         ]
     }
 }

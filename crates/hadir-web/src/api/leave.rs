@@ -73,6 +73,20 @@ pub async fn decide(
 }
 
 /// Withdraw one's own pending request.
+/// The request's supporting document (a doctor's letter): for the person and those who decide.
+#[utoipa::path(get, path = "/api/v1/leave/{id}/document", tag = "leave", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = super::ProblemBody)))]
+pub async fn document(
+    State(state): State<AppState>,
+    auth: Auth<Signed>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (bytes, kind) = leave::document(&state.app, &auth.principal, &id).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
+}
+
 #[utoipa::path(post, path = "/api/v1/leave/{id}/cancel", tag = "leave", params(("id" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = LeaveView), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]

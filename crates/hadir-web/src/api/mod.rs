@@ -141,6 +141,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave::pending))
         .routes(routes!(leave::decide))
         .routes(routes!(leave::cancel))
+        .routes(routes!(leave::document))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))

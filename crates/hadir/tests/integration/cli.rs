@@ -304,3 +304,40 @@ db_test!(audit_verify_finds_a_changed_entry_and_a_removed_one, |db| {
     assert_eq!(t.get("/api/v1/me", &admin).await.0, reqwest::StatusCode::OK);
     assert!(!hadir(&["audit", "verify"], &db.url, &dir, None).status.success());
 });
+
+db_test!(keys_rotate_reseals_every_nik_including_ones_left_in_plain_text, |db| {
+    use hadir_db::sea_orm::{ConnectionTrait, Statement};
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    assert!(hadir(&["demo"], &db.url, &dir, None).status.success());
+    let key_file = std::fs::read_to_string(dir.join("keys").join("hadir.key")).unwrap();
+    assert!(key_file.contains("\nk1 ") && key_file.contains("index "), "created on first start");
+
+    let conn = db.connect().await;
+    let niks = |conn: hadir_db::sea_orm::DatabaseConnection| async move {
+        let sql = "SELECT nik FROM people WHERE nik IS NOT NULL";
+        let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap();
+        rows.iter().map(|r| r.try_get::<String>("", "nik").unwrap()).collect::<Vec<_>>()
+    };
+    let before = niks(conn.clone()).await;
+    assert!(!before.is_empty() && before.iter().all(|n| n.starts_with("enc:v1:k1:")), "{before:?}");
+    // A value written before encryption at rest existed.
+    let plain = "UPDATE people SET nik = '1771031203850003', nik_index = NULL WHERE id = \
+                 (SELECT id FROM people WHERE nik IS NOT NULL ORDER BY id LIMIT 1)";
+    conn.execute_unprepared(plain).await.unwrap();
+
+    let rotated = hadir(&["keys", "rotate"], &db.url, &dir, None);
+    assert!(rotated.status.success(), "{}", text(&rotated));
+    let expected = format!(
+        "new key k2 in {}; re-sealed {} NIK(s) and 0 document(s)",
+        dir.join("keys").join("hadir.key").display(),
+        before.len()
+    );
+    assert!(text(&rotated).contains(&expected), "{}", text(&rotated));
+    let after = niks(conn.clone()).await;
+    assert!(after.iter().all(|n| n.starts_with("enc:v1:k2:")), "{after:?}");
+    let key_file = std::fs::read_to_string(dir.join("keys").join("hadir.key")).unwrap();
+    assert!(key_file.contains("\nk2 ") && key_file.contains("\nk1 "), "the old key stays until removed by hand");
+    // Starting again finds nothing left to seal, and the demo logins still work.
+    assert!(hadir(&["demo"], &db.url, &dir, None).status.success());
+    assert_eq!(niks(conn).await, after);
+});

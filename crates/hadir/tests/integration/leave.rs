@@ -142,9 +142,35 @@ db_test!(sick_leave_needs_a_letter_and_bad_requests_are_refused, |db| {
     let res = letter(b"not a document".to_vec()).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["errors"][0]["code"], "leave_document_type");
-    let res = letter(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".to_vec()).await.unwrap();
+    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".to_vec();
+    let res = letter(pdf.clone()).await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["has_document"], true);
+    let filed: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(filed["has_document"], true);
+
+    // Health data: sealed in the object store, opened only for the person and their deciders.
+    let path = format!("/api/v1/leave/{}/document", filed["id"].as_str().unwrap());
+    let fetch = |token: String| {
+        let req = t.http.get(t.url(&path)).bearer_auth(token);
+        async move { req.send().await.unwrap() }
+    };
+    let own = fetch(token.clone()).await;
+    assert_eq!(own.headers()["content-type"], "application/pdf");
+    assert_eq!(own.bytes().await.unwrap().to_vec(), pdf);
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    assert_eq!(fetch(unit_admin).await.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(fetch(t.login(&t.a.outsider).await).await.status(), StatusCode::NOT_FOUND, "a colleague");
+    assert_eq!(fetch(t.login(&t.b.admin).await).await.status(), StatusCode::NOT_FOUND, "another institution");
+    use hadir_db::entities::leave_request;
+    use hadir_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let row = leave_request::Entity::find()
+        .filter(leave_request::Column::Id.eq(filed["id"].as_str().unwrap()))
+        .one(&db.connect().await)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = t.app.objects.get(&row.document_key.unwrap()).await.unwrap();
+    assert!(!stored.starts_with(b"%PDF") && !stored.windows(6).any(|w| w == b"endobj"), "sealed at rest");
     let scan = {
         let form = reqwest::multipart::Form::new()
             .text("metadata", request("sick_leave", "2026-03-16", "2026-03-17").to_string())

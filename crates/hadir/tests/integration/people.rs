@@ -39,6 +39,20 @@ db_test!(creating_a_person_validates_warns_and_audits, |db| {
     assert!(seen["nik"].is_null());
     assert_eq!(seen["nik_masked"], "1771••••••••0003");
 
+    // At rest the NIK is sealed; it is found by its blind index, by those who may see it.
+    use hadir_db::sea_orm::{ConnectionTrait, Statement};
+    let conn = db.connect().await;
+    let sql = format!("SELECT nik, nik_index FROM people WHERE id = '{id}'");
+    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap().unwrap();
+    let stored: String = row.try_get("", "nik").unwrap();
+    assert!(stored.starts_with("enc:v1:") && !stored.contains("1771031203850003"), "{stored}");
+    let index: String = row.try_get("", "nik_index").unwrap();
+    assert_eq!(index.len(), 64);
+    let (_, found) = t.get("/api/v1/people?q=1771031203850003", &admin).await;
+    assert_eq!(found["items"][0]["id"], id.as_str(), "{found}");
+    let (_, found) = t.get("/api/v1/people?q=1771031203850003", &unit_admin).await;
+    assert_eq!(found["total"], 0, "unit admins cannot look people up by NIK");
+
     let (status, body) = t.post("/api/v1/people", &admin, person).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["code"], "employee_number_taken");

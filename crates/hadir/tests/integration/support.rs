@@ -7,6 +7,7 @@ use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
 use hadir_app::locations::{self, LocationInput};
 use hadir_app::passwords::PasswordCost;
 use hadir_app::people::{self, PersonInput};
+use hadir_app::sealing::Keyring;
 use hadir_app::units::{self, UnitInput};
 use hadir_app::{App, AppSettings, ManualClock, Principal, RequestMeta};
 use hadir_db::Objects;
@@ -59,7 +60,13 @@ pub fn start_instant() -> DateTime<Utc> {
 pub async fn app_for(db: &TestDatabase, cost: PasswordCost) -> (App, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(start_instant()));
     let settings = AppSettings { password_cost: cost, ..AppSettings::default() };
-    let app = App::new(db.connect().await, Objects::open("memory://").unwrap(), clock.clone(), settings);
+    let app = App::new(
+        db.connect().await,
+        Objects::open("memory://").unwrap(),
+        clock.clone(),
+        settings,
+        Keyring::ephemeral(),
+    );
     (app, clock)
 }
 
@@ -85,8 +92,13 @@ fn form(metadata: Value, photo_part: &str, photo: Vec<u8>) -> reqwest::multipart
 /// Serves a database as it is (e.g. after the binary wrote to it), with the real clock.
 pub async fn serve_database(db: &TestDatabase) -> String {
     let settings = AppSettings::default();
-    let app =
-        App::new(db.connect().await, Objects::open("memory://").unwrap(), Arc::new(hadir_app::SystemClock), settings);
+    let app = App::new(
+        db.connect().await,
+        Objects::open("memory://").unwrap(),
+        Arc::new(hadir_app::SystemClock),
+        settings,
+        Keyring::ephemeral(),
+    );
     serve(app, std::future::pending()).await.0
 }
 
