@@ -517,7 +517,8 @@ pub async fn history(
     from: &str,
     to: &str,
 ) -> Result<Vec<EventView>, AppError> {
-    reachable_person(app, principal, person_id).await?;
+    let subject = reachable_person(app, principal, person_id).await?;
+    crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::Checkins]).await?;
     event::Entity::find()
         .filter(event::Column::InstitutionId.eq(&principal.institution_id))
         .filter(event::Column::PersonId.eq(person_id))
@@ -551,8 +552,9 @@ pub async fn photo(app: &App, principal: &Principal, event_id: &str, thumbnail: 
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound("event"))?;
-    reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
+    let subject = reachable_person(app, principal, &e.person_id).await.map_err(|_| AppError::NotFound("event"))?;
     let key = e.photo_key.ok_or(AppError::NotFound("photo"))?;
+    crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::Photo]).await?;
     let store = |e| AppError::Internal(format!("object store: {e}"));
     if thumbnail
         && let Some(small) = crate::thumbnails::key_of(&key)

@@ -356,5 +356,10 @@ pub async fn selfie(app: &App, principal: &Principal, id: &str) -> Result<Vec<u8
     if d.person_id != principal.person_id && !administers(&app.db, principal, &d.person_id).await? {
         return Err(AppError::NotFound("device"));
     }
+    if let Some(subject) =
+        person::Entity::find_by_id((principal.institution_id.clone(), d.person_id.clone())).one(&app.db).await?
+    {
+        crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::DeviceSelfie]).await?;
+    }
     app.objects.get(&d.photo_key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))
 }

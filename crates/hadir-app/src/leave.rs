@@ -312,6 +312,7 @@ async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, 
 /// The annual leave balance of a person (oneself, or someone one supervises or administers).
 pub async fn balance(app: &App, principal: &Principal, person_id: &str, year: i32) -> Result<Balance, AppError> {
     let p = crate::attendance::reachable_person(app, principal, person_id).await?;
+    crate::access_log::record(app, principal, &p, &[crate::access_log::Data::LeaveBalance]).await?;
     balance_of(app, &p, year).await
 }
 
@@ -543,6 +544,7 @@ pub async fn document(app: &App, principal: &Principal, id: &str) -> Result<(Vec
         .filter(|p| p.id == principal.person_id || principal.manages(p))
         .ok_or(AppError::NotFound("leave_request"))?;
     let key = request.document_key.ok_or(AppError::NotFound("document"))?;
+    crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::LeaveDocument]).await?;
     let stored = app.objects.get(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
     let bytes = app.keys.open_bytes(&stored).map_err(|e| AppError::Internal(format!("opening {}: {e}", subject.id)))?;
     let kind = if bytes.starts_with(b"%PDF") { "application/pdf" } else { "image/jpeg" };

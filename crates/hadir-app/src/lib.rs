@@ -5,6 +5,7 @@
 //! Tenant isolation lives here and in the schema: every query filters by the principal's
 //! institution, which comes from the session and never from the request.
 
+pub mod access_log;
 pub mod accounts;
 pub mod attendance;
 pub mod audit;

@@ -1,6 +1,7 @@
 //! People: the institution's employees and students. Administrators reach the people of the units
 //! in their scope; everyone reaches their own record.
 
+use crate::access_log::{self, Data};
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{account, person, unit};
@@ -330,7 +331,11 @@ async fn visible(conn: &impl ConnectionTrait, principal: &Principal, id: &str) -
 }
 
 pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<PersonView, AppError> {
-    Ok(PersonView::of(app, visible(&app.db, principal, id).await?, principal))
+    let p = visible(&app.db, principal, id).await?;
+    let view = PersonView::of(app, p.clone(), principal);
+    let read: &[Data] = if view.nik.is_some() { &[Data::Profile, Data::Nik] } else { &[Data::Profile] };
+    access_log::record(app, principal, &p, read).await?;
+    Ok(view)
 }
 
 pub async fn update(

@@ -272,6 +272,7 @@ pub async fn person_month(
 ) -> Result<PersonMonth, AppError> {
     let days = month_days(month)?;
     let subject = crate::attendance::reachable_person(app, principal, person_id).await?;
+    crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::Month]).await?;
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&[subject.id.as_str()]), &days).await?;
     let refs: Vec<&DayEvent> = events.iter().collect();

@@ -1,6 +1,7 @@
 //! One module per table. Relations are followed with explicit queries in `hadir-app`, always
 //! filtered by `institution_id`.
 
+pub mod access_entry;
 pub mod account;
 pub mod attendance_event;
 pub mod audit_entry;

@@ -13,6 +13,7 @@ mod m0009_second_review;
 mod m0010_jobs;
 mod m0011_audit_chain;
 mod m0012_sealed_nik;
+mod m0013_access_log;
 
 use sea_orm_migration::prelude::*;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_jobs::Migration),
             Box::new(m0011_audit_chain::Migration),
             Box::new(m0012_sealed_nik::Migration),
+            Box::new(m0013_access_log::Migration),
         ]
     }
 }

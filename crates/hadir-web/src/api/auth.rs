@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hadir_app::access_log::{self, AccessView};
 use hadir_app::auth::{self, ChangePassword, ClientKind, LoginRequest, SessionView};
 use hadir_app::institutions::{self, InstitutionView};
 use hadir_app::people::{self, PersonView};
@@ -118,6 +119,13 @@ pub struct Me {
     pub institution: InstitutionView,
     pub roles: Vec<Role>,
     pub must_change_password: bool,
+}
+
+/// Who among the staff read the signed-in person's data, what and why: newest first, up to 500.
+#[utoipa::path(get, path = "/api/v1/me/access-log", tag = "auth", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<AccessView>), (status = 401, body = super::ProblemBody)))]
+pub async fn my_access_log(State(state): State<AppState>, auth: Auth<SelfService>) -> ApiResult<Json<Vec<AccessView>>> {
+    Ok(Json(access_log::about_me(&state.app, &auth.principal, 500).await?))
 }
 
 /// The signed-in person, their institution and roles.

@@ -95,6 +95,7 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/leave/{id}/decide", "post"),
         ("/api/v1/leave/{id}/cancel", "post"),
         ("/api/v1/leave/{id}/document", "get"),
+        ("/api/v1/me/access-log", "get"),
         ("/api/v1/people/{id}/leave-balance", "get"),
         ("/api/v1/schedules", "post"),
         ("/api/v1/schedules/{id}", "put"),

@@ -187,3 +187,44 @@ db_test!(locations_take_circles_and_polygons_and_refuse_bad_shapes, |db| {
     let (status, body) = t.post("/api/v1/locations", &admin, zone).await;
     assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("time_zone")));
 });
+
+db_test!(staff_reads_of_a_persons_data_appear_in_their_access_log, |db| {
+    let t = TestApp::start(db).await;
+    let employee = t.login(&t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let me = format!("/api/v1/people/{}", t.a.employee.person_id);
+    // Their own reads are not logged.
+    assert_eq!(t.get(&me, &employee).await.0, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/me/access-log", &employee).await.1, json!([]));
+
+    assert_eq!(t.patch(&me, &admin, json!({ "nik": "1771031203850003" })).await.0, StatusCode::OK);
+    assert_eq!(t.get(&me, &admin).await.0, StatusCode::OK);
+    let checkins = format!("{me}/checkins?from=2026-03-01&to=2026-03-31");
+    assert_eq!(t.get(&checkins, &unit_admin).await.0, StatusCode::OK);
+    assert_eq!(t.get(&format!("{me}/attendance?month=2026-03"), &unit_admin).await.0, StatusCode::OK);
+
+    let (status, log) = t.get("/api/v1/me/access-log", &employee).await;
+    assert_eq!(status, StatusCode::OK);
+    let seen: Vec<(String, String, String)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("actor_name"), s("data"), s("purpose"))
+        })
+        .collect();
+    let expect = |who: &str, what: &str| (who.to_string(), what.to_string(), "administration".to_string());
+    for entry in [
+        expect("Admin Instansi", "profile"),
+        expect("Admin Instansi", "nik"),
+        expect("Admin Unit", "checkins"),
+        expect("Admin Unit", "month"),
+    ] {
+        assert!(seen.contains(&entry), "{entry:?} in {seen:?}");
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    // Only the person reads their access log; the admin's own log is empty.
+    assert_eq!(t.get("/api/v1/me/access-log", &admin).await.1, json!([]));
+});
