@@ -1,5 +1,5 @@
 //! Prometheus metrics at `/metrics`: request counts and latencies per route, plus whatever the
-//! use cases record.
+//! use cases record; and the request log line.
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -32,11 +32,23 @@ pub async fn track(request: Request, next: Next) -> Response {
     let route =
         request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = request.method().to_string();
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    // One line per request: the route template, never the path or query (they may carry a
+    // search term), and no header but the request id.
+    tracing::info!(
+        target: "hadir::request",
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = elapsed.as_millis() as u64,
+        request_id = %request_id,
+    );
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("hadir_http_requests_total", &labels).increment(1);
-    metrics::histogram!("hadir_http_request_duration_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("hadir_http_request_duration_seconds", &labels[..2]).record(elapsed.as_secs_f64());
     response
 }
 

@@ -3,7 +3,7 @@
 use crate::support::{PASSWORD, TestApp, app_for, serve};
 use hadir_app::passwords::PasswordCost;
 use hadir_db::db_test;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 db_test!(health_metrics_and_headers, |db| {
@@ -192,3 +192,38 @@ async fn shutdown_lets_the_request_in_flight_finish() {
     tokio::time::timeout(std::time::Duration::from_secs(10), server).await.expect("server stops").unwrap().unwrap();
     db.drop_database().await;
 }
+
+db_test!(the_logs_hold_no_identifiers_tokens_or_coordinates, |db| {
+    let t = TestApp::start(db).await;
+    // Sign in by NIP (and fail once), create a person with a NIK, look them up by it, check in.
+    let token = t.login(&t.a.admin).await;
+    let wrong = json!({ "login": t.a.employee.login, "password": "salah-sekali-123" });
+    assert_eq!(t.call(Method::POST, "/api/v1/auth/login", None, Some(wrong)).await.0, StatusCode::UNAUTHORIZED);
+    let nik = "3171011201900001";
+    let person = json!({ "employee_number": "199001122015031002", "employment_type": "asn", "full_name": "Rudi Hartono",
+        "nik": nik, "unit_id": t.a.opd_unit });
+    assert_eq!(t.post("/api/v1/people", &token, person).await.0, StatusCode::CREATED);
+    assert_eq!(t.get(&format!("/api/v1/people?q={nik}"), &token).await.1["total"], 1);
+    let employee = t.login(&t.a.employee).await;
+    let checkin = json!({ "attempt_id": uuid::Uuid::new_v4(), "kind": "in", "mode": "office", "device_id": "phone-x",
+        "lat": -3.82153, "lon": 102.28717, "accuracy_m": 7.0, "device_time": chrono::Utc::now() });
+    t.upload("/api/v1/checkins", &employee, checkin, "photo", hadir_domain::photo::sample_jpeg(480, 640, 10)).await;
+
+    let logs = crate::support::captured_logs();
+    assert!(logs.contains("hadir::request"), "request lines are logged: {}", &logs[..logs.len().min(500)]);
+    for secret in [
+        nik,
+        t.a.admin.login.as_str(),
+        t.a.employee.login.as_str(),
+        &token,
+        &employee,
+        "salah-sekali",
+        "-3.8215",
+        "102.2871",
+    ] {
+        assert!(!logs.contains(secret), "{secret:?} appears in the logs");
+    }
+    // Nor any other NIP- or NIK-like number, from any test of this process so far.
+    let longest_digit_run = logs.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    assert!(longest_digit_run < 16, "a run of {longest_digit_run} digits in the logs");
+});

@@ -205,6 +205,7 @@ async fn tenant(app: &App, slug: &str, nips: &[&str]) -> Tenant {
 
 impl TestApp {
     pub async fn start(db: &TestDatabase) -> TestApp {
+        capture_logs();
         let (app, clock) = app_for(db, PasswordCost::insecure_fast()).await;
         let a = tenant(&app, "pemkot-a", &NIPS[..4]).await;
         let b = tenant(&app, "pemkot-b", &NIPS[4..8]).await;
@@ -319,4 +320,36 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["token"].as_str().unwrap().to_string()
     }
+}
+
+/// Everything the servers of this test process logged (at debug level and above), for the test
+/// that scans it for personal data.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the capturing subscriber once per process; later calls do nothing.
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug,sqlx=warn,sea_orm=warn,hyper=info,reqwest=info,h2=info")
+            .with_writer(|| Capture)
+            .with_ansi(false)
+            .try_init();
+    });
 }
