@@ -1,10 +1,11 @@
 //! Background jobs: work taken off the request path. A job row is queued in the same place as
 //! the work that needs it; any process's worker claims due jobs with a conditional update that
 //! only one can win, runs them, and records the outcome. A claim expires after its lease, so a
-//! job left by a crashed process runs again; failures are retried with growing delays.
+//! job left by a crashed process runs again; failures are retried with growing delays. Nightly
+//! work (retention) is queued by the worker itself, one job per institution.
 
-use crate::{App, AppError, new_id, thumbnails};
-use hadir_db::entities::job;
+use crate::{App, AppError, new_id, retention, thumbnails};
+use hadir_db::entities::{institution, job};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -27,12 +28,15 @@ const KEEP_FINISHED_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 pub enum Job {
     /// A small copy of a stored photo, for lists and review screens.
     Thumbnail { photo_key: String },
+    /// The institution's retention schedule, applied (nightly).
+    Retention,
 }
 
 impl Job {
     fn kind(&self) -> &'static str {
         match self {
             Job::Thumbnail { .. } => "thumbnail",
+            Job::Retention => "retention",
         }
     }
 }
@@ -144,13 +148,57 @@ async fn claim(db: &impl ConnectionTrait, j: &job::Model, now: i64) -> Result<bo
 async fn perform(app: &App, institution_id: &str, job: Job) -> Result<(), String> {
     match job {
         Job::Thumbnail { photo_key } => thumbnails::make(app, institution_id, &photo_key).await,
+        Job::Retention => {
+            let done =
+                retention::run_for(app, institution_id, institution_id, false).await.map_err(|e| e.to_string())?;
+            tracing::info!(
+                photos = done.photos,
+                locations = done.locations,
+                records = done.records,
+                access_entries = done.access_entries,
+                held = done.held,
+                "retention applied"
+            );
+            Ok(())
+        }
     }
+}
+
+/// The hour (UTC) nightly work runs: 02:00 in Jakarta, 03:00 in Makassar, 04:00 in Jayapura.
+const NIGHTLY_HOUR_UTC: u32 = 19;
+
+/// Queues each institution's next nightly retention run unless one is already waiting.
+pub async fn schedule_nightly(app: &App) -> Result<(), AppError> {
+    let now = app.clock.now();
+    let today = now.date_naive().and_hms_opt(NIGHTLY_HOUR_UTC, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+    let next = if today > now { today } else { today + chrono::Duration::days(1) };
+    for inst in institution::Entity::find().all(&app.db).await? {
+        let waiting = job::Entity::find()
+            .filter(job::Column::InstitutionId.eq(&inst.id))
+            .filter(job::Column::Kind.eq("retention"))
+            .filter(job::Column::Status.is_in(["queued", "running"]))
+            .one(&app.db)
+            .await?;
+        if waiting.is_none() {
+            job::Entity::insert(row(&inst.id, &Job::Retention, next.timestamp_millis())?)
+                .exec_without_returning(&app.db)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs due jobs until `stop` resolves: what `hadir serve` starts beside the web server.
 pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
     tokio::pin!(stop);
+    let mut scheduled: Option<std::time::Instant> = None;
     loop {
+        if scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+            match schedule_nightly(&app).await {
+                Ok(()) => scheduled = Some(std::time::Instant::now()),
+                Err(e) => tracing::warn!(error = %e, "scheduling nightly jobs failed"),
+            }
+        }
         let pause = match run_due(&app).await {
             Ok(round) if round.done + round.retried + round.failed > 0 => Duration::from_millis(50),
             Ok(_) => Duration::from_secs(1),

@@ -14,6 +14,7 @@ pub mod login_throttle;
 pub mod password_policy;
 pub mod person;
 pub mod photo;
+pub mod retention;
 pub mod roles;
 pub mod schedule;
 pub mod time_zone;

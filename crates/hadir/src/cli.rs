@@ -70,6 +70,14 @@ pub enum Command {
     /// The encryption keys of specific personal data (NIK, health documents).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Apply every institution's retention schedule now (the server also does it nightly).
+    Retention {
+        /// Only report what would be removed, and what legal holds keep.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -57,6 +57,18 @@ pub async fn run(cli: Cli) -> CommandResult {
             let config = Config::load_storage(file, &storage)?;
             verify_audit(&open(&config).await?).await
         }
+        Command::Retention { dry_run, storage } => {
+            let config = Config::load_storage(file, &storage)?;
+            let reports = hadir_app::retention::run(&open(&config).await?, dry_run).await.map_err(explain)?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            for r in reports {
+                println!(
+                    "{}: {verb} {} photo(s), {} exact location(s), {} check-in record(s), {} access-log entr(ies); {} item(s) kept by legal holds",
+                    r.institution, r.photos, r.locations, r.records, r.access_entries, r.held
+                );
+            }
+            Ok(())
+        }
         Command::Keys(KeysCommand::Rotate(storage)) => {
             let config = Config::load_storage(file, &storage)?;
             let (_, id) = hadir_app::sealing::Keyring::add_key(&config.key_file())?;

@@ -13,6 +13,7 @@ pub mod institution;
 pub mod institution_setting;
 pub mod job;
 pub mod leave_request;
+pub mod legal_hold;
 pub mod location_assignment;
 pub mod login_throttle;
 pub mod person;

@@ -14,6 +14,7 @@ mod m0010_jobs;
 mod m0011_audit_chain;
 mod m0012_sealed_nik;
 mod m0013_access_log;
+mod m0014_legal_holds;
 
 use sea_orm_migration::prelude::*;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_audit_chain::Migration),
             Box::new(m0012_sealed_nik::Migration),
             Box::new(m0013_access_log::Migration),
+            Box::new(m0014_legal_holds::Migration),
         ]
     }
 }

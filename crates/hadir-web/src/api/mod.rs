@@ -13,6 +13,7 @@ pub mod leave;
 pub mod locations;
 pub mod people;
 pub mod recap;
+pub mod retention;
 pub mod units;
 
 use crate::AppState;
@@ -67,6 +68,7 @@ pub struct FieldProblemBody {
         (name = "attendance", description = "Check-in and check-out, kiosk tokens, review"),
         (name = "devices", description = "Phones and the attendance policy"),
         (name = "leave", description = "Leave and absence requests, balances"),
+        (name = "privacy", description = "Retention schedule, legal holds"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
@@ -143,6 +145,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave::decide))
         .routes(routes!(leave::cancel))
         .routes(routes!(leave::document))
+        .routes(routes!(retention::get_policy, retention::set_policy))
+        .routes(routes!(retention::preview))
+        .routes(routes!(retention::holds, retention::hold))
+        .routes(routes!(retention::release))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))

@@ -792,3 +792,82 @@ db_test!(thumbnails_are_made_by_a_background_job, |db| {
     t.clock.advance(chrono::Duration::minutes(30));
     assert_eq!(hadir_app::jobs::run_due(&t.app).await.unwrap(), hadir_app::jobs::Round::default());
 });
+
+db_test!(retention_deletes_old_selfies_and_coordinates_except_under_a_legal_hold, |db| {
+    use hadir_db::entities::attendance_event as event;
+    use hadir_db::sea_orm::EntityTrait;
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let mut checked_in = Vec::new();
+    for (who, shade) in [(&t.a.employee, 10u32), (&t.a.outsider, 20)] {
+        let token = ready(&t, who).await;
+        let (status, answer) =
+            t.upload("/api/v1/checkins", &token, attempt(&t, "in", INSIDE), "photo", real_jpeg(320 + shade, 480)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        checked_in.push((token, answer["event_id"].as_str().unwrap().to_string()));
+    }
+    hadir_app::jobs::run_due(&t.app).await.unwrap(); // the thumbnails
+    let conn = db.connect().await;
+    let photo_key = |id: String| {
+        let conn = conn.clone();
+        async move {
+            use hadir_db::sea_orm::{ColumnTrait, QueryFilter};
+            event::Entity::find().filter(event::Column::Id.eq(id)).one(&conn).await.unwrap().unwrap()
+        }
+    };
+    let employee_key = photo_key(checked_in[0].1.clone()).await.photo_key.unwrap();
+    let outsider_key = photo_key(checked_in[1].1.clone()).await.photo_key.unwrap();
+
+    // A dispute about the outsider's allowance: their data is held.
+    let hold = json!({ "person_id": t.a.outsider.person_id, "reference": "Perkara 12/2026", "reason": "Sengketa TPP" });
+    let (status, held) = t.post("/api/v1/legal-holds", &admin, hold).await;
+    assert_eq!(status, StatusCode::CREATED, "{held}");
+
+    // 100 days later: the selfie of the one is due, the other's is held.
+    t.clock.advance(chrono::Duration::days(100));
+    let admin = t.login(&t.a.admin).await; // app tokens last 90 days
+    let (status, preview) = t.get("/api/v1/retention/preview", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(
+        (preview["photos"].clone(), preview["held"].clone(), preview["locations"].clone()),
+        (json!(1), json!(1), json!(0))
+    );
+    assert!(t.app.objects.get_if_exists(&employee_key).await.unwrap().is_some(), "a dry run deletes nothing");
+
+    let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
+    let mine = reports.iter().find(|r| r.institution == "pemkot-a").unwrap();
+    assert_eq!((mine.photos, mine.held), (1, 1));
+    assert!(t.app.objects.get_if_exists(&employee_key).await.unwrap().is_none(), "gone from the object store");
+    let thumb = hadir_app::thumbnails::key_of(&employee_key).unwrap();
+    assert!(t.app.objects.get_if_exists(&thumb).await.unwrap().is_none(), "with its thumbnail");
+    let id = &checked_in[0].1;
+    let token = t.login(&t.a.employee).await;
+    assert_eq!(t.get(&format!("/api/v1/checkins/{id}/photo"), &token).await.0, StatusCode::NOT_FOUND);
+    assert!(t.app.objects.get_if_exists(&outsider_key).await.unwrap().is_some(), "held");
+
+    // A year on, exact coordinates go too; the verdict and the distance stay.
+    t.clock.advance(chrono::Duration::days(270));
+    let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
+    assert_eq!(reports.iter().find(|r| r.institution == "pemkot-a").unwrap().locations, 1);
+    let kept = photo_key(id.clone()).await;
+    assert_eq!((kept.lat, kept.lon, kept.location_id.is_some(), kept.distance_m.is_some()), (None, None, true, true));
+
+    // Released: the next run applies the schedule to the outsider as well.
+    let admin = t.login(&t.a.admin).await;
+    let release = format!("/api/v1/legal-holds/{}/release", held["id"].as_str().unwrap());
+    assert_eq!(t.post(&release, &admin, json!({})).await.0, StatusCode::OK);
+    let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
+    let after = reports.iter().find(|r| r.institution == "pemkot-a").unwrap();
+    assert_eq!((after.photos, after.locations, after.held), (1, 1, 0));
+    assert!(t.app.objects.get_if_exists(&outsider_key).await.unwrap().is_none());
+
+    // The schedule is the institution's own, within bounds.
+    let (status, body) =
+        t.call(Method::PUT, "/api/v1/retention-policy", Some(&admin), Some(json!({ "checkin_photo_days": 0 }))).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("retention_periods"))
+    );
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    assert_eq!(t.get("/api/v1/legal-holds", &unit_admin).await.0, StatusCode::FORBIDDEN);
+});

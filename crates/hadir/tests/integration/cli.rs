@@ -337,6 +337,10 @@ db_test!(keys_rotate_reseals_every_nik_including_ones_left_in_plain_text, |db| {
     assert!(after.iter().all(|n| n.starts_with("enc:v1:k2:")), "{after:?}");
     let key_file = std::fs::read_to_string(dir.join("keys").join("hadir.key")).unwrap();
     assert!(key_file.contains("\nk2 ") && key_file.contains("\nk1 "), "the old key stays until removed by hand");
+    // The retention dry run reports per institution and changes nothing.
+    let dry = hadir(&["retention", "--dry-run"], &db.url, &dir, None);
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(text(&dry).contains(&format!("{}: would remove 0 photo(s)", hadir_app::demo::SLUG)), "{}", text(&dry));
     // Starting again finds nothing left to seal, and the demo logins still work.
     assert!(hadir(&["demo"], &db.url, &dir, None).status.success());
     assert_eq!(niks(conn).await, after);

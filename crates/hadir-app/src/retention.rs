@@ -1,0 +1,276 @@
+//! Applying the retention schedule: check-in selfies deleted (from the object store too), exact
+//! coordinates removed, old check-in records and access-log entries deleted — except for people
+//! under a legal hold. Run nightly by the job worker, and by `hadir retention [--dry-run]`.
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, settings, thumbnails};
+use hadir_db::entities::{access_entry, attendance_event as event, institution, legal_hold, person};
+use hadir_domain::retention::{Class, RetentionPolicy};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+const KEY: &str = "retention_policy";
+
+pub async fn policy(app: &App, institution_id: &str) -> Result<RetentionPolicy, AppError> {
+    Ok(settings::load(app, institution_id, KEY).await?.unwrap_or_default())
+}
+
+/// Replaces the schedule; institution administrators only.
+pub async fn set_policy(
+    app: &App,
+    principal: &Principal,
+    policy: RetentionPolicy,
+    meta: &RequestMeta,
+) -> Result<RetentionPolicy, AppError> {
+    policy.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("policy", &e)]))?;
+    settings::store(app, principal, KEY, &policy, serde_json::json!({}), meta).await?;
+    Ok(policy)
+}
+
+/// What a run removed (or, dry, would remove) in one institution.
+#[derive(Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    pub institution: String,
+    pub photos: u64,
+    pub locations: u64,
+    pub records: u64,
+    pub access_entries: u64,
+    /// Items that were due but kept because their person is under a legal hold.
+    pub held: u64,
+}
+
+/// Applies (or with `dry_run`, only counts) every institution's schedule at the app's clock.
+pub async fn run(app: &App, dry_run: bool) -> Result<Vec<Report>, AppError> {
+    let mut reports = Vec::new();
+    for inst in institution::Entity::find().order_by_asc(institution::Column::Slug).all(&app.db).await? {
+        reports.push(run_for(app, &inst.id, &inst.slug, dry_run).await?);
+    }
+    Ok(reports)
+}
+
+/// The dry run for the principal's own institution: what the next run would remove now.
+pub async fn preview(app: &App, principal: &Principal) -> Result<Report, AppError> {
+    admin_only(principal)?;
+    let inst = &principal.institution_id;
+    run_for(app, inst, inst, true).await
+}
+
+pub(crate) async fn run_for(app: &App, inst: &str, slug: &str, dry_run: bool) -> Result<Report, AppError> {
+    let policy = policy(app, inst).await?;
+    let now = app.clock.now();
+    let before = |class| policy.cutoff(class, now).timestamp_millis();
+    let held: Vec<String> = legal_hold::Entity::find()
+        .filter(legal_hold::Column::InstitutionId.eq(inst))
+        .filter(legal_hold::Column::ReleasedAt.is_null())
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|h| h.person_id)
+        .collect();
+    let events = || event::Entity::find().filter(event::Column::InstitutionId.eq(inst));
+    let not_held = || event::Column::PersonId.is_not_in(held.iter().cloned());
+    let mut report = Report { institution: slug.to_string(), ..Report::default() };
+
+    // Selfies: an object goes only when every event using it is due and unheld.
+    let old_photos = events()
+        .filter(event::Column::OccurredAt.lt(before(Class::CheckinPhoto)))
+        .filter(event::Column::PhotoKey.is_not_null())
+        .all(&app.db)
+        .await?;
+    let mut by_key: HashMap<String, Vec<&event::Model>> = HashMap::new();
+    for e in &old_photos {
+        if let Some(key) = &e.photo_key {
+            by_key.entry(key.clone()).or_default().push(e);
+        }
+    }
+    for (key, olds) in by_key {
+        let in_use = events().filter(event::Column::PhotoKey.eq(&key)).count(&app.db).await?;
+        if olds.iter().any(|e| held.contains(&e.person_id)) {
+            report.held += 1;
+            continue;
+        }
+        if in_use as usize != olds.len() {
+            continue; // a newer check-in carries the same bytes
+        }
+        report.photos += 1;
+        if dry_run {
+            continue;
+        }
+        let store = |e| AppError::Internal(format!("object store: {e}"));
+        if let Some(thumb) = thumbnails::key_of(&key) {
+            app.objects.delete(&thumb).await.map_err(store)?;
+        }
+        app.objects.delete(&key).await.map_err(store)?;
+        event::Entity::update_many()
+            .col_expr(event::Column::PhotoKey, Expr::value(Option::<String>::None))
+            .filter(event::Column::InstitutionId.eq(inst))
+            .filter(event::Column::PhotoKey.eq(&key))
+            .exec(&app.db)
+            .await?;
+    }
+
+    // Exact coordinates: the fence verdict and the distance stay.
+    let located = || {
+        events()
+            .filter(event::Column::OccurredAt.lt(before(Class::ExactLocation)))
+            .filter(event::Column::Lat.is_not_null())
+    };
+    let due_locations = located().filter(not_held()).count(&app.db).await?;
+    report.held += located().count(&app.db).await? - due_locations;
+    report.locations = due_locations;
+    if !dry_run && due_locations > 0 {
+        event::Entity::update_many()
+            .col_expr(event::Column::Lat, Expr::value(Option::<f64>::None))
+            .col_expr(event::Column::Lon, Expr::value(Option::<f64>::None))
+            .col_expr(event::Column::AccuracyM, Expr::value(Option::<f64>::None))
+            .filter(event::Column::InstitutionId.eq(inst))
+            .filter(event::Column::OccurredAt.lt(before(Class::ExactLocation)))
+            .filter(event::Column::Lat.is_not_null())
+            .filter(not_held())
+            .exec(&app.db)
+            .await?;
+    }
+
+    // Whole check-in records (their photos went long before).
+    let old_records = || events().filter(event::Column::OccurredAt.lt(before(Class::AttendanceRecord)));
+    report.records = old_records().filter(not_held()).count(&app.db).await?;
+    report.held += old_records().count(&app.db).await? - report.records;
+    if !dry_run && report.records > 0 {
+        event::Entity::delete_many()
+            .filter(event::Column::InstitutionId.eq(inst))
+            .filter(event::Column::OccurredAt.lt(before(Class::AttendanceRecord)))
+            .filter(not_held())
+            .exec(&app.db)
+            .await?;
+    }
+
+    // The access log.
+    let old_access = Condition::all()
+        .add(access_entry::Column::InstitutionId.eq(inst))
+        .add(access_entry::Column::At.lt(before(Class::AccessLog)));
+    let unheld = access_entry::Column::SubjectPersonId.is_not_in(held.iter().cloned());
+    report.access_entries =
+        access_entry::Entity::find().filter(old_access.clone()).filter(unheld.clone()).count(&app.db).await?;
+    report.held +=
+        access_entry::Entity::find().filter(old_access.clone()).count(&app.db).await? - report.access_entries;
+    if !dry_run && report.access_entries > 0 {
+        access_entry::Entity::delete_many().filter(old_access).filter(unheld).exec(&app.db).await?;
+    }
+    Ok(report)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldInput {
+    pub person_id: String,
+    /// The case, letter or order the hold serves.
+    pub reference: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HoldView {
+    pub id: String,
+    pub person_id: String,
+    pub reference: String,
+    pub reason: String,
+    pub created_at: i64,
+    pub released_at: Option<i64>,
+}
+
+impl From<legal_hold::Model> for HoldView {
+    fn from(h: legal_hold::Model) -> HoldView {
+        HoldView {
+            id: h.id,
+            person_id: h.person_id,
+            reference: h.reference,
+            reason: h.reason,
+            created_at: h.created_at,
+            released_at: h.released_at,
+        }
+    }
+}
+
+fn admin_only(principal: &Principal) -> Result<(), AppError> {
+    if principal.is_institution_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Places a hold on a person's data; institution administrators only, audited.
+pub async fn hold(
+    app: &App,
+    principal: &Principal,
+    input: HoldInput,
+    meta: &RequestMeta,
+) -> Result<HoldView, AppError> {
+    use sea_orm::TransactionTrait;
+    admin_only(principal)?;
+    let mut problems = Vec::new();
+    let reference = hadir_domain::person::text(&input.reference, 200)
+        .map_err(|e| problems.push(FieldProblem::new("reference", &e)))
+        .ok();
+    let reason =
+        hadir_domain::person::text(&input.reason, 500).map_err(|e| problems.push(FieldProblem::new("reason", &e))).ok();
+    let (Some(reference), Some(reason), true) = (reference, reason, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    person::Entity::find_by_id((principal.institution_id.clone(), input.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("person"))?;
+    let now_ms = app.now_ms();
+    let model = legal_hold::Model {
+        institution_id: principal.institution_id.clone(),
+        id: new_id(),
+        person_id: input.person_id,
+        reference,
+        reason,
+        created_by: principal.account_id.clone(),
+        created_at: now_ms,
+        released_by: None,
+        released_at: None,
+    };
+    let txn = app.db.begin().await?;
+    legal_hold::Entity::insert(legal_hold::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "legal_hold.create", "person", Some(&model.person_id)))
+        .await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+pub async fn holds(app: &App, principal: &Principal) -> Result<Vec<HoldView>, AppError> {
+    admin_only(principal)?;
+    Ok(legal_hold::Entity::find()
+        .filter(legal_hold::Column::InstitutionId.eq(&principal.institution_id))
+        .order_by_desc(legal_hold::Column::CreatedAt)
+        .limit(1000)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(HoldView::from)
+        .collect())
+}
+
+/// Ends a hold: retention applies again from the next run.
+pub async fn release(app: &App, principal: &Principal, id: &str, meta: &RequestMeta) -> Result<HoldView, AppError> {
+    use sea_orm::TransactionTrait;
+    admin_only(principal)?;
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let current = legal_hold::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&txn)
+        .await?
+        .filter(|h| h.released_at.is_none())
+        .ok_or(AppError::NotFound("legal_hold"))?;
+    let mut active: legal_hold::ActiveModel = current.clone().into();
+    active.released_by = Set(Some(principal.account_id.clone()));
+    active.released_at = Set(Some(now_ms));
+    sea_orm::ActiveModelTrait::update(active, &txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "legal_hold.release", "person", Some(&current.person_id)))
+        .await?;
+    txn.commit().await?;
+    Ok(HoldView { released_at: Some(now_ms), ..current.into() })
+}
