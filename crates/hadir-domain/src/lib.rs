@@ -17,6 +17,7 @@ pub mod photo;
 pub mod retention;
 pub mod roles;
 pub mod schedule;
+pub mod subject_rights;
 pub mod time_zone;
 
 pub use explain::{Explain, Lang};

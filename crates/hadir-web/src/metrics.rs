@@ -52,6 +52,11 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn render() -> Response {
+pub async fn render(axum::extract::State(state): axum::extract::State<crate::AppState>) -> Response {
+    // Measured at each scrape: data-subject requests past their legal deadline, all institutions.
+    match hadir_app::subject_rights::count_overdue(&state.app).await {
+        Ok(n) => metrics::gauge!("hadir_subject_requests_overdue").set(n as f64),
+        Err(e) => tracing::warn!(error = %e, "counting overdue subject requests failed"),
+    }
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], handle().render()).into_response()
 }

@@ -23,6 +23,8 @@ pub mod role_grant;
 pub mod schedule;
 pub mod schedule_assignment;
 pub mod session;
+pub mod subject_request;
+pub mod subject_request_step;
 pub mod unit;
 pub mod wfh_point;
 pub mod work_location;

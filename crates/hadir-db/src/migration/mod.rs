@@ -15,6 +15,7 @@ mod m0011_audit_chain;
 mod m0012_sealed_nik;
 mod m0013_access_log;
 mod m0014_legal_holds;
+mod m0015_subject_requests;
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_sealed_nik::Migration),
             Box::new(m0013_access_log::Migration),
             Box::new(m0014_legal_holds::Migration),
+            Box::new(m0015_subject_requests::Migration),
         ]
     }
 }

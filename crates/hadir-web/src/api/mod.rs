@@ -14,6 +14,7 @@ pub mod locations;
 pub mod people;
 pub mod recap;
 pub mod retention;
+pub mod subject_requests;
 pub mod units;
 
 use crate::AppState;
@@ -68,7 +69,7 @@ pub struct FieldProblemBody {
         (name = "attendance", description = "Check-in and check-out, kiosk tokens, review"),
         (name = "devices", description = "Phones and the attendance policy"),
         (name = "leave", description = "Leave and absence requests, balances"),
-        (name = "privacy", description = "Retention schedule, legal holds"),
+        (name = "privacy", description = "Data-subject requests, retention schedule, legal holds"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
@@ -149,6 +150,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(retention::preview))
         .routes(routes!(retention::holds, retention::hold))
         .routes(routes!(retention::release))
+        .routes(routes!(subject_requests::file, subject_requests::mine))
+        .routes(routes!(subject_requests::desk))
+        .routes(routes!(subject_requests::advance))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))

@@ -12,4 +12,5 @@ mod isolation;
 mod leave;
 mod operations;
 mod people;
+mod privacy;
 mod support;

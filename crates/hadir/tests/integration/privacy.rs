@@ -1,0 +1,79 @@
+//! Data-subject requests over HTTP: filing, legal due times, the desk, steps and answers.
+
+use crate::support::TestApp;
+use hadir_db::db_test;
+use reqwest::StatusCode;
+use serde_json::json;
+
+const HOURS_72: i64 = 72 * 60 * 60 * 1000;
+
+db_test!(a_subject_request_is_filed_answered_and_its_deadline_kept_in_hours, |db| {
+    let t = TestApp::start(db).await;
+    let employee = t.login(&t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+
+    let (status, access) = t
+        .post("/api/v1/me/requests", &employee, json!({ "kind": "access", "detail": "Salinan data presensi saya" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{access}");
+    assert_eq!(access["status"], "received");
+    let filed = access["filed_at"].as_i64().unwrap();
+    assert_eq!(access["due_at"].as_i64().unwrap() - filed, HOURS_72, "3×24 hours, to the millisecond");
+    assert_eq!(access["time_left_ms"], HOURS_72);
+    let (_, erasure) =
+        t.post("/api/v1/me/requests", &employee, json!({ "kind": "erasure", "detail": "Hapus swafoto lama" })).await;
+    assert!(erasure["due_at"].is_null(), "the law sets no deadline for erasure");
+    let (status, body) = t.post("/api/v1/me/requests", &employee, json!({ "kind": "gossip", "detail": "x" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // The desk: institution administrators only, open requests first by due time.
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    assert_eq!(t.get("/api/v1/subject-requests", &unit_admin).await.0, StatusCode::FORBIDDEN);
+    let (_, desk) = t.get("/api/v1/subject-requests?open=true", &admin).await;
+    let kinds: Vec<_> = desk.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["access", "erasure"]);
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get("/api/v1/subject-requests", &admin_b).await.1, json!([]), "another institution sees nothing");
+
+    let steps = format!("/api/v1/subject-requests/{}/steps", access["id"].as_str().unwrap());
+    assert_eq!(t.post(&steps, &admin_b, json!({ "status": "in_progress" })).await.0, StatusCode::NOT_FOUND);
+    let (status, _) = t.post(&steps, &admin, json!({ "status": "in_progress", "note": "Sedang disiapkan" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = t.post(&steps, &admin, json!({ "status": "answered" })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("answer_required"))
+    );
+    t.clock.advance(chrono::Duration::hours(30));
+    let answer = "Salinan dikirim lewat aplikasi; tidak ada data yang ditahan";
+    let (status, done) = t.post(&steps, &admin, json!({ "status": "answered", "note": answer })).await;
+    assert_eq!(
+        (status, done["status"].clone(), done["overdue"].clone()),
+        (StatusCode::OK, json!("answered"), json!(false))
+    );
+    assert!(done["time_left_ms"].is_null(), "closed");
+    let (status, body) = t.post(&steps, &admin, json!({ "status": "in_progress" })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("request_closed"))
+    );
+
+    // The person reads the answer and every step.
+    let (_, mine) = t.get("/api/v1/me/requests", &employee).await;
+    let answered = mine.as_array().unwrap().iter().find(|r| r["kind"] == "access").unwrap();
+    assert_eq!(answered["answer"], answer);
+    let trail: Vec<_> = answered["steps"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(trail, ["received", "in_progress", "answered"]);
+
+    // A rectification left alone for 72 hours and a second is overdue, on the desk and on /metrics.
+    let (_, late) = t
+        .post("/api/v1/me/requests", &employee, json!({ "kind": "rectification", "detail": "Jabatan saya salah" }))
+        .await;
+    t.clock.advance(chrono::Duration::hours(72) + chrono::Duration::seconds(1));
+    let (_, desk) = t.get("/api/v1/subject-requests?open=true", &admin).await;
+    let overdue = desk.as_array().unwrap().iter().find(|r| r["id"] == late["id"]).unwrap();
+    assert_eq!(overdue["overdue"], true);
+    assert!(overdue["time_left_ms"].as_i64().unwrap() < 0);
+    let metrics = t.http.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hadir_subject_requests_overdue"), "{metrics}");
+});
