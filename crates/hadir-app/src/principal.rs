@@ -60,6 +60,12 @@ impl Principal {
     pub fn is_institution_admin(&self) -> bool {
         self.admin_scope == AdminScope::Institution
     }
+
+    /// The privacy desk (data-subject requests, retention preview, legal holds): the data
+    /// protection officer, or an institution administrator where none is appointed.
+    pub fn is_privacy_officer(&self) -> bool {
+        self.has(Role::Dpo) || self.is_institution_admin()
+    }
 }
 
 /// Facts about the request that the audit trail and sessions record.

@@ -54,7 +54,7 @@ pub async fn run(app: &App, dry_run: bool) -> Result<Vec<Report>, AppError> {
 
 /// The dry run for the principal's own institution: what the next run would remove now.
 pub async fn preview(app: &App, principal: &Principal) -> Result<Report, AppError> {
-    admin_only(principal)?;
+    privacy_officer_only(principal)?;
     let inst = &principal.institution_id;
     run_for(app, inst, inst, true).await
 }
@@ -195,11 +195,11 @@ impl From<legal_hold::Model> for HoldView {
     }
 }
 
-fn admin_only(principal: &Principal) -> Result<(), AppError> {
-    if principal.is_institution_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+fn privacy_officer_only(principal: &Principal) -> Result<(), AppError> {
+    if principal.is_privacy_officer() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// Places a hold on a person's data; institution administrators only, audited.
+/// Places a hold on a person's data; the privacy officer only, audited.
 pub async fn hold(
     app: &App,
     principal: &Principal,
@@ -207,7 +207,7 @@ pub async fn hold(
     meta: &RequestMeta,
 ) -> Result<HoldView, AppError> {
     use sea_orm::TransactionTrait;
-    admin_only(principal)?;
+    privacy_officer_only(principal)?;
     let mut problems = Vec::new();
     let reference = hadir_domain::person::text(&input.reference, 200)
         .map_err(|e| problems.push(FieldProblem::new("reference", &e)))
@@ -242,7 +242,7 @@ pub async fn hold(
 }
 
 pub async fn holds(app: &App, principal: &Principal) -> Result<Vec<HoldView>, AppError> {
-    admin_only(principal)?;
+    privacy_officer_only(principal)?;
     Ok(legal_hold::Entity::find()
         .filter(legal_hold::Column::InstitutionId.eq(&principal.institution_id))
         .order_by_desc(legal_hold::Column::CreatedAt)
@@ -257,7 +257,7 @@ pub async fn holds(app: &App, principal: &Principal) -> Result<Vec<HoldView>, Ap
 /// Ends a hold: retention applies again from the next run.
 pub async fn release(app: &App, principal: &Principal, id: &str, meta: &RequestMeta) -> Result<HoldView, AppError> {
     use sea_orm::TransactionTrait;
-    admin_only(principal)?;
+    privacy_officer_only(principal)?;
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     let current = legal_hold::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))

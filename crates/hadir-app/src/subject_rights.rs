@@ -1,8 +1,8 @@
-//! Data-subject requests: a person files one in the app; it gets its legal due time; the
-//! institution's administrators (the DPO's desk until a `dpo` role exists) move it along with a
-//! note at each step, and close it with an answer. Every step is kept. What each kind then does
-//! (the export of an access request, applying a rectification, weighing an erasure against
-//! retention and holds) is not automated yet: the answer records what was done.
+//! Data-subject requests: a person files one in the app; it gets its legal due time; the data
+//! protection officer (`dpo` role; an institution administrator where none is appointed) moves
+//! it along with a note at each step and closes it with an answer. Every step is kept. What each
+//! kind then does (the export of an access request, applying a rectification, weighing an
+//! erasure against retention and holds) is not automated yet: the answer records what was done.
 
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
@@ -156,9 +156,9 @@ pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<RequestView>, 
     with_steps(app, &principal.institution_id, requests).await
 }
 
-/// Every request of the institution, open ones first by due time; institution administrators.
+/// Every request of the institution, open ones first by due time; the privacy officer only.
 pub async fn desk(app: &App, principal: &Principal, only_open: bool) -> Result<Vec<RequestView>, AppError> {
-    if !principal.is_institution_admin() {
+    if !principal.is_privacy_officer() {
         return Err(AppError::Forbidden);
     }
     let mut query = request::Entity::find().filter(request::Column::InstitutionId.eq(&principal.institution_id));
@@ -204,7 +204,7 @@ pub async fn advance(
     input: StepInput,
     meta: &RequestMeta,
 ) -> Result<RequestView, AppError> {
-    if !principal.is_institution_admin() {
+    if !principal.is_privacy_officer() {
         return Err(AppError::Forbidden);
     }
     let current = request::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))

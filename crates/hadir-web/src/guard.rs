@@ -32,6 +32,8 @@ pub struct Signed;
 /// Unit and institution administrators (and superadmins).
 pub struct Admin;
 pub struct InstitutionAdmin;
+/// The data protection officer, or an institution administrator.
+pub struct PrivacyOfficer;
 pub struct Superadmin;
 
 impl Policy for SelfService {
@@ -53,6 +55,11 @@ impl Policy for Admin {
 impl Policy for InstitutionAdmin {
     fn allows(p: &Principal) -> bool {
         p.is_institution_admin()
+    }
+}
+impl Policy for PrivacyOfficer {
+    fn allows(p: &Principal) -> bool {
+        p.is_privacy_officer()
     }
 }
 impl Policy for Superadmin {

@@ -1,8 +1,9 @@
-//! The retention schedule, its dry run, and legal holds (institution administrators).
+//! The retention schedule (set by institution administrators), its dry run and legal holds (the
+//! data protection officer or an institution administrator).
 
 use super::ApiResult;
 use crate::AppState;
-use crate::guard::{Auth, InstitutionAdmin};
+use crate::guard::{Auth, InstitutionAdmin, PrivacyOfficer};
 use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -35,13 +36,13 @@ pub async fn set_policy(
 /// What the next nightly run would remove now, and what legal holds keep (a dry run).
 #[utoipa::path(get, path = "/api/v1/retention/preview", tag = "privacy", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Report), (status = 403, body = super::ProblemBody)))]
-pub async fn preview(State(state): State<AppState>, auth: Auth<InstitutionAdmin>) -> ApiResult<Json<Report>> {
+pub async fn preview(State(state): State<AppState>, auth: Auth<PrivacyOfficer>) -> ApiResult<Json<Report>> {
     Ok(Json(retention::preview(&state.app, &auth.principal).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/legal-holds", tag = "privacy", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<HoldView>), (status = 403, body = super::ProblemBody)))]
-pub async fn holds(State(state): State<AppState>, auth: Auth<InstitutionAdmin>) -> ApiResult<Json<Vec<HoldView>>> {
+pub async fn holds(State(state): State<AppState>, auth: Auth<PrivacyOfficer>) -> ApiResult<Json<Vec<HoldView>>> {
     Ok(Json(retention::holds(&state.app, &auth.principal).await?))
 }
 
@@ -50,7 +51,7 @@ pub async fn holds(State(state): State<AppState>, auth: Auth<InstitutionAdmin>) 
     responses((status = 201, body = HoldView), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
 pub async fn hold(
     State(state): State<AppState>,
-    auth: Auth<InstitutionAdmin>,
+    auth: Auth<PrivacyOfficer>,
     ApiJson(input): ApiJson<HoldInput>,
 ) -> ApiResult<(StatusCode, Json<HoldView>)> {
     Ok((StatusCode::CREATED, Json(retention::hold(&state.app, &auth.principal, input, &auth.meta).await?)))
@@ -62,7 +63,7 @@ pub async fn hold(
     responses((status = 200, body = HoldView), (status = 404, body = super::ProblemBody)))]
 pub async fn release(
     State(state): State<AppState>,
-    auth: Auth<InstitutionAdmin>,
+    auth: Auth<PrivacyOfficer>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<HoldView>> {
     Ok(Json(retention::release(&state.app, &auth.principal, &id, &auth.meta).await?))

@@ -2,7 +2,7 @@
 
 use super::ApiResult;
 use crate::AppState;
-use crate::guard::{Auth, InstitutionAdmin, SelfService};
+use crate::guard::{Auth, PrivacyOfficer, SelfService};
 use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -47,7 +47,7 @@ pub struct DeskQuery {
     responses((status = 200, body = Vec<RequestView>), (status = 403, body = super::ProblemBody)))]
 pub async fn desk(
     State(state): State<AppState>,
-    auth: Auth<InstitutionAdmin>,
+    auth: Auth<PrivacyOfficer>,
     Query(q): Query<DeskQuery>,
 ) -> ApiResult<Json<Vec<RequestView>>> {
     Ok(Json(subject_rights::desk(&state.app, &auth.principal, q.open).await?))
@@ -59,7 +59,7 @@ pub async fn desk(
     responses((status = 200, body = RequestView), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
 pub async fn advance(
     State(state): State<AppState>,
-    auth: Auth<InstitutionAdmin>,
+    auth: Auth<PrivacyOfficer>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<StepInput>,
 ) -> ApiResult<Json<RequestView>> {

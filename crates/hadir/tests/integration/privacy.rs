@@ -35,6 +35,19 @@ db_test!(a_subject_request_is_filed_answered_and_its_deadline_kept_in_hours, |db
     let admin_b = t.login(&t.b.admin).await;
     assert_eq!(t.get("/api/v1/subject-requests", &admin_b).await.1, json!([]), "another institution sees nothing");
 
+    // A data protection officer works the desk and holds, and reads nothing else.
+    let roles = format!("/api/v1/people/{}/account/roles", t.a.outsider.person_id);
+    assert_eq!(t.post(&roles, &admin, json!({ "role": "dpo" })).await.0, StatusCode::OK);
+    let dpo = t.login(&t.a.outsider).await;
+    assert_eq!(t.get("/api/v1/subject-requests?open=true", &dpo).await.1.as_array().unwrap().len(), 2);
+    assert_eq!(t.get("/api/v1/legal-holds", &dpo).await.0, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/retention/preview", &dpo).await.0, StatusCode::OK);
+    for denied in ["/api/v1/people", "/api/v1/recap?month=2026-03", "/api/v1/audit"] {
+        assert_eq!(t.get(denied, &dpo).await.0, StatusCode::FORBIDDEN, "{denied}");
+    }
+    let own = format!("/api/v1/people/{}/checkins?from=2026-03-01&to=2026-03-31", t.a.employee.person_id);
+    assert_eq!(t.get(&own, &dpo).await.0, StatusCode::NOT_FOUND, "no one's attendance");
+
     let steps = format!("/api/v1/subject-requests/{}/steps", access["id"].as_str().unwrap());
     assert_eq!(t.post(&steps, &admin_b, json!({ "status": "in_progress" })).await.0, StatusCode::NOT_FOUND);
     let (status, _) = t.post(&steps, &admin, json!({ "status": "in_progress", "note": "Sedang disiapkan" })).await;
