@@ -29,6 +29,7 @@ pub mod people;
 pub mod policy;
 pub mod principal;
 pub mod recap;
+pub mod registers;
 pub mod retention;
 pub mod schedules;
 pub mod sealing;

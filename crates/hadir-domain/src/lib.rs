@@ -6,6 +6,7 @@
 
 pub mod attendance;
 pub mod audit_chain;
+pub mod breach;
 pub mod calendar;
 pub mod explain;
 pub mod geo;

@@ -16,6 +16,7 @@ mod m0012_sealed_nik;
 mod m0013_access_log;
 mod m0014_legal_holds;
 mod m0015_subject_requests;
+mod m0016_registers;
 
 use sea_orm_migration::prelude::*;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_access_log::Migration),
             Box::new(m0014_legal_holds::Migration),
             Box::new(m0015_subject_requests::Migration),
+            Box::new(m0016_registers::Migration),
         ]
     }
 }

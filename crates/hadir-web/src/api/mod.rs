@@ -13,6 +13,7 @@ pub mod leave;
 pub mod locations;
 pub mod people;
 pub mod recap;
+pub mod registers;
 pub mod retention;
 pub mod subject_requests;
 pub mod units;
@@ -69,7 +70,7 @@ pub struct FieldProblemBody {
         (name = "attendance", description = "Check-in and check-out, kiosk tokens, review"),
         (name = "devices", description = "Phones and the attendance policy"),
         (name = "leave", description = "Leave and absence requests, balances"),
-        (name = "privacy", description = "Data-subject requests, retention schedule, legal holds"),
+        (name = "privacy", description = "Data-subject requests, retention, legal holds, registers"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
         (name = "audit", description = "The audit log of writes")
@@ -153,6 +154,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(subject_requests::file, subject_requests::mine))
         .routes(routes!(subject_requests::desk))
         .routes(routes!(subject_requests::advance))
+        .routes(routes!(registers::processors, registers::add_processor))
+        .routes(routes!(registers::disclosures, registers::add_disclosure))
+        .routes(routes!(registers::breaches, registers::record_breach))
+        .routes(routes!(registers::notice))
+        .routes(routes!(registers::notified))
+        .routes(routes!(registers::ropa))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))

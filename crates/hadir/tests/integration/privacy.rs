@@ -1,6 +1,7 @@
 //! Data-subject requests over HTTP: filing, legal due times, the desk, steps and answers.
 
 use crate::support::TestApp;
+use hadir_app::Clock;
 use hadir_db::db_test;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -89,4 +90,62 @@ db_test!(a_subject_request_is_filed_answered_and_its_deadline_kept_in_hours, |db
     assert!(overdue["time_left_ms"].as_i64().unwrap() < 0);
     let metrics = t.http.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("hadir_subject_requests_overdue"), "{metrics}");
+});
+
+db_test!(registers_keep_processors_disclosures_and_breaches_with_their_clock, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let employee = t.login(&t.a.employee).await;
+    assert_eq!(t.get("/api/v1/breaches", &employee).await.0, StatusCode::FORBIDDEN);
+
+    let processor = json!({ "name": "PT Awan Nusantara", "processes": "cadangan basis data terenkripsi",
+        "purpose": "pemulihan bencana", "contract_reference": "PKS 027/2026" });
+    assert_eq!(t.post("/api/v1/processors", &admin, processor).await.0, StatusCode::CREATED);
+    let disclosure = json!({ "authority": "Pengadilan Negeri Bengkulu", "legal_basis": "Penetapan 12/Pdt/2026",
+        "disclosed": "rekap presensi Maret 2026 satu pegawai", "disclosed_at": t.clock.now(), "subject_told": false });
+    assert_eq!(t.post("/api/v1/disclosures", &admin, disclosure).await.0, StatusCode::CREATED);
+    let (status, body) = t
+        .post(
+            "/api/v1/disclosures",
+            &admin,
+            json!({ "authority": "", "legal_basis": "x",
+        "disclosed": "y", "disclosed_at": t.clock.now(), "subject_told": false }),
+        )
+        .await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("authority")));
+
+    // A breach discovered now must be notified within 72 hours.
+    let breach = json!({ "discovered_at": t.clock.now(), "occurred": "1 Maret 2026 malam",
+        "data_affected": "nama, NIP dan swafoto presensi", "how": "cadangan terbuka di server uji",
+        "remediation": "akses ditutup dan kunci diganti", "people_affected": 41, "contact": "dpo@kota-a.go.id" });
+    let (status, recorded) = t.post("/api/v1/breaches", &admin, breach).await;
+    assert_eq!(status, StatusCode::CREATED, "{recorded}");
+    assert_eq!(recorded["notify_by"].as_i64().unwrap() - recorded["discovered_at"].as_i64().unwrap(), 72 * 3_600_000);
+    let id = recorded["id"].as_str().unwrap();
+    let notice = |to: &str| {
+        let req = t.http.get(t.url(&format!("/api/v1/breaches/{id}/notice?to={to}"))).bearer_auth(&admin);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let to_people = notice("subjects").await;
+    assert!(
+        to_people.contains("nama, NIP dan swafoto presensi") && to_people.contains("Notice of a personal data breach")
+    );
+    assert!(notice("authority").await.contains("Data subjects affected:** 41"));
+
+    t.clock.advance(chrono::Duration::hours(73));
+    let (_, listed) = t.get("/api/v1/breaches", &admin).await;
+    assert_eq!(listed[0]["overdue"], true, "nobody notified after 72 hours");
+    let (subjects, authority) =
+        (format!("/api/v1/breaches/{id}/notified?to=subjects"), format!("/api/v1/breaches/{id}/notified?to=authority"));
+    assert_eq!(t.post(&subjects, &admin, json!({})).await.1["overdue"], true, "the authority is still due");
+    assert_eq!(t.post(&authority, &admin, json!({})).await.1["overdue"], false);
+
+    // The record of processing activities carries the schedule and the processors.
+    let (status, ropa) = t.get("/api/v1/ropa", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ropa["activities"].to_string().contains("90 days"), "{ropa}");
+    assert_eq!(ropa["processors"][0]["name"], "PT Awan Nusantara");
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get("/api/v1/breaches", &admin_b).await.1, json!([]));
+    assert_eq!(t.get(&format!("/api/v1/breaches/{id}/notice?to=subjects"), &admin_b).await.0, StatusCode::NOT_FOUND);
 });
