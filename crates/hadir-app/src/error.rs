@@ -47,6 +47,7 @@ pub enum Rule {
     UnitNotAllowed,
     SlugFormat,
     OldPasswordWrong,
+    ReviewPeriod,
 }
 
 impl Explain for Rule {
@@ -63,11 +64,13 @@ impl Explain for Rule {
             Rule::UnitNotAllowed => "unit_not_allowed",
             Rule::SlugFormat => "slug_format",
             Rule::OldPasswordWrong => "old_password_wrong",
+            Rule::ReviewPeriod => "review_days_range",
         }
     }
 
     fn message(&self, lang: Lang) -> String {
         let (id, en) = match self {
+            Rule::ReviewPeriod => ("Masa tinjau paling lama 90 hari", "The review period is at most 90 days"),
             Rule::UnknownUnit => {
                 ("Unit tidak ditemukan atau di luar wewenang Anda", "Unit not found or outside your scope")
             }

@@ -14,6 +14,7 @@ mod batch;
 mod cache;
 pub mod calendar;
 pub mod clock;
+pub mod consent;
 pub mod demo;
 pub mod devices;
 pub mod discipline;

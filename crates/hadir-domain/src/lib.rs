@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit_chain;
 pub mod breach;
 pub mod calendar;
+pub mod consent;
 pub mod explain;
 pub mod geo;
 pub mod identifiers;

@@ -17,6 +17,7 @@ mod m0013_access_log;
 mod m0014_legal_holds;
 mod m0015_subject_requests;
 mod m0016_registers;
+mod m0017_consent;
 
 use sea_orm_migration::prelude::*;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_legal_holds::Migration),
             Box::new(m0015_subject_requests::Migration),
             Box::new(m0016_registers::Migration),
+            Box::new(m0017_consent::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod auth;
 pub mod away;
 pub mod calendar;
+pub mod consent;
 pub mod devices;
 pub mod health;
 pub mod institutions;
@@ -160,6 +161,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registers::notice))
         .routes(routes!(registers::notified))
         .routes(routes!(registers::ropa))
+        .routes(routes!(consent::current))
+        .routes(routes!(consent::publish))
+        .routes(routes!(consent::set_purposes))
+        .routes(routes!(consent::mine, consent::decide))
+        .routes(routes!(consent::of_person))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))

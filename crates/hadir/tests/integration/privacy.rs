@@ -149,3 +149,58 @@ db_test!(registers_keep_processors_disclosures_and_breaches_with_their_clock, |d
     assert_eq!(t.get("/api/v1/breaches", &admin_b).await.1, json!([]));
     assert_eq!(t.get(&format!("/api/v1/breaches/{id}/notice?to=subjects"), &admin_b).await.0, StatusCode::NOT_FOUND);
 });
+
+db_test!(consent_is_asked_per_purpose_recorded_with_its_notice_and_provable, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let employee = t.login(&t.a.employee).await;
+    let notice = json!({ "text_id": "Kami memproses data presensi Anda untuk…", "text_en": "We process your attendance data to…", "review_days": 14 });
+    assert_eq!(t.post("/api/v1/privacy-notices", &employee, notice.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, v1) = t.post("/api/v1/privacy-notices", &admin, notice.clone()).await;
+    assert_eq!((status, v1["version"].clone()), (StatusCode::CREATED, json!(1)));
+
+    let (_, current) = t.get("/api/v1/privacy-notice", &employee).await;
+    assert_eq!(current["notice"]["version"], 1);
+    let biometric = current["purposes"].as_array().unwrap().iter().find(|p| p["key"] == "biometric_matching").unwrap();
+    assert_eq!(biometric["basis"], "consent");
+
+    // Nothing in force yet: nothing pending. After the review period, the consent purposes are.
+    assert_eq!(t.get("/api/v1/me/consents", &employee).await.1["pending"], json!([]));
+    t.clock.advance(chrono::Duration::days(15));
+    let employee = t.login(&t.a.employee).await;
+    let (_, mine) = t.get("/api/v1/me/consents", &employee).await;
+    assert_eq!(mine["pending"], json!(["biometric_matching", "announcements_email"]));
+
+    // Granted, then withdrawn: both kept, in order, with the notice version and the channel.
+    let decide = |granted: bool| json!({ "purpose": "biometric_matching", "granted": granted });
+    assert_eq!(t.post("/api/v1/me/consents", &employee, decide(true)).await.1["current"]["biometric_matching"], true);
+    let (_, after) = t.post("/api/v1/me/consents", &employee, decide(false)).await;
+    assert_eq!(after["current"]["biometric_matching"], false);
+    assert_eq!(after["pending"], json!(["announcements_email"]));
+    let history = after["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0]["granted"].clone(), history[1]["granted"].clone()), (json!(true), json!(false)));
+    assert_eq!((history[0]["notice_version"].clone(), history[0]["channel"].clone()), (json!(1), json!("app")));
+    let (status, body) =
+        t.post("/api/v1/me/consents", &employee, json!({ "purpose": "attendance", "granted": false })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("purpose_not_consent_based")),
+        "attendance is a legal obligation, not a consent"
+    );
+
+    // The proof, for the DPO (or an institution admin); another institution sees nothing.
+    let admin = t.login(&t.a.admin).await;
+    let proof = format!("/api/v1/people/{}/consents", t.a.employee.person_id);
+    assert_eq!(t.get(&proof, &admin).await.1["history"].as_array().unwrap().len(), 2);
+    assert_eq!(t.get(&proof, &t.login(&t.b.admin).await).await.0, StatusCode::NOT_FOUND);
+
+    // A new notice version, once in force, asks again.
+    assert_eq!(t.post("/api/v1/privacy-notices", &admin, notice).await.1["version"], 2);
+    t.clock.advance(chrono::Duration::days(15));
+    let employee = t.login(&t.a.employee).await;
+    assert_eq!(
+        t.get("/api/v1/me/consents", &employee).await.1["pending"],
+        json!(["biometric_matching", "announcements_email"])
+    );
+});

@@ -1,0 +1,255 @@
+//! Notices, purposes and the consent ledger. The DPO publishes notice versions (Indonesian and
+//! English) with a review period; the register of purposes says which rest on consent; each
+//! person grants or withdraws those one by one, and every decision is appended to the ledger
+//! with the notice version, time, channel, address and device — the proof Ps 24 asks for.
+//! Not built yet: blocking the app until pending consents are decided, and what a withdrawal
+//! switches off (Hadir does no face matching today, so withdrawing it changes no check-in).
+
+use crate::audit::{self, Entry};
+use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id, settings};
+use hadir_db::entities::{consent_entry as entry, person, privacy_notice as notice};
+use hadir_domain::consent::{Purpose, default_purposes, validate};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const PURPOSES: &str = "purposes";
+
+pub async fn purposes(app: &App, institution_id: &str) -> Result<Vec<Purpose>, AppError> {
+    Ok(settings::load(app, institution_id, PURPOSES).await?.unwrap_or_else(default_purposes))
+}
+
+/// Replaces the register of purposes; institution administrators only.
+pub async fn set_purposes(
+    app: &App,
+    principal: &Principal,
+    list: Vec<Purpose>,
+    meta: &RequestMeta,
+) -> Result<Vec<Purpose>, AppError> {
+    validate(&list).map_err(|e| AppError::Invalid(vec![FieldProblem::new("purposes", &e)]))?;
+    settings::store(app, principal, PURPOSES, &list, serde_json::json!({}), meta).await?;
+    Ok(list)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeInput {
+    pub text_id: String,
+    pub text_en: String,
+    /// Days people have to read it (and send feedback) before it binds.
+    pub review_days: u32,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticeView {
+    pub version: i32,
+    pub text_id: String,
+    pub text_en: String,
+    pub published_at: i64,
+    /// When it binds: decisions under older versions are asked again from then.
+    pub effective_at: i64,
+}
+
+impl From<notice::Model> for NoticeView {
+    fn from(n: notice::Model) -> Self {
+        NoticeView {
+            version: n.version,
+            text_id: n.text_id,
+            text_en: n.text_en,
+            published_at: n.published_at,
+            effective_at: n.effective_at,
+        }
+    }
+}
+
+async fn latest(app: &App, institution_id: &str) -> Result<Option<notice::Model>, AppError> {
+    Ok(notice::Entity::find()
+        .filter(notice::Column::InstitutionId.eq(institution_id))
+        .order_by_desc(notice::Column::Version)
+        .one(&app.db)
+        .await?)
+}
+
+/// Publishes the next version; the privacy officer only, audited.
+pub async fn publish(
+    app: &App,
+    principal: &Principal,
+    input: NoticeInput,
+    meta: &RequestMeta,
+) -> Result<NoticeView, AppError> {
+    if !principal.is_privacy_officer() {
+        return Err(AppError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let mut text = |field: &'static str, value: &str| {
+        hadir_domain::person::text(value, 20_000).map_err(|e| problems.push(FieldProblem::new(field, &e))).ok()
+    };
+    let (text_id, text_en) = (text("text_id", &input.text_id), text("text_en", &input.text_en));
+    if input.review_days > 90 {
+        problems.push(FieldProblem::new("review_days", &Rule::ReviewPeriod));
+    }
+    let (Some(text_id), Some(text_en), true) = (text_id, text_en, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let now_ms = app.now_ms();
+    let version = latest(app, &principal.institution_id).await?.map_or(1, |n| n.version + 1);
+    let model = notice::Model {
+        institution_id: principal.institution_id.clone(),
+        id: new_id(),
+        version,
+        text_id,
+        text_en,
+        published_at: now_ms,
+        effective_at: now_ms + i64::from(input.review_days) * 86_400_000,
+        published_by: principal.account_id.clone(),
+    };
+    let txn = app.db.begin().await?;
+    notice::Entity::insert(notice::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+    let e = Entry::by(principal, "privacy_notice.publish", "privacy_notice", Some(&model.id))
+        .with(serde_json::json!({ "version": version }));
+    audit::record(&txn, now_ms, meta, e).await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CurrentNotice {
+    pub notice: Option<NoticeView>,
+    #[schema(value_type = Vec<Object>)]
+    pub purposes: Vec<Purpose>,
+}
+
+/// What everyone reads: the latest notice and the register of purposes with their bases.
+pub async fn current(app: &App, principal: &Principal) -> Result<CurrentNotice, AppError> {
+    Ok(CurrentNotice {
+        notice: latest(app, &principal.institution_id).await?.map(NoticeView::from),
+        purposes: purposes(app, &principal.institution_id).await?,
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub purpose: String,
+    pub granted: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LedgerEntry {
+    pub purpose: String,
+    pub granted: bool,
+    pub notice_version: i32,
+    pub at: i64,
+    pub channel: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Consents {
+    /// Every decision, oldest first.
+    pub history: Vec<LedgerEntry>,
+    /// The standing decision per consent-based purpose.
+    pub current: BTreeMap<String, bool>,
+    /// Consent-based purposes with no decision under the notice in force.
+    pub pending: Vec<String>,
+}
+
+struct NotConsentBased;
+
+impl hadir_domain::Explain for NotConsentBased {
+    fn code(&self) -> &'static str {
+        "purpose_not_consent_based"
+    }
+    fn message(&self, lang: hadir_domain::Lang) -> String {
+        match lang {
+            hadir_domain::Lang::Id => "Tujuan ini tidak berdasarkan persetujuan, atau tidak ada".into(),
+            hadir_domain::Lang::En => "This purpose does not rest on consent, or does not exist".into(),
+        }
+    }
+}
+
+/// Appends the principal's decision on one consent-based purpose to the ledger.
+pub async fn decide(app: &App, principal: &Principal, d: Decision, meta: &RequestMeta) -> Result<Consents, AppError> {
+    let register = purposes(app, &principal.institution_id).await?;
+    if !register.iter().any(|p| p.key == d.purpose && p.needs_consent()) {
+        return Err(AppError::field("purpose", &NotConsentBased));
+    }
+    let version = latest(app, &principal.institution_id).await?.map_or(0, |n| n.version);
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    entry::Entity::insert(entry::ActiveModel {
+        institution_id: Set(principal.institution_id.clone()),
+        id: Set(new_id()),
+        person_id: Set(principal.person_id.clone()),
+        purpose: Set(d.purpose.clone()),
+        notice_version: Set(version),
+        granted: Set(d.granted),
+        at: Set(now_ms),
+        channel: Set("app".into()),
+        ip: Set(meta.ip.clone()),
+        user_agent: Set(meta.user_agent.clone()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let action = if d.granted { "consent.grant" } else { "consent.withdraw" };
+    let e = Entry::by(principal, action, "person", Some(&principal.person_id))
+        .with(serde_json::json!({ "purpose": d.purpose }));
+    audit::record(&txn, now_ms, meta, e).await?;
+    txn.commit().await?;
+    consents_of(app, &principal.institution_id, &principal.person_id).await
+}
+
+async fn consents_of(app: &App, institution_id: &str, person_id: &str) -> Result<Consents, AppError> {
+    let rows = entry::Entity::find()
+        .filter(entry::Column::InstitutionId.eq(institution_id))
+        .filter(entry::Column::PersonId.eq(person_id))
+        .order_by_asc(entry::Column::At)
+        .order_by_asc(entry::Column::Id)
+        .all(&app.db)
+        .await?;
+    let in_force =
+        latest(app, institution_id).await?.filter(|n| n.effective_at <= app.now_ms()).map_or(0, |n| n.version);
+    let mut current = BTreeMap::new();
+    let mut decided_under: BTreeMap<String, i32> = BTreeMap::new();
+    for r in &rows {
+        current.insert(r.purpose.clone(), r.granted);
+        decided_under.insert(r.purpose.clone(), r.notice_version);
+    }
+    let pending = purposes(app, institution_id)
+        .await?
+        .into_iter()
+        // Consent is asked under a notice in force (Ps 21): none yet, nothing to ask.
+        .filter(|p| in_force > 0 && p.needs_consent() && decided_under.get(&p.key).is_none_or(|v| *v < in_force))
+        .map(|p| p.key)
+        .collect();
+    let history = rows
+        .into_iter()
+        .map(|r| LedgerEntry {
+            purpose: r.purpose,
+            granted: r.granted,
+            notice_version: r.notice_version,
+            at: r.at,
+            channel: r.channel,
+            ip: r.ip,
+            user_agent: r.user_agent,
+        })
+        .collect();
+    Ok(Consents { history, current, pending })
+}
+
+pub async fn mine(app: &App, principal: &Principal) -> Result<Consents, AppError> {
+    consents_of(app, &principal.institution_id, &principal.person_id).await
+}
+
+/// A person's consent history, as proof (Ps 24); the privacy officer only.
+pub async fn of_person(app: &App, principal: &Principal, person_id: &str) -> Result<Consents, AppError> {
+    if !principal.is_privacy_officer() {
+        return Err(AppError::Forbidden);
+    }
+    person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("person"))?;
+    consents_of(app, &principal.institution_id, person_id).await
+}

@@ -1,0 +1,73 @@
+//! The privacy notice, the register of purposes, and each person's consents.
+
+use super::ApiResult;
+use crate::AppState;
+use crate::guard::{Auth, InstitutionAdmin, PrivacyOfficer, SelfService};
+use crate::json::ApiJson;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hadir_app::consent::{self, Consents, CurrentNotice, Decision, NoticeInput, NoticeView};
+use hadir_domain::consent::Purpose;
+
+/// The notice in force (or in review) and the purposes with their lawful bases.
+#[utoipa::path(get, path = "/api/v1/privacy-notice", tag = "privacy", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = CurrentNotice)))]
+pub async fn current(State(state): State<AppState>, auth: Auth<SelfService>) -> ApiResult<Json<CurrentNotice>> {
+    Ok(Json(consent::current(&state.app, &auth.principal).await?))
+}
+
+/// Publish the next notice version; it binds after `review_days`.
+#[utoipa::path(post, path = "/api/v1/privacy-notices", tag = "privacy", request_body = NoticeInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = NoticeView), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    ApiJson(input): ApiJson<NoticeInput>,
+) -> ApiResult<(StatusCode, Json<NoticeView>)> {
+    Ok((StatusCode::CREATED, Json(consent::publish(&state.app, &auth.principal, input, &auth.meta).await?)))
+}
+
+/// Replace the register of purposes: `[{"key", "name_id", "name_en", "basis"}]`.
+#[utoipa::path(put, path = "/api/v1/purposes", tag = "privacy", request_body = Object,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Object), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn set_purposes(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    ApiJson(list): ApiJson<Vec<Purpose>>,
+) -> ApiResult<Json<Vec<Purpose>>> {
+    Ok(Json(consent::set_purposes(&state.app, &auth.principal, list, &auth.meta).await?))
+}
+
+/// One's consents: every decision, the standing ones, and those still to decide.
+#[utoipa::path(get, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Consents)))]
+pub async fn mine(State(state): State<AppState>, auth: Auth<SelfService>) -> ApiResult<Json<Consents>> {
+    Ok(Json(consent::mine(&state.app, &auth.principal).await?))
+}
+
+/// Grant or withdraw consent for one purpose that rests on consent.
+#[utoipa::path(post, path = "/api/v1/me/consents", tag = "privacy", request_body = Decision,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Consents), (status = 422, body = super::ProblemBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    auth: Auth<SelfService>,
+    ApiJson(d): ApiJson<Decision>,
+) -> ApiResult<Json<Consents>> {
+    Ok(Json(consent::decide(&state.app, &auth.principal, d, &auth.meta).await?))
+}
+
+/// A person's consent history, as proof: who, what notice version, when, how.
+#[utoipa::path(get, path = "/api/v1/people/{id}/consents", tag = "privacy", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Consents), (status = 404, body = super::ProblemBody)))]
+pub async fn of_person(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Consents>> {
+    Ok(Json(consent::of_person(&state.app, &auth.principal, &id).await?))
+}
