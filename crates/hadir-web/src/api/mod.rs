@@ -161,6 +161,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registers::notice))
         .routes(routes!(registers::notified))
         .routes(routes!(registers::ropa))
+        .routes(routes!(registers::dpia))
         .routes(routes!(consent::current))
         .routes(routes!(consent::publish))
         .routes(routes!(consent::set_purposes))

@@ -117,3 +117,11 @@ pub async fn notified(
 pub async fn ropa(State(state): State<AppState>, auth: Auth<PrivacyOfficer>) -> ApiResult<Json<Ropa>> {
     Ok(Json(registers::ropa(&state.app, &auth.principal).await?))
 }
+
+/// A draft data protection impact assessment (Ps 34), as Markdown, for the DPO to complete.
+#[utoipa::path(get, path = "/api/v1/dpia", tag = "privacy", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, content_type = "text/markdown", body = String), (status = 403, body = super::ProblemBody)))]
+pub async fn dpia(State(state): State<AppState>, auth: Auth<PrivacyOfficer>) -> ApiResult<Response> {
+    let text = registers::dpia(&state.app, &auth.principal).await?;
+    Ok(([(CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response())
+}

@@ -115,6 +115,7 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/breaches/{id}/notice", "get"),
         ("/api/v1/breaches/{id}/notified", "post"),
         ("/api/v1/ropa", "get"),
+        ("/api/v1/dpia", "get"),
         ("/api/v1/privacy-notice", "get"),
         ("/api/v1/privacy-notices", "post"),
         ("/api/v1/purposes", "put"),

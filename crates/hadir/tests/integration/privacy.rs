@@ -145,6 +145,17 @@ db_test!(registers_keep_processors_disclosures_and_breaches_with_their_clock, |d
     assert_eq!(status, StatusCode::OK);
     assert!(ropa["activities"].to_string().contains("90 days"), "{ropa}");
     assert_eq!(ropa["processors"][0]["name"], "PT Awan Nusantara");
+    let dpia = t.http.get(t.url("/api/v1/dpia")).bearer_auth(&admin).send().await.unwrap().text().await.unwrap();
+    for needed in [
+        "# Draft DPIA",
+        "Systematic monitoring",
+        "PT Awan Nusantara",
+        "90 days",
+        "biometric_matching",
+        "to be completed by the DPO",
+    ] {
+        assert!(dpia.contains(needed), "{needed}: {dpia}");
+    }
     let admin_b = t.login(&t.b.admin).await;
     assert_eq!(t.get("/api/v1/breaches", &admin_b).await.1, json!([]));
     assert_eq!(t.get(&format!("/api/v1/breaches/{id}/notice?to=subjects"), &admin_b).await.0, StatusCode::NOT_FOUND);
