@@ -201,3 +201,15 @@ impl Explain for AppError {
         }
     }
 }
+
+/// Checks free-text fields; reports every problem at once.
+pub(crate) fn checked_texts<const N: usize>(fields: [(&'static str, &str, usize); N]) -> Result<[String; N], AppError> {
+    let mut problems = Vec::new();
+    let checked = fields.map(|(name, value, max)| {
+        hadir_domain::person::text(value, max).unwrap_or_else(|e| {
+            problems.push(FieldProblem::new(name, &e));
+            String::new()
+        })
+    });
+    if problems.is_empty() { Ok(checked) } else { Err(AppError::Invalid(problems)) }
+}

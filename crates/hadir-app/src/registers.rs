@@ -4,7 +4,8 @@
 //! the retention schedule and the processors.
 
 use crate::audit::{self, Entry};
-use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, retention};
+use crate::error::checked_texts;
+use crate::{App, AppError, Principal, RequestMeta, new_id, retention};
 use chrono::{DateTime, Utc};
 use hadir_db::entities::{breach, disclosure, institution, processor};
 use hadir_domain::breach::{Audience, Facts, notice, notify_by};
@@ -13,18 +14,6 @@ use serde::{Deserialize, Serialize};
 
 fn officer(principal: &Principal) -> Result<(), AppError> {
     if principal.is_privacy_officer() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
-/// Checks free-text fields; reports every problem at once.
-fn texts<const N: usize>(fields: [(&'static str, &str, usize); N]) -> Result<[String; N], AppError> {
-    let mut problems = Vec::new();
-    let checked = fields.map(|(name, value, max)| {
-        hadir_domain::person::text(value, max).unwrap_or_else(|e| {
-            problems.push(FieldProblem::new(name, &e));
-            String::new()
-        })
-    });
-    if problems.is_empty() { Ok(checked) } else { Err(AppError::Invalid(problems)) }
 }
 
 async fn audited(
@@ -84,7 +73,7 @@ pub async fn add_processor(
     meta: &RequestMeta,
 ) -> Result<ProcessorView, AppError> {
     officer(principal)?;
-    let [name, processes, purpose, contract_reference] = texts([
+    let [name, processes, purpose, contract_reference] = checked_texts([
         ("name", &input.name, 200),
         ("processes", &input.processes, 1000),
         ("purpose", &input.purpose, 1000),
@@ -147,6 +136,20 @@ pub struct DisclosureView {
     pub subject_told_at: Option<i64>,
 }
 
+impl From<disclosure::Model> for DisclosureView {
+    fn from(d: disclosure::Model) -> Self {
+        DisclosureView {
+            id: d.id,
+            authority: d.authority,
+            legal_basis: d.legal_basis,
+            disclosed: d.disclosed,
+            disclosed_at: d.disclosed_at,
+            subject_told: d.subject_told,
+            subject_told_at: d.subject_told_at,
+        }
+    }
+}
+
 pub async fn add_disclosure(
     app: &App,
     principal: &Principal,
@@ -154,7 +157,7 @@ pub async fn add_disclosure(
     meta: &RequestMeta,
 ) -> Result<DisclosureView, AppError> {
     officer(principal)?;
-    let [authority, legal_basis, disclosed] = texts([
+    let [authority, legal_basis, disclosed] = checked_texts([
         ("authority", &input.authority, 300),
         ("legal_basis", &input.legal_basis, 500),
         ("disclosed", &input.disclosed, 2000),
@@ -172,15 +175,7 @@ pub async fn add_disclosure(
     };
     disclosure::Entity::insert(disclosure::ActiveModel::from(model.clone())).exec_without_returning(&app.db).await?;
     audited(app, principal, "disclosure.add", "disclosure", &model.id, meta).await?;
-    Ok(DisclosureView {
-        id: model.id,
-        authority: model.authority,
-        legal_basis: model.legal_basis,
-        disclosed: model.disclosed,
-        disclosed_at: model.disclosed_at,
-        subject_told: model.subject_told,
-        subject_told_at: model.subject_told_at,
-    })
+    Ok(model.into())
 }
 
 pub async fn disclosures(app: &App, principal: &Principal) -> Result<Vec<DisclosureView>, AppError> {
@@ -191,15 +186,7 @@ pub async fn disclosures(app: &App, principal: &Principal) -> Result<Vec<Disclos
         .all(&app.db)
         .await?
         .into_iter()
-        .map(|d| DisclosureView {
-            id: d.id,
-            authority: d.authority,
-            legal_basis: d.legal_basis,
-            disclosed: d.disclosed,
-            disclosed_at: d.disclosed_at,
-            subject_told: d.subject_told,
-            subject_told_at: d.subject_told_at,
-        })
+        .map(DisclosureView::from)
         .collect())
 }
 
@@ -263,7 +250,7 @@ pub async fn record_breach(
     meta: &RequestMeta,
 ) -> Result<BreachView, AppError> {
     officer(principal)?;
-    let [occurred, data_affected, how, remediation, contact] = texts([
+    let [occurred, data_affected, how, remediation, contact] = checked_texts([
         ("occurred", &input.occurred, 300),
         ("data_affected", &input.data_affected, 2000),
         ("how", &input.how, 4000),

@@ -3,6 +3,7 @@
 //! under a legal hold. Run nightly by the job worker, and by `hadir retention [--dry-run]`.
 
 use crate::audit::{self, Entry};
+use crate::error::checked_texts;
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, settings, thumbnails};
 use hadir_db::entities::{access_entry, attendance_event as event, institution, legal_hold, person};
 use hadir_domain::retention::{Class, RetentionPolicy};
@@ -208,15 +209,7 @@ pub async fn hold(
 ) -> Result<HoldView, AppError> {
     use sea_orm::TransactionTrait;
     privacy_officer_only(principal)?;
-    let mut problems = Vec::new();
-    let reference = hadir_domain::person::text(&input.reference, 200)
-        .map_err(|e| problems.push(FieldProblem::new("reference", &e)))
-        .ok();
-    let reason =
-        hadir_domain::person::text(&input.reason, 500).map_err(|e| problems.push(FieldProblem::new("reason", &e))).ok();
-    let (Some(reference), Some(reason), true) = (reference, reason, problems.is_empty()) else {
-        return Err(AppError::Invalid(problems));
-    };
+    let [reference, reason] = checked_texts([("reference", &input.reference, 200), ("reason", &input.reason, 500)])?;
     person::Entity::find_by_id((principal.institution_id.clone(), input.person_id.clone()))
         .one(&app.db)
         .await?
