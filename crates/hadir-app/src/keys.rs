@@ -1,11 +1,17 @@
 //! Re-sealing what is stored under the current key: NIKs still in plain text (written before
 //! encryption at rest) or sealed with an older key, and the supporting documents of leave
-//! requests. Run at every start (it finds nothing to do once done) and by `hadir keys rotate`
-//! after a new key was added.
+//! requests. Run at every start and by `hadir keys rotate` after a new key was added. Documents
+//! live in the object store, so reading them all at every start would be heavy: each
+//! institution records which key its documents were last re-sealed with, and they are read
+//! again only when the current key differs.
 
 use crate::{App, AppError};
-use hadir_db::entities::{leave_request, person};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use hadir_db::entities::{institution, institution_setting, leave_request, person};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+/// The setting that records the key an institution's documents were last re-sealed with.
+const DOCUMENTS_SEALED_WITH: &str = "documents_sealed_with";
 
 /// How many values were re-sealed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -33,17 +39,43 @@ pub async fn reseal(app: &App) -> Result<Resealed, AppError> {
             .await?;
         done.niks += 1;
     }
-    let letters =
-        leave_request::Entity::find().filter(leave_request::Column::DocumentKey.is_not_null()).all(&app.db).await?;
-    for key in letters.into_iter().filter_map(|l| l.document_key) {
-        let store = |e| AppError::Internal(format!("object store: {e}"));
-        let stored = app.objects.get(&key).await.map_err(store)?;
-        if keys.is_current_bytes(&stored) {
+    let current = serde_json::to_string(keys.current_id()).map_err(|e| AppError::Internal(e.to_string()))?;
+    for inst in institution::Entity::find().all(&app.db).await? {
+        let marker = institution_setting::Entity::find_by_id((inst.id.clone(), DOCUMENTS_SEALED_WITH.to_string()))
+            .one(&app.db)
+            .await?;
+        if marker.is_some_and(|m| m.value == current) {
             continue;
         }
-        let plain = keys.open_bytes(&stored).map_err(sealing)?;
-        app.objects.put(&key, keys.seal_bytes(&plain).map_err(sealing)?).await.map_err(store)?;
-        done.documents += 1;
+        let letters = leave_request::Entity::find()
+            .filter(leave_request::Column::InstitutionId.eq(&inst.id))
+            .filter(leave_request::Column::DocumentKey.is_not_null())
+            .all(&app.db)
+            .await?;
+        for key in letters.into_iter().filter_map(|l| l.document_key) {
+            let store = |e| AppError::Internal(format!("object store: {e}"));
+            let stored = app.objects.get(&key).await.map_err(store)?;
+            if keys.is_current_bytes(&stored) {
+                continue;
+            }
+            let plain = keys.open_bytes(&stored).map_err(sealing)?;
+            app.objects.put(&key, keys.seal_bytes(&plain).map_err(sealing)?).await.map_err(store)?;
+            done.documents += 1;
+        }
+        institution_setting::Entity::insert(institution_setting::ActiveModel {
+            institution_id: Set(inst.id.clone()),
+            key: Set(DOCUMENTS_SEALED_WITH.into()),
+            value: Set(current.clone()),
+            updated_at: Set(app.now_ms()),
+            updated_by: Set(None),
+        })
+        .on_conflict(
+            OnConflict::columns([institution_setting::Column::InstitutionId, institution_setting::Column::Key])
+                .update_columns([institution_setting::Column::Value, institution_setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(&app.db)
+        .await?;
     }
     Ok(done)
 }
