@@ -24,7 +24,12 @@ pub async fn reseal(app: &App) -> Result<Resealed, AppError> {
     let keys = &app.keys;
     let sealing = |e| AppError::Internal(format!("sealing: {e}"));
     let mut done = Resealed::default();
-    let people = person::Entity::find().filter(person::Column::Nik.is_not_null()).all(&app.db).await?;
+    // Only the rows not yet sealed with the current key are read.
+    let people = person::Entity::find()
+        .filter(person::Column::Nik.is_not_null())
+        .filter(person::Column::Nik.not_like(format!("enc:v1:{}:%", keys.current_id())))
+        .all(&app.db)
+        .await?;
     for p in people.into_iter().filter(|p| p.nik.as_deref().is_some_and(|n| !keys.is_current_text(n))) {
         let Some(stored) = p.nik.as_deref() else { continue };
         let plain = keys.open_text(stored).map_err(sealing)?;

@@ -104,8 +104,11 @@ impl Keyring {
             }
             if id == "index" {
                 index = Some(secret);
-            } else if id.is_empty() || id.contains(':') || keys.iter().any(|k: &Key| k.id == id) {
-                return Err(bad(n, "key ids must be unique and contain no ':'"));
+            } else if id.is_empty()
+                || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                || keys.iter().any(|k: &Key| k.id == id)
+            {
+                return Err(bad(n, "key ids must be unique letters, digits or '-'"));
             } else {
                 let cipher = XChaCha20Poly1305::new_from_slice(&secret).map_err(|_| bad(n, "unusable key"))?;
                 keys.push(Key { id: id.to_string(), cipher });
@@ -299,6 +302,7 @@ mod tests {
             ("index AAAA\nk1 AAAA\n", "32 bytes"),
             ("k1 not-base64!\n", "base64"),
             ("index AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n", "no encryption key"),
+            ("k_1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n", "letters, digits"),
         ] {
             let err = Keyring::parse(text, "f").unwrap_err().to_string();
             assert!(err.contains(expected), "{text:?}: {err}");
