@@ -339,7 +339,8 @@ pub async fn check_in(
         .as_ref()
         .and_then(|id| sites.iter().find(|s| &s.id == id))
         .map_or(home_zone, |s| s.time_zone);
-    let local_date = zone.local(evaluation.occurred_at).date().format("%Y-%m-%d").to_string();
+    let day = zone.local(evaluation.occurred_at).date();
+    let local_date = day.format("%Y-%m-%d").to_string();
     let counts = evaluation.outcome != Outcome::Rejected;
     if counts {
         let yesterday = zone.local(evaluation.occurred_at).date().pred_opt().map(|d| d.format("%Y-%m-%d").to_string());
@@ -409,13 +410,7 @@ pub async fn check_in(
         first_reviewed_at: Set(None),
         answer: Set(serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?),
     };
-    let settled_months = match NaiveDate::parse_from_str(&answer.local_date, "%Y-%m-%d") {
-        Ok(date) => recap::months_touched_by_event(date)
-            .into_iter()
-            .filter(|m| recap::month_days(m).is_ok_and(|days| recap::settled(days[0], now)))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let settled_months = recap::settled_months_touched_by_event(day, now);
     let jobs = match &photo_key {
         Some(key) => vec![crate::jobs::row(
             inst,

@@ -149,8 +149,13 @@ async fn perform(app: &App, institution_id: &str, job: Job) -> Result<(), String
     match job {
         Job::Thumbnail { photo_key } => thumbnails::make(app, institution_id, &photo_key).await,
         Job::Retention => {
-            let done =
-                retention::run_for(app, institution_id, institution_id, false).await.map_err(|e| e.to_string())?;
+            let done = retention::run_for(
+                app,
+                &retention::institution_of(app, institution_id).await.map_err(|e| e.to_string())?,
+                false,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             tracing::info!(
                 photos = done.photos,
                 locations = done.locations,

@@ -4,7 +4,9 @@
 
 mod month_cache;
 
-pub(crate) use month_cache::{bump as forget_months, months_between, months_touched_by_event, settled};
+pub(crate) use month_cache::{
+    bump as forget_months, months_between, months_touched_by_event, settled, settled_months_touched_by_event,
+};
 
 use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};

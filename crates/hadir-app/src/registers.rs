@@ -16,16 +16,20 @@ fn officer(principal: &Principal) -> Result<(), AppError> {
     if principal.is_privacy_officer() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-async fn audited(
+/// Inserts a register row with its audit entry, in one transaction.
+async fn insert_audited<A>(
     app: &App,
     principal: &Principal,
-    action: &str,
-    subject_type: &str,
-    id: &str,
+    row: A,
+    (action, subject_type, id): (&str, &str, &str),
     meta: &RequestMeta,
-) -> Result<(), AppError> {
+) -> Result<(), AppError>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
     use sea_orm::TransactionTrait;
     let txn = app.db.begin().await?;
+    <A::Entity as EntityTrait>::insert(row).exec_without_returning(&txn).await?;
     audit::record(&txn, app.now_ms(), meta, Entry::by(principal, action, subject_type, Some(id))).await?;
     txn.commit().await?;
     Ok(())
@@ -89,8 +93,8 @@ pub async fn add_processor(
         created_at: app.now_ms(),
         ended_at: None,
     };
-    processor::Entity::insert(processor::ActiveModel::from(model.clone())).exec_without_returning(&app.db).await?;
-    audited(app, principal, "processor.add", "processor", &model.id, meta).await?;
+    let row = processor::ActiveModel::from(model.clone());
+    insert_audited(app, principal, row, ("processor.add", "processor", &model.id), meta).await?;
     Ok(model.into())
 }
 
@@ -173,8 +177,8 @@ pub async fn add_disclosure(
         subject_told_at: input.subject_told_at.filter(|_| input.subject_told).map(|t| t.timestamp_millis()),
         created_at: app.now_ms(),
     };
-    disclosure::Entity::insert(disclosure::ActiveModel::from(model.clone())).exec_without_returning(&app.db).await?;
-    audited(app, principal, "disclosure.add", "disclosure", &model.id, meta).await?;
+    let row = disclosure::ActiveModel::from(model.clone());
+    insert_audited(app, principal, row, ("disclosure.add", "disclosure", &model.id), meta).await?;
     Ok(model.into())
 }
 
@@ -271,8 +275,8 @@ pub async fn record_breach(
         authority_notified_at: None,
         created_at: app.now_ms(),
     };
-    breach::Entity::insert(breach::ActiveModel::from(model.clone())).exec_without_returning(&app.db).await?;
-    audited(app, principal, "breach.record", "breach", &model.id, meta).await?;
+    let row = breach::ActiveModel::from(model.clone());
+    insert_audited(app, principal, row, ("breach.record", "breach", &model.id), meta).await?;
     Ok(breach_view(app, model))
 }
 
@@ -344,8 +348,10 @@ pub async fn mark_notified(
         NoticeFor::Subjects => active.subjects_notified_at = Set(now),
         NoticeFor::Authority => active.authority_notified_at = Set(now),
     }
-    let updated = sea_orm::ActiveModelTrait::update(active, &app.db).await?;
-    audited(app, principal, "breach.notified", "breach", id, meta).await?;
+    let txn = sea_orm::TransactionTrait::begin(&app.db).await?;
+    let updated = sea_orm::ActiveModelTrait::update(active, &txn).await?;
+    audit::record(&txn, app.now_ms(), meta, Entry::by(principal, "breach.notified", "breach", Some(id))).await?;
+    txn.commit().await?;
     Ok(breach_view(app, updated))
 }
 

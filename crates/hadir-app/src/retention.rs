@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 const KEY: &str = "retention_policy";
 
@@ -48,7 +48,7 @@ pub struct Report {
 pub async fn run(app: &App, dry_run: bool) -> Result<Vec<Report>, AppError> {
     let mut reports = Vec::new();
     for inst in institution::Entity::find().order_by_asc(institution::Column::Slug).all(&app.db).await? {
-        reports.push(run_for(app, &inst.id, &inst.slug, dry_run).await?);
+        reports.push(run_for(app, &inst, dry_run).await?);
     }
     Ok(reports)
 }
@@ -56,11 +56,15 @@ pub async fn run(app: &App, dry_run: bool) -> Result<Vec<Report>, AppError> {
 /// The dry run for the principal's own institution: what the next run would remove now.
 pub async fn preview(app: &App, principal: &Principal) -> Result<Report, AppError> {
     privacy_officer_only(principal)?;
-    let inst = &principal.institution_id;
-    run_for(app, inst, inst, true).await
+    run_for(app, &institution_of(app, &principal.institution_id).await?, true).await
 }
 
-pub(crate) async fn run_for(app: &App, inst: &str, slug: &str, dry_run: bool) -> Result<Report, AppError> {
+pub(crate) async fn institution_of(app: &App, id: &str) -> Result<institution::Model, AppError> {
+    institution::Entity::find_by_id(id.to_string()).one(&app.db).await?.ok_or(AppError::NotFound("institution"))
+}
+
+pub(crate) async fn run_for(app: &App, institution: &institution::Model, dry_run: bool) -> Result<Report, AppError> {
+    let inst = &institution.id;
     let policy = policy(app, inst).await?;
     let now = app.clock.now();
     let before = |class| policy.cutoff(class, now).timestamp_millis();
@@ -74,44 +78,57 @@ pub(crate) async fn run_for(app: &App, inst: &str, slug: &str, dry_run: bool) ->
         .collect();
     let events = || event::Entity::find().filter(event::Column::InstitutionId.eq(inst));
     let not_held = || event::Column::PersonId.is_not_in(held.iter().cloned());
-    let mut report = Report { institution: slug.to_string(), ..Report::default() };
+    let mut report = Report { institution: institution.slug.clone(), ..Report::default() };
 
-    // Selfies: an object goes only when every event using it is due and unheld.
-    let old_photos = events()
-        .filter(event::Column::OccurredAt.lt(before(Class::CheckinPhoto)))
-        .filter(event::Column::PhotoKey.is_not_null())
+    // Selfies: an object goes only when every event using it is due and unheld. One read finds
+    // every use of the bytes that any due event carries.
+    let cutoff = before(Class::CheckinPhoto);
+    let due_keys = sea_orm::sea_query::Query::select()
+        .column(event::Column::PhotoKey)
+        .from(event::Entity)
+        .and_where(event::Column::InstitutionId.eq(inst))
+        .and_where(event::Column::OccurredAt.lt(cutoff))
+        .and_where(event::Column::PhotoKey.is_not_null())
+        .to_owned();
+    let uses: Vec<(String, String, i64)> = events()
+        .select_only()
+        .columns([event::Column::PhotoKey, event::Column::PersonId, event::Column::OccurredAt])
+        .filter(event::Column::PhotoKey.in_subquery(due_keys))
+        .into_tuple()
         .all(&app.db)
         .await?;
-    let mut by_key: HashMap<String, Vec<&event::Model>> = HashMap::new();
-    for e in &old_photos {
-        if let Some(key) = &e.photo_key {
-            by_key.entry(key.clone()).or_default().push(e);
+    // Per key: whether a use is held, whether a use is still too young.
+    let mut keys: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for (key, person_id, occurred_at) in uses {
+        let (held_use, young_use) = keys.entry(key).or_default();
+        *held_use |= held.contains(&person_id);
+        *young_use |= occurred_at >= cutoff;
+    }
+    let mut gone = Vec::new();
+    for (key, (held_use, young_use)) in keys {
+        match (held_use, young_use) {
+            (true, _) => report.held += 1,
+            (false, true) => {} // a newer check-in carries the same bytes
+            (false, false) => gone.push(key),
         }
     }
-    for (key, olds) in by_key {
-        let in_use = events().filter(event::Column::PhotoKey.eq(&key)).count(&app.db).await?;
-        if olds.iter().any(|e| held.contains(&e.person_id)) {
-            report.held += 1;
-            continue;
-        }
-        if in_use as usize != olds.len() {
-            continue; // a newer check-in carries the same bytes
-        }
-        report.photos += 1;
-        if dry_run {
-            continue;
-        }
+    report.photos = gone.len() as u64;
+    if !dry_run {
         let store = |e| AppError::Internal(format!("object store: {e}"));
-        if let Some(thumb) = thumbnails::key_of(&key) {
-            app.objects.delete(&thumb).await.map_err(store)?;
+        for key in &gone {
+            if let Some(thumb) = thumbnails::key_of(key) {
+                app.objects.delete(&thumb).await.map_err(store)?;
+            }
+            app.objects.delete(key).await.map_err(store)?;
         }
-        app.objects.delete(&key).await.map_err(store)?;
-        event::Entity::update_many()
-            .col_expr(event::Column::PhotoKey, Expr::value(Option::<String>::None))
-            .filter(event::Column::InstitutionId.eq(inst))
-            .filter(event::Column::PhotoKey.eq(&key))
-            .exec(&app.db)
-            .await?;
+        for chunk in gone.chunks(500) {
+            event::Entity::update_many()
+                .col_expr(event::Column::PhotoKey, Expr::value(Option::<String>::None))
+                .filter(event::Column::InstitutionId.eq(inst))
+                .filter(event::Column::PhotoKey.is_in(chunk.iter().cloned()))
+                .exec(&app.db)
+                .await?;
+        }
     }
 
     // Exact coordinates: the fence verdict and the distance stay.

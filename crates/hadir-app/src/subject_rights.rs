@@ -127,19 +127,21 @@ async fn with_steps(
     requests: Vec<request::Model>,
 ) -> Result<Vec<RequestView>, AppError> {
     let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
-    let mut steps = step::Entity::find()
+    let mut steps: std::collections::HashMap<String, Vec<step::Model>> = std::collections::HashMap::new();
+    for s in step::Entity::find()
         .filter(step::Column::InstitutionId.eq(institution_id))
         .filter(step::Column::RequestId.is_in(ids))
         .order_by_asc(step::Column::At)
         .order_by_asc(step::Column::Id)
         .all(&app.db)
-        .await?;
+        .await?
+    {
+        steps.entry(s.request_id.clone()).or_default().push(s);
+    }
     Ok(requests
         .into_iter()
         .map(|r| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                std::mem::take(&mut steps).into_iter().partition(|s| s.request_id == r.id);
-            steps = rest;
+            let mine = steps.remove(&r.id).unwrap_or_default();
             view(app, r, mine)
         })
         .collect())

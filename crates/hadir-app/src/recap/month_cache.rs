@@ -43,6 +43,22 @@ pub(crate) fn months_touched_by_event(local_date: NaiveDate) -> Vec<String> {
     months
 }
 
+/// Of the months an event changes, those already settled: their stored totals must stop
+/// counting when it is written (an offline sync or late review after a month ended).
+pub(crate) fn settled_months_touched_by_event(local_date: NaiveDate, now: DateTime<Utc>) -> Vec<String> {
+    [Some(local_date), local_date.pred_opt()]
+        .into_iter()
+        .flatten()
+        .filter(|d| d.with_day(1).is_some_and(|first| settled(first, now)))
+        .map(month_of)
+        .fold(Vec::new(), |mut months, m| {
+            if !months.contains(&m) {
+                months.push(m);
+            }
+            months
+        })
+}
+
 /// The months a date range touches.
 pub(crate) fn months_between(first: NaiveDate, last: NaiveDate) -> Vec<String> {
     let mut months = Vec::new();
@@ -234,6 +250,20 @@ mod tests {
     fn an_event_touches_its_month_and_the_night_before() {
         assert_eq!(months_touched_by_event(date("2026-04-01")), ["2026-04", "2026-03"]);
         assert_eq!(months_touched_by_event(date("2026-04-02")), ["2026-04"]);
+    }
+
+    #[test]
+    fn only_settled_months_are_reported_for_an_event() {
+        // 1 April's morning check-out may close 31 March's night shift.
+        assert_eq!(
+            settled_months_touched_by_event(date("2026-04-01"), at("2026-04-02T12:00:00Z")),
+            Vec::<String>::new()
+        );
+        assert_eq!(settled_months_touched_by_event(date("2026-04-01"), at("2026-04-05T00:00:00Z")), ["2026-03"]);
+        assert_eq!(
+            settled_months_touched_by_event(date("2026-04-01"), at("2026-05-05T00:00:00Z")),
+            ["2026-04", "2026-03"]
+        );
     }
 
     #[test]
