@@ -5,11 +5,16 @@
 //! afterwards, so tests run in parallel without seeing each other.
 //!
 //! [`db_test!`](crate::db_test) turns one async test body into a `sqlite` and a `postgres` test.
+//!
+//! The PostgreSQL half runs as Hadir runs at scale: its objects go to an S3-compatible bucket
+//! when `HADIR_TEST_OBJECT_STORE` names one (`s3://bucket`, credentials and endpoint from the
+//! usual `AWS_*` variables), each test under its own prefix. SQLite tests keep objects in memory.
 
-use crate::{Backend, connect, migrate};
+use crate::{Backend, Objects, connect, migrate};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 pub const POSTGRES_ENV: &str = "HADIR_TEST_DATABASE_URL";
+pub const OBJECT_STORE_ENV: &str = "HADIR_TEST_OBJECT_STORE";
 
 pub struct TestDatabase {
     pub url: String,
@@ -25,6 +30,12 @@ enum Cleanup {
 /// The PostgreSQL server to test against, if configured.
 pub fn postgres_url() -> Option<String> {
     std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())
+}
+
+/// A fresh prefix in the S3 test bucket, if one is configured.
+pub fn s3_store() -> Option<String> {
+    let bucket = std::env::var(OBJECT_STORE_ENV).ok().filter(|u| u.starts_with("s3://"))?;
+    Some(format!("{}/test-{}", bucket.trim_end_matches('/'), uuid::Uuid::new_v4().simple()))
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -73,6 +84,15 @@ impl TestDatabase {
         migrate(&conn).await.expect("migrations apply");
         conn.close().await.ok();
         db
+    }
+
+    /// The object store that goes with this backend (see the module's comment).
+    pub fn objects(&self) -> Objects {
+        let spec = match self.backend {
+            Backend::Postgres => s3_store().unwrap_or_else(|| "memory://".into()),
+            Backend::Sqlite => "memory://".into(),
+        };
+        Objects::open(&spec).expect("open the test object store")
     }
 
     pub async fn connect(&self) -> DatabaseConnection {

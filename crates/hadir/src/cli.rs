@@ -31,7 +31,7 @@ pub struct StorageArgs {
     /// sqlite://… or postgres://… [env: HADIR_DATABASE_URL] [default: SQLite in the data folder]
     #[arg(long)]
     pub database_url: Option<String>,
-    /// A folder, or memory:// [env: HADIR_OBJECT_STORE] [default: objects/ in the data folder]
+    /// A folder, s3://bucket[/prefix] (AWS_* variables), or memory:// [env: HADIR_OBJECT_STORE] [default: objects/ in the data folder]
     #[arg(long)]
     pub object_store: Option<String>,
 }

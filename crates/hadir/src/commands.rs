@@ -127,6 +127,7 @@ pub async fn open(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
     let db = hadir_db::connect(&config.database_url()).await?;
     hadir_db::migrate(&db).await?;
     let objects = Objects::open(&config.object_store())?;
+    objects.probe().await?;
     let keys = hadir_app::sealing::Keyring::load_or_create(&config.key_file())?;
     Ok(App::new(db, objects, Arc::new(SystemClock), settings(config), keys))
 }

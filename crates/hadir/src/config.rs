@@ -92,7 +92,11 @@ impl Config {
             object_store: serve.storage.object_store.clone(),
         };
         figment
-            .merge(Env::prefixed("HADIR_").ignore(&["config", "test_database_url"]))
+            // HADIR_CONFIG names the file; HADIR_TEST_* belong to the test suite.
+            .merge(Env::prefixed("HADIR_").filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                key != "config" && !key.starts_with("test_")
+            }))
             .merge(Serialized::defaults(flags))
             .extract()
             .map_err(|e| ConfigError::Invalid(e.to_string()))

@@ -265,6 +265,33 @@ fn check_config_reports_and_refuses_what_is_wrong() {
     let bad_url = hadir(&["check-config"], "mysql://x", &dir, None);
     assert!(!bad_url.status.success());
     assert!(text(&bad_url).contains("sqlite:// or postgres://"), "{}", text(&bad_url));
+
+    // A bucket nobody can reach stops the binary with the variables to look at.
+    let unreachable = Command::new(env!("CARGO_BIN_EXE_hadir"))
+        .args(["check-config", "--database-url", &url, "--object-store", "s3://no-such-bucket"])
+        .env("AWS_ENDPOINT", "http://127.0.0.1:9")
+        .env("AWS_ALLOW_HTTP", "true")
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_REGION", "us-east-1")
+        .env("HADIR_DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(!unreachable.status.success());
+    assert!(text(&unreachable).contains("S3 bucket no-such-bucket"), "{}", text(&unreachable));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The binary against a real S3-compatible server, when the test run names one (CI starts one).
+#[test]
+fn check_config_uses_an_s3_bucket() {
+    let Some(store) = hadir_db::testing::s3_store() else { return };
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}/s3.db?mode=rwc", dir.display());
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = hadir(&["check-config", "--object-store", &store], &url, &dir, None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("object store: S3 bucket"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -60,13 +60,7 @@ pub fn start_instant() -> DateTime<Utc> {
 pub async fn app_for(db: &TestDatabase, cost: PasswordCost) -> (App, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(start_instant()));
     let settings = AppSettings { password_cost: cost, ..AppSettings::default() };
-    let app = App::new(
-        db.connect().await,
-        Objects::open("memory://").unwrap(),
-        clock.clone(),
-        settings,
-        Keyring::ephemeral(),
-    );
+    let app = App::new(db.connect().await, db.objects(), clock.clone(), settings, Keyring::ephemeral());
     (app, clock)
 }
 
