@@ -5,7 +5,7 @@
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, recap, settings};
 use chrono::{DateTime, Datelike, NaiveDate};
-use hadir_db::entities::{holiday, leave_request as leave, person};
+use hadir_db::entities::{holiday, leave_opening, leave_request as leave, person};
 use hadir_domain::attendance::Absence;
 use hadir_domain::attendance::leave::{
     Eligibility, LeavePolicy, LeaveYear, annual_entitlement_over, uses_annual_balance, working_days,
@@ -89,6 +89,9 @@ enum LeaveRule {
     Overlaps,
     NotPending,
     ReasonRequired,
+    OpeningYear,
+    OpeningDays,
+    OpeningSelf,
 }
 
 impl Explain for LeaveRule {
@@ -103,6 +106,9 @@ impl Explain for LeaveRule {
             LeaveRule::Overlaps => "leave_overlaps",
             LeaveRule::NotPending => "leave_not_pending",
             LeaveRule::ReasonRequired => "leave_reason_required",
+            LeaveRule::OpeningYear => "leave_opening_year",
+            LeaveRule::OpeningDays => "leave_opening_days",
+            LeaveRule::OpeningSelf => "leave_opening_self",
         }
     }
 
@@ -125,6 +131,17 @@ impl Explain for LeaveRule {
             LeaveRule::Overlaps => ("Sudah ada pengajuan pada tanggal ini", "A request already covers these dates"),
             LeaveRule::NotPending => ("Pengajuan ini sudah diputuskan", "This request was already decided"),
             LeaveRule::ReasonRequired => ("Alasan penolakan wajib diisi", "A reason is required to reject"),
+            LeaveRule::OpeningYear => (
+                "Saldo awal hanya untuk tahun ini atau sepuluh tahun sebelumnya",
+                "Opening balances are for this year or the ten years before",
+            ),
+            LeaveRule::OpeningDays => {
+                ("Jumlah hari cuti yang diambil antara 0 dan 366", "Days taken must be between 0 and 366")
+            }
+            LeaveRule::OpeningSelf => (
+                "Saldo awal sendiri dicatat oleh admin lain",
+                "Another administrator records one's own opening balance",
+            ),
         };
         match lang {
             Lang::Id => id.into(),
@@ -292,21 +309,140 @@ fn years_of_service(p: &person::Model, on: NaiveDate) -> u32 {
 
 async fn balance_of(app: &App, p: &person::Model, year: i32) -> Result<Balance, AppError> {
     let rules = policy(app, &p.institution_id).await?;
+    let openings = openings_of(app, p).await?;
+    let opening = |y: i32| openings.iter().find(|o| o.year == y).map_or(0, |o| o.taken_days.max(0) as u32);
+    // Hadir knows a year's leave from when the person was added, or from an opening balance.
     let added = DateTime::from_timestamp_millis(p.created_at).map_or(year, |t| t.year());
+    let known_from = openings.iter().map(|o| o.year).min().map_or(added, |first| first.min(added));
     let mut history = Vec::new();
-    for y in (year - BALANCE_HISTORY_YEARS + 1).max(added)..=year {
+    for y in (year - BALANCE_HISTORY_YEARS + 1).max(known_from)..=year {
         let Some(new_year) = NaiveDate::from_ymd_opt(y, 1, 1) else { continue };
         history.push(LeaveYear {
             years_of_service: years_of_service(p, new_year),
             // This year's own takings are subtracted below, not carried.
-            taken: if y < year { annual_taken(app, p, y, "approved").await? } else { 0 },
+            taken: if y < year { annual_taken(app, p, y, "approved").await? + opening(y) } else { 0 },
             cuti_bersama: cuti_bersama(app, &p.institution_id, y).await?,
         });
     }
     let entitlement = annual_entitlement_over(&history, &rules);
-    let taken = annual_taken(app, p, year, "approved").await?;
+    let taken = annual_taken(app, p, year, "approved").await? + opening(year);
     let pending = annual_taken(app, p, year, "pending").await? + annual_taken(app, p, year, "first_approved").await?;
     Ok(Balance { year, entitlement, taken, pending, remaining: entitlement.saturating_sub(taken + pending) })
+}
+
+async fn openings_of(app: &App, p: &person::Model) -> Result<Vec<leave_opening::Model>, AppError> {
+    Ok(leave_opening::Entity::find()
+        .filter(leave_opening::Column::InstitutionId.eq(&p.institution_id))
+        .filter(leave_opening::Column::PersonId.eq(&p.id))
+        .order_by_asc(leave_opening::Column::Year)
+        .all(&app.db)
+        .await?)
+}
+
+/// Annual leave a person took in a year before Hadir kept their leave.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningInput {
+    pub taken_days: i64,
+    /// Where the figure comes from (the earlier system's report, the personnel file).
+    pub reference: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OpeningView {
+    pub year: i32,
+    pub taken_days: i32,
+    pub reference: String,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+}
+
+impl OpeningView {
+    fn of(m: leave_opening::Model) -> OpeningView {
+        OpeningView {
+            year: m.year,
+            taken_days: m.taken_days,
+            reference: m.reference,
+            recorded_by: m.recorded_by,
+            recorded_at: m.recorded_at,
+        }
+    }
+}
+
+/// How far back opening balances reach: the balance looks back four years at most, and files
+/// older than ten years are of no use to it.
+const OPENING_YEARS_BACK: i32 = 10;
+
+/// An administrator of the person's unit, never for themself.
+async fn administered_person(app: &App, principal: &Principal, person_id: &str) -> Result<person::Model, AppError> {
+    let p = person::Entity::find_by_id((principal.institution_id.clone(), person_id.to_string()))
+        .one(&app.db)
+        .await?
+        .filter(|p| principal.admin_scope.covers_unit(p.unit_id.as_ref()))
+        .ok_or(AppError::NotFound("person"))?;
+    if p.id == principal.person_id {
+        return Err(AppError::field("person_id", &LeaveRule::OpeningSelf));
+    }
+    Ok(p)
+}
+
+/// Records (or corrects) the annual leave a person took in `year` before Hadir kept their leave;
+/// it counts in that year's balance and in what carries over. Administrators of the person's unit.
+pub async fn set_opening(
+    app: &App,
+    principal: &Principal,
+    person_id: &str,
+    year: i32,
+    input: OpeningInput,
+    meta: &RequestMeta,
+) -> Result<OpeningView, AppError> {
+    let p = administered_person(app, principal, person_id).await?;
+    let this_year = app.clock.now().year();
+    let mut problems = Vec::new();
+    if !(this_year - OPENING_YEARS_BACK..=this_year).contains(&year) {
+        problems.push(FieldProblem::new("year", &LeaveRule::OpeningYear));
+    }
+    if !(0..=366).contains(&input.taken_days) {
+        problems.push(FieldProblem::new("taken_days", &LeaveRule::OpeningDays));
+    }
+    let reference = match rules::text(&input.reference, 200) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            problems.push(FieldProblem::new("reference", &e));
+            None
+        }
+    };
+    let (Some(reference), true) = (reference, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let row = leave_opening::Model {
+        institution_id: p.institution_id.clone(),
+        person_id: p.id.clone(),
+        year,
+        taken_days: input.taken_days as i32,
+        reference,
+        recorded_by: principal.account_id.clone(),
+        recorded_at: app.now_ms(),
+    };
+    let txn = app.db.begin().await?;
+    leave_opening::Entity::delete_by_id((p.institution_id.clone(), p.id.clone(), year)).exec(&txn).await?;
+    leave_opening::Entity::insert(leave_opening::ActiveModel::from(row.clone())).exec(&txn).await?;
+    audit::record(
+        &txn,
+        row.recorded_at,
+        meta,
+        Entry::by(principal, "leave.opening", "person", Some(&p.id))
+            .with(serde_json::json!({ "year": year, "taken_days": row.taken_days })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(OpeningView::of(row))
+}
+
+/// A person's opening balances, oldest year first. Administrators of the person's unit.
+pub async fn openings(app: &App, principal: &Principal, person_id: &str) -> Result<Vec<OpeningView>, AppError> {
+    let p = administered_person(app, principal, person_id).await?;
+    Ok(openings_of(app, &p).await?.into_iter().map(OpeningView::of).collect())
 }
 
 /// The annual leave balance of a person (oneself, or someone one supervises or administers).

@@ -18,6 +18,7 @@ mod m0014_legal_holds;
 mod m0015_subject_requests;
 mod m0016_registers;
 mod m0017_consent;
+mod m0018_leave_openings;
 
 use sea_orm_migration::prelude::*;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_subject_requests::Migration),
             Box::new(m0016_registers::Migration),
             Box::new(m0017_consent::Migration),
+            Box::new(m0018_leave_openings::Migration),
         ]
     }
 }

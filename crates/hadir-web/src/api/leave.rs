@@ -2,7 +2,7 @@
 
 use super::ApiResult;
 use crate::AppState;
-use crate::guard::{Auth, InstitutionAdmin, Signed};
+use crate::guard::{Admin, Auth, InstitutionAdmin, Signed};
 use crate::json::ApiJson;
 use crate::multipart::Upload;
 use crate::problem::ApiError;
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hadir_app::leave::{self, Balance, LeaveDecision, LeaveInput, LeaveView};
+use hadir_app::leave::{self, Balance, LeaveDecision, LeaveInput, LeaveView, OpeningInput, OpeningView};
 use hadir_domain::attendance::leave::LeavePolicy;
 use serde::Deserialize;
 
@@ -115,6 +115,35 @@ pub async fn balance(
     Query(q): Query<BalanceQuery>,
 ) -> ApiResult<Json<Balance>> {
     Ok(Json(leave::balance(&state.app, &auth.principal, &id, q.year).await?))
+}
+
+/// A person's opening balances: annual leave taken in years before Hadir kept their leave.
+#[utoipa::path(get, path = "/api/v1/people/{id}/leave-openings", tag = "leave", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<OpeningView>), (status = 403, body = super::ProblemBody), (status = 404, body = super::ProblemBody)))]
+pub async fn openings(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<OpeningView>>> {
+    Ok(Json(leave::openings(&state.app, &auth.principal, &id).await?))
+}
+
+/// Record or correct the annual leave a person took in a year before Hadir kept their leave
+/// (with where the figure comes from). It counts in that year's balance and in the carry-over;
+/// administrators of the person's unit, never for themselves.
+#[utoipa::path(put, path = "/api/v1/people/{id}/leave-openings/{year}", tag = "leave",
+    params(("id" = String, Path), ("year" = i32, Path)), request_body = OpeningInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = OpeningView), (status = 403, body = super::ProblemBody), (status = 404, body = super::ProblemBody),
+        (status = 422, body = super::ProblemBody)))]
+pub async fn set_opening(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path((id, year)): Path<(String, i32)>,
+    ApiJson(input): ApiJson<OpeningInput>,
+) -> ApiResult<Json<OpeningView>> {
+    Ok(Json(leave::set_opening(&state.app, &auth.principal, &id, year, input, &auth.meta).await?))
 }
 
 /// The institution's leave rules: annual days, carry-over caps, whether cuti bersama are taken

@@ -168,6 +168,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(consent::mine, consent::decide))
         .routes(routes!(consent::of_person))
         .routes(routes!(leave::balance))
+        .routes(routes!(leave::openings))
+        .routes(routes!(leave::set_opening))
         .routes(routes!(leave::get_policy, leave::set_policy))
         .routes(routes!(away::propose, away::mine))
         .routes(routes!(away::pending))

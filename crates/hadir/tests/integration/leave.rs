@@ -215,3 +215,64 @@ db_test!(sick_leave_needs_a_letter_and_bad_requests_are_refused, |db| {
     let (_, mine) = t.get("/api/v1/leave", &token).await;
     assert_eq!(mine.as_array().unwrap().len(), 3);
 });
+
+db_test!(opening_balances_carry_over_from_years_before_hadir, |db| {
+    let t = TestApp::start(db).await;
+    let employee = t.login(&t.a.employee).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let id = &t.a.employee.person_id;
+    let openings = format!("/api/v1/people/{id}/leave-openings");
+    let balance = |year: i32| format!("/api/v1/people/{id}/leave-balance?year={year}");
+    let entitlement = |b: &serde_json::Value| b["entitlement"].as_u64().unwrap();
+    // Added in 2026: nothing known of 2025, so nothing carries (12 less 2026's 8 cuti bersama).
+    assert_eq!(entitlement(&t.get(&balance(2026), &employee).await.1), 4);
+
+    // The personnel file says 0 days were taken in 2025: 2025's unused leave carries into 2026.
+    let (app, admin) = (&t, &unit_admin);
+    let put = |year: i32, body: serde_json::Value| {
+        let path = format!("{openings}/{year}");
+        async move { app.call(Method::PUT, &path, Some(admin), Some(body)).await }
+    };
+    let (status, row) = put(2025, json!({ "taken_days": 0, "reference": "Rekap cuti SIMPEG 2025" })).await;
+    assert_eq!(status, StatusCode::OK, "{row}");
+    let (_, b2025) = t.get(&balance(2025), &employee).await;
+    let e2025 = entitlement(&b2025);
+    assert!(e2025 > 0, "2025 is now known: {b2025}");
+    let carried = |taken_2025: u64| (12 + e2025.saturating_sub(taken_2025)).min(18) - 8;
+    assert_eq!(entitlement(&t.get(&balance(2026), &employee).await.1), carried(0));
+    assert!(carried(0) > 4);
+
+    // A correction replaces the year's figure; this year's opening counts as taken this year.
+    put(2025, json!({ "taken_days": e2025, "reference": "Rekap cuti SIMPEG 2025, revisi" })).await;
+    put(2026, json!({ "taken_days": 1, "reference": "Cuti Januari di sistem lama" })).await;
+    let (_, b2026) = t.get(&balance(2026), &employee).await;
+    assert_eq!((entitlement(&b2026), b2026["taken"].clone()), (carried(e2025), json!(1)));
+    let (status, list) = t.get(&openings, &unit_admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let years: Vec<_> = list.as_array().unwrap().iter().map(|o| (o["year"].clone(), o["taken_days"].clone())).collect();
+    assert_eq!(years, vec![(json!(2025), json!(e2025)), (json!(2026), json!(1))]);
+
+    // Bad input, roles and tenants.
+    let (status, body) = put(2010, json!({ "taken_days": 400, "reference": " " })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
+    assert_eq!(fields, vec![json!("year"), json!("taken_days"), json!("reference")], "{body}");
+    let (status, _) = t
+        .call(
+            Method::PUT,
+            &format!("{openings}/2025"),
+            Some(&employee),
+            Some(json!({ "taken_days": 0, "reference": "x" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "employees do not set their own balance");
+    let own = format!("/api/v1/people/{}/leave-openings/2025", t.a.unit_admin.person_id);
+    let (status, body) =
+        t.call(Method::PUT, &own, Some(&unit_admin), Some(json!({ "taken_days": 0, "reference": "x" }))).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("leave_opening_self"))
+    );
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get(&openings, &admin_b).await.0, StatusCode::NOT_FOUND);
+});

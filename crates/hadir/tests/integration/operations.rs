@@ -123,6 +123,8 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/me/consents", "post"),
         ("/api/v1/people/{id}/consents", "get"),
         ("/api/v1/people/{id}/leave-balance", "get"),
+        ("/api/v1/people/{id}/leave-openings", "get"),
+        ("/api/v1/people/{id}/leave-openings/{year}", "put"),
         ("/api/v1/schedules", "post"),
         ("/api/v1/schedules/{id}", "put"),
         ("/api/v1/schedules/{id}", "delete"),
