@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod keys;
 pub mod leave;
 pub mod locations;
+pub mod my_day;
 pub mod passwords;
 pub mod people;
 pub mod policy;

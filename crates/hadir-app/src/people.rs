@@ -529,6 +529,21 @@ pub async fn find_by_login(app: &App, principal: &Principal, login: &str) -> Res
         .map(|p| PersonView::of(app, p, principal)))
 }
 
+/// Names to show beside rows about people the principal decides for (approval lists): id → name.
+/// Ids of anyone else are left out.
+pub async fn names_of(
+    app: &App,
+    principal: &Principal,
+    ids: impl IntoIterator<Item = String>,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(by_ids(app, &principal.institution_id, ids)
+        .await?
+        .into_values()
+        .filter(|p| principal.manages(p))
+        .map(|p| (p.id, p.full_name))
+        .collect())
+}
+
 /// The institution's people with these ids, by id, in one query: for lists that show or filter
 /// by the person behind each row.
 pub(crate) async fn by_ids(

@@ -96,7 +96,7 @@ pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[I
         .or(Some(peer))
 }
 
-fn meta_of(parts: &Parts, state: &AppState) -> RequestMeta {
+pub(crate) fn meta_of(parts: &Parts, state: &AppState) -> RequestMeta {
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     RequestMeta {
         request_id: header(parts, axum::http::HeaderName::from_static("x-request-id")).map(str::to_string),

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod json;
 pub mod metrics;
 pub mod multipart;
+pub mod pages;
 pub mod problem;
 mod security_headers;
 
@@ -52,6 +53,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
+        .merge(pages::routes())
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {

@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -108,14 +108,10 @@ struct FieldBody<'a> {
     message: &'a str,
 }
 
-/// Writes problem bodies in the language the client asked for.
+/// Writes problem bodies in the language the client asked for (the web app's language toggle,
+/// else `Accept-Language`).
 pub async fn render(request: Request, next: Next) -> Response {
-    let lang = request
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default();
+    let lang = crate::pages::lang_of(request.headers());
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
     let mut response = next.run(request).await;
     let Some(problem) = response.extensions_mut().remove::<Problem>() else {

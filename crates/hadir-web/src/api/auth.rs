@@ -26,7 +26,7 @@ pub struct LoginResponse {
     pub token: Option<String>,
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
+pub(crate) fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"

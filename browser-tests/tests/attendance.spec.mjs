@@ -1,0 +1,158 @@
+// The employee app and the admin console end to end: a phone is registered with a live selfie
+// and approved, check-ins inside and outside the fence, an offline check-out synced once, a
+// session that ends with a check-in still queued, and the recap downloaded.
+import { test, expect } from '@playwright/test';
+import { elsewhere, login, office, signIn } from './demo.mjs';
+
+const shots = '../docs/screenshots';
+test.describe.configure({ mode: 'serial' });
+
+/** @type {Record<string, import('@playwright/test').Page>} */
+const pages = {};
+
+test.beforeAll(async ({ browser }) => {
+  for (const who of ['Pegawai', 'Kepala bidang (atasan)', 'Admin OPD']) {
+    const context = await browser.newContext({ geolocation: office, permissions: ['camera', 'geolocation'] });
+    pages[who] = await context.newPage();
+  }
+});
+
+test.afterAll(async () => {
+  for (const page of Object.values(pages)) await page.context().close();
+});
+
+/** The signed-in person's check-ins today, from the API (the page's session cookie). */
+async function checkinsToday(page) {
+  const me = await (await page.request.get('/api/v1/me')).json();
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Jakarta' });
+  const res = await page.request.get(`/api/v1/people/${me.person.id}/checkins?from=${today}&to=${today}`);
+  return res.json();
+}
+
+/** Opens the check-in page and waits until the location and the camera are there. */
+async function openCheckin(page, where = 'di dalam area') {
+  await page.goto('/app');
+  await expect(page.locator('#location')).toContainText(where);
+  await expect.poll(() => page.locator('#camera').evaluate((v) => v.videoWidth)).toBeGreaterThan(0);
+}
+
+test('each employee registers this phone with a live selfie and the unit admin approves it', async () => {
+  for (const who of ['Pegawai', 'Kepala bidang (atasan)']) {
+    const page = pages[who];
+    await signIn(page, who);
+    await expect(page.locator('#device-warning')).toBeVisible();
+    await page.click('#device-warning a');
+    await expect(page.locator('#device-id')).toHaveText(/^web-/);
+    await expect.poll(() => page.locator('#camera').evaluate((v) => v.videoWidth)).toBeGreaterThan(0);
+    if (who === 'Pegawai') await page.screenshot({ path: `${shots}/device.png` });
+    await page.click('#register');
+    await expect(page.locator('#result')).toHaveText('Terdaftar. Menunggu persetujuan admin.');
+    await expect(page.locator('#my-devices')).toContainText('Menunggu persetujuan');
+  }
+
+  const admin = pages['Admin OPD'];
+  await signIn(admin, 'Admin OPD');
+  await admin.goto('/admin');
+  const rows = admin.locator('#pending-devices tbody tr');
+  await expect(rows).toHaveCount(2);
+  await admin.setViewportSize({ width: 1100, height: 700 });
+  await admin.screenshot({ path: `${shots}/admin-devices.png` });
+  for (let decided = 1; decided <= 2; decided += 1) {
+    await admin.locator('#pending-devices tbody tr:not(.decided)').first().getByRole('button', { name: 'Setujui' }).click();
+    await expect(admin.locator('#pending-devices tr.decided')).toHaveCount(decided);
+  }
+  await expect(admin.locator('#pending-devices tr.decided')).toHaveCount(2);
+  await expect(admin.locator('#pending-devices tr.decided').first()).toHaveText('Disetujui');
+});
+
+test('a check-in inside the fence is accepted and today shows the status', async () => {
+  const page = pages.Pegawai;
+  await openCheckin(page, 'di dalam area (Kantor Gubernur Bengkulu)');
+  await expect(page.locator('#device-warning')).toBeHidden();
+  await page.screenshot({ path: `${shots}/home.png` });
+  await page.click('#check-in');
+  await expect(page.locator('#result')).toHaveText('Diterima');
+  await page.waitForURL('**/app', { waitUntil: 'load' });
+  await expect(page.locator('#today-events')).toContainText('Masuk · Diterima');
+  await expect(page.locator('#today-status')).toContainText(/Hadir|Hari libur/);
+  const events = await checkinsToday(page);
+  expect(events.map((e) => [e.kind, e.outcome])).toEqual([['in', 'accepted']]);
+});
+
+test('a check-in outside the fence waits for review and the unit admin decides it', async () => {
+  const page = pages['Kepala bidang (atasan)'];
+  await page.context().setGeolocation(elsewhere);
+  await openCheckin(page, 'di luar area');
+  await page.click('#check-in');
+  await expect(page.locator('#result')).toHaveText('Menunggu tinjauan');
+
+  const admin = pages['Admin OPD'];
+  await admin.goto('/admin/tinjauan');
+  const row = admin.locator('#review-queue tbody tr').first();
+  await expect(row).toContainText('di luar area kantor');
+  await admin.screenshot({ path: `${shots}/admin-reviews.png` });
+  // A reason is required: the browser keeps the form until one is typed.
+  await row.locator('input[name=reason]').fill('Rapat di kantor gubernur, dikonfirmasi kepala OPD');
+  await row.getByRole('button', { name: 'Setujui' }).click();
+  await expect(admin.locator('#review-queue tr.decided')).toHaveText('Disetujui.');
+  const events = await checkinsToday(page);
+  expect(events.map((e) => e.outcome)).toEqual(['accepted']);
+});
+
+test('an offline check-out waits in the queue and is sent exactly once when back online', async () => {
+  const page = pages.Pegawai;
+  await openCheckin(page);
+  await page.context().setOffline(true);
+  await page.click('#check-out');
+  await expect(page.locator('#result')).toHaveText('Tersimpan di perangkat: akan dikirim saat daring.');
+  await expect(page.locator('#queue-count')).toHaveText('Menunggu dikirim: 1');
+  // The page still opens with no network (service worker), and the queue is still there.
+  await page.reload();
+  await expect(page.locator('#queue-count')).toHaveText('Menunggu dikirim: 1');
+  await page.context().setOffline(false);
+  await page.click('#sync');
+  await expect(page.locator('#synced')).toContainText('Diterima');
+  await page.waitForURL('**/app', { waitUntil: 'load' });
+  await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
+  const events = await checkinsToday(page);
+  const outs = events.filter((e) => e.kind === 'out');
+  expect(outs.length).toBe(1);
+  expect(outs[0].offline).toBe(true);
+});
+
+test('a session that ends keeps the queued check-in and sends it after signing in again', async () => {
+  const page = pages.Pegawai;
+  await openCheckin(page);
+  await page.context().setOffline(true);
+  await page.click('#check-out');
+  await expect(page.locator('#queue-count')).toHaveText('Menunggu dikirim: 1');
+  await page.context().clearCookies();
+  await page.context().setOffline(false);
+  await page.click('#sync');
+  await expect(page).toHaveURL(/\/masuk$/);
+  await expect(page.locator('#queued-note')).toBeVisible();
+  await signIn(page, 'Pegawai');
+  await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
+  await expect(page.locator('#synced li')).toHaveCount(1);
+  const outs = (await checkinsToday(page)).filter((e) => e.kind === 'out');
+  expect(outs.length).toBe(2);
+});
+
+test('the history shows the month and the admin downloads the recap as CSV', async () => {
+  const page = pages.Pegawai;
+  await page.goto('/app/riwayat');
+  await expect(page.locator('#month-totals')).toContainText('Potongan TPP');
+  await expect(page.locator('#month-events img').first()).toBeVisible();
+  await page.screenshot({ path: `${shots}/history.png`, fullPage: true });
+
+  const admin = pages['Admin OPD'];
+  await admin.goto('/admin/rekap');
+  await expect(admin.locator('#recap')).toContainText(login('Pegawai'));
+  await admin.screenshot({ path: `${shots}/admin-recap.png` });
+  const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#download-csv')]);
+  const csv = await (await download.createReadStream()).toArray();
+  const text = Buffer.concat(csv).toString('utf8');
+  const lines = text.trim().split(/\r?\n/);
+  expect(lines[0]).toContain('employee_number');
+  expect(lines.find((l) => l.includes(login('Pegawai')))).toBeTruthy();
+});

@@ -1,0 +1,34 @@
+// The demo institution the server was started with: its logins and password, read from what
+// `hadir demo` printed, and helpers the tests share.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from '@playwright/test';
+
+const printed = () => readFileSync(join(process.env.E2E_DATA, 'demo.txt'), 'utf8');
+
+export function password() {
+  return printed().match(/password of every demo account: (\S+)/)[1];
+}
+
+/** The NIP printed beside a label such as "Pegawai" or "Admin OPD". */
+export function login(label) {
+  const line = printed().split('\n').find((l) => l.startsWith(`  ${label} `));
+  return line.trim().split(/\s+/).pop();
+}
+
+// The demo's first office (Sekretariat Daerah), its centre and a point well outside its fence.
+export const office = { latitude: -3.8215, longitude: 102.287, accuracy: 8 };
+export const elsewhere = { latitude: -3.8300, longitude: 102.300, accuracy: 8 };
+
+export async function signIn(page, label) {
+  await page.goto('/masuk');
+  await page.fill('input[name=login]', login(label));
+  await page.fill('input[name=password]', password());
+  await page.click('button[type=submit].primary');
+  await expect(page).toHaveURL(/\/app$/);
+}
+
+export async function signOut(page) {
+  await page.click('#sign-out');
+  await expect(page).toHaveURL(/\/masuk$/);
+}

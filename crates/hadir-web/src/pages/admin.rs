@@ -1,0 +1,253 @@
+//! The admin console: phones waiting for approval, flagged check-ins to review, the monthly
+//! recap with its downloads. Each decision is an htmx form whose answer replaces its row.
+
+use super::employee::failed;
+use super::labels;
+use super::login::Chrome;
+use super::render;
+use super::session::Page;
+use crate::AppState;
+use crate::guard::Admin;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike};
+use hadir_app::attendance::{self, ReviewDecision};
+use hadir_app::devices::{self, Rejection};
+use hadir_app::{AppError, people, recap, units};
+use hadir_domain::time_zone::WorkZone;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+async fn own_name(state: &AppState, page: &Page<Admin>) -> Result<String, AppError> {
+    Ok(people::get(&state.app, &page.principal, &page.principal.person_id).await?.full_name)
+}
+
+/// Names for the rows' person ids, and the admin's own name for the frame.
+async fn names(
+    state: &AppState,
+    page: &Page<Admin>,
+    ids: impl IntoIterator<Item = String>,
+) -> Result<(String, HashMap<String, String>), AppError> {
+    Ok((own_name(state, page).await?, people::names_of(&state.app, &page.principal, ids).await?))
+}
+
+pub struct DeviceRow {
+    pub id: String,
+    pub person: String,
+    pub model: String,
+    pub registered: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_devices.html")]
+struct DevicesPage {
+    c: Chrome,
+    rows: Vec<DeviceRow>,
+}
+
+fn local_time(ms: i64) -> String {
+    WorkZone::Jakarta
+        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+/// Phones waiting for a decision, with their registration selfies.
+pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Response {
+    let loaded = async {
+        let pending = devices::pending(&state.app, &page.principal).await?;
+        let (name, names) = names(&state, &page, pending.iter().map(|d| d.person_id.clone())).await?;
+        Ok::<_, AppError>((name, pending, names))
+    };
+    let (name, pending, names) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(page.t, e),
+    };
+    let rows = pending
+        .into_iter()
+        .map(|d| DeviceRow {
+            person: names.get(&d.person_id).cloned().unwrap_or_default(),
+            model: [d.model, d.os].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            registered: local_time(d.created_at),
+            id: d.id,
+        })
+        .collect();
+    render(&DevicesPage { c: Chrome::of(&page, name, "/admin"), rows })
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    /// `approve` or `reject`.
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Approves or rejects a phone (a reason is required to reject); the answer replaces the row.
+pub async fn decide_device(
+    State(state): State<AppState>,
+    page: Page<Admin>,
+    Path(id): Path<String>,
+    Form(form): Form<Decision>,
+) -> Response {
+    let (app, p, meta) = (&state.app, &page.principal, &page.meta);
+    let result = if form.decision == "approve" {
+        devices::approve(app, p, &id, meta).await
+    } else {
+        devices::reject(app, p, &id, Rejection { reason: form.reason }, meta).await
+    };
+    match result {
+        Ok(d) => decided_row(page.t, &labels::snake(&d.status), "device"),
+        Err(e) => failed(page.t, e),
+    }
+}
+
+/// The row that replaces a decided one: what was decided, in the page's language.
+fn decided_row(t: super::Tr, status: &str, what: &str) -> Response {
+    axum::response::Html(format!(
+        "<tr class=\"decided\"><td colspan=\"5\">{}</td></tr>",
+        t.get(&format!("{what}-{status}"))
+    ))
+    .into_response()
+}
+
+pub struct ReviewRow {
+    pub id: String,
+    pub person: String,
+    pub when: String,
+    pub kind: String,
+    pub signals: String,
+    pub distance: String,
+    pub has_photo: bool,
+    pub second: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_reviews.html")]
+struct ReviewsPage {
+    c: Chrome,
+    rows: Vec<ReviewRow>,
+}
+
+/// Flagged check-ins with their evidence: photo, signals, distance from the fence.
+pub async fn reviews(State(state): State<AppState>, page: Page<Admin>) -> Response {
+    let t = page.t;
+    let loaded = async {
+        let queue = attendance::review_queue(&state.app, &page.principal).await?;
+        let (name, names) = names(&state, &page, queue.iter().map(|e| e.person_id.clone())).await?;
+        Ok::<_, AppError>((name, queue, names))
+    };
+    let (name, queue, names) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let rows = queue
+        .into_iter()
+        .map(|e| ReviewRow {
+            person: names.get(&e.person_id).cloned().unwrap_or_default(),
+            when: local_time(e.occurred_at),
+            kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
+                "check-in"
+            } else {
+                "check-out"
+            }),
+            signals: labels::signals(t, &e.signals),
+            distance: e.distance_m.map(|d| format!("{d:.0} m")).unwrap_or_default(),
+            has_photo: e.has_photo,
+            second: e.first_reviewed_by.is_some(),
+            id: e.id,
+        })
+        .collect();
+    render(&ReviewsPage { c: Chrome::of(&page, name, "/admin/tinjauan"), rows })
+}
+
+/// Approves or rejects a flagged check-in with a reason; the answer replaces the row.
+pub async fn review(
+    State(state): State<AppState>,
+    page: Page<Admin>,
+    Path(id): Path<String>,
+    Form(form): Form<Decision>,
+) -> Response {
+    let decision = ReviewDecision { approve: form.decision == "approve", reason: form.reason };
+    match attendance::review(&state.app, &page.principal, &id, decision, &page.meta).await {
+        Ok(e) => decided_row(page.t, &labels::snake(&e.outcome), "review"),
+        Err(e) => failed(page.t, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RecapQuery {
+    #[serde(default)]
+    bulan: Option<String>,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+pub struct RecapLine {
+    pub number: String,
+    pub name: String,
+    pub unit: String,
+    pub present: u32,
+    pub late: u32,
+    pub early: u32,
+    pub absent: u32,
+    pub leave: u32,
+    pub deduction: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_recap.html")]
+struct RecapPage {
+    c: Chrome,
+    month: String,
+    unit: String,
+    units: Vec<(String, String)>,
+    rows: Vec<RecapLine>,
+    csv: String,
+}
+
+/// The month per person in the admin's scope, filtered by unit, with the CSV download.
+pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Query<RecapQuery>) -> Response {
+    let t = page.t;
+    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| {
+        let today = WorkZone::Jakarta.local(state.app.clock.now()).date();
+        format!("{:04}-{:02}", today.year(), today.month())
+    });
+    let unit = q.unit.filter(|u| !u.is_empty());
+    let loaded = async {
+        let rows = recap::unit_recap(&state.app, &page.principal, &month, unit.as_deref()).await?;
+        let units = units::list(&state.app, &page.principal).await?;
+        Ok::<_, AppError>((own_name(&state, &page).await?, rows, units))
+    };
+    let (name, rows, all_units) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let mut csv = format!("/api/v1/recap.csv?month={month}");
+    if let Some(u) = &unit {
+        csv.push_str(&format!("&unit_id={u}"));
+    }
+    render(&RecapPage {
+        c: Chrome::of(&page, name, "/admin/rekap"),
+        rows: rows
+            .into_iter()
+            .map(|r| RecapLine {
+                number: r.employee_number,
+                name: r.full_name,
+                unit: r.unit_code.unwrap_or_default(),
+                present: r.totals.present_days,
+                late: r.totals.late.iter().sum(),
+                early: r.totals.early.iter().sum(),
+                absent: r.totals.absent_days,
+                leave: r.totals.leave_days,
+                deduction: labels::percent(t, r.totals.deduction.0),
+            })
+            .collect(),
+        units: all_units.into_iter().map(|u| (u.id, format!("{} · {}", u.code, u.name))).collect(),
+        unit: unit.unwrap_or_default(),
+        month,
+        csv,
+    })
+}

@@ -1,0 +1,262 @@
+//! The employee app: home with today's check-in, the phone's registration, the month's history,
+//! and the password.
+
+use super::labels;
+use super::login::Chrome;
+use super::render;
+use super::session::{Page, refusal};
+use crate::AppState;
+use crate::guard::SelfService;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike};
+use hadir_app::auth::ChangePassword;
+use hadir_app::my_day::MyDay;
+use hadir_app::{AppError, devices, my_day, people, recap};
+use hadir_domain::Explain;
+use hadir_domain::attendance::checkin::EventKind;
+use hadir_domain::time_zone::WorkZone;
+use serde::{Deserialize, Serialize};
+
+/// A page's answer when a use case fails: the reason in the page's language.
+pub(super) fn failed(t: super::Tr, error: AppError) -> Response {
+    if matches!(error, AppError::Database(_) | AppError::Internal(_)) {
+        tracing::error!(error = %error, "page failed");
+        return refusal(StatusCode::INTERNAL_SERVER_ERROR, t, "internal-error");
+    }
+    let status = crate::problem::status_of(&error);
+    let mut text = error.message(t.lang);
+    if let AppError::Invalid(problems) = &error {
+        for p in problems {
+            text.push_str(&format!("\n{}: {}", p.field, p.message(t.lang)));
+        }
+    }
+    (status, [("content-type", "text/plain; charset=utf-8")], text).into_response()
+}
+
+async fn own_name(state: &AppState, page: &Page<impl crate::guard::Policy>) -> Result<String, AppError> {
+    Ok(people::get(&state.app, &page.principal, &page.principal.person_id).await?.full_name)
+}
+
+pub struct EventLine {
+    pub time: String,
+    pub kind: String,
+    pub outcome: String,
+    pub bad: bool,
+    pub signals: String,
+}
+
+fn event_line(t: super::Tr, zone: WorkZone, e: &hadir_app::attendance::EventView) -> EventLine {
+    let at = DateTime::from_timestamp_millis(e.occurred_at).unwrap_or_default();
+    EventLine {
+        time: zone.local(at).format("%H:%M").to_string(),
+        kind: t.get(if e.kind == EventKind::In { "check-in" } else { "check-out" }),
+        outcome: labels::outcome(t, e.outcome),
+        bad: e.outcome != hadir_domain::attendance::checkin::Outcome::Accepted,
+        signals: labels::signals(t, &e.signals),
+    }
+}
+
+/// What the check-in script needs, embedded in the page as JSON (not executed).
+#[derive(Serialize)]
+struct CheckinSetup<'a> {
+    sites: &'a [hadir_app::locations::LocationView],
+    /// The person's phones: the script compares its own device id with them.
+    devices: Vec<(String, String)>,
+}
+
+/// JSON to place inside `<script type="application/json">`: no `<` can end the element.
+fn embedded_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c")
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    c: Chrome,
+    date: String,
+    zone: &'static str,
+    hours: Option<String>,
+    status: Option<String>,
+    status_bad: bool,
+    events: Vec<EventLine>,
+    setup: String,
+}
+
+pub async fn home(State(state): State<AppState>, page: Page) -> Response {
+    let t = page.t;
+    let loaded = async {
+        let name = own_name(&state, &page).await?;
+        let day: MyDay = my_day::my_day(&state.app, &page.principal).await?;
+        let devices = devices::mine(&state.app, &page.principal).await?;
+        Ok::<_, AppError>((name, day, devices))
+    };
+    let (name, day, devices) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let setup = CheckinSetup {
+        sites: &day.sites,
+        devices: devices.into_iter().map(|d| (d.device_id, labels::snake(&d.status))).collect(),
+    };
+    render(&Home {
+        c: Chrome::of(&page, name, "/app"),
+        date: labels::date(t, day.date),
+        zone: day.zone.abbreviation(),
+        hours: day.work.as_ref().map(|w| format!("{}–{}", w.start.format("%H:%M"), w.end.format("%H:%M"))),
+        status: day.status.as_ref().map(|d| labels::day(t, &d.status, d.code.as_deref())),
+        status_bad: day.status.as_ref().is_some_and(|d| labels::day_is_bad(&d.status)),
+        events: day.events.iter().map(|e| event_line(t, day.zone, e)).collect(),
+        setup: embedded_json(&setup),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "device.html")]
+struct DevicePage {
+    c: Chrome,
+    devices: Vec<(String, String, String)>,
+}
+
+/// Registering this phone with a live selfie (the script does the camera and the upload).
+pub async fn device(State(state): State<AppState>, page: Page) -> Response {
+    let t = page.t;
+    let loaded = async {
+        Ok::<_, AppError>((own_name(&state, &page).await?, devices::mine(&state.app, &page.principal).await?))
+    };
+    let (name, mine) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let devices = mine
+        .into_iter()
+        .map(|d| {
+            let status = labels::snake(&d.status);
+            let label = t.get(&format!("device-{status}"));
+            (d.device_id, d.model.unwrap_or_default(), label)
+        })
+        .collect();
+    render(&DevicePage { c: Chrome::of(&page, name, "/app/perangkat"), devices })
+}
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    #[serde(default)]
+    bulan: Option<String>,
+}
+
+pub struct DayLine {
+    pub date: String,
+    pub status: String,
+    pub bad: bool,
+    pub deduction: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct History {
+    c: Chrome,
+    month: String,
+    days: Vec<DayLine>,
+    present: u32,
+    late: String,
+    early: String,
+    absent: u32,
+    leave: u32,
+    deduction: String,
+    events: Vec<(String, String, EventLine, bool)>,
+}
+
+/// One month: the status of each day, the TL/PSW counts and deduction, and the check-ins with
+/// their photos.
+pub async fn history(State(state): State<AppState>, page: Page, Query(q): Query<MonthQuery>) -> Response {
+    let t = page.t;
+    let month = q.bulan.unwrap_or_else(|| {
+        let today = WorkZone::Jakarta.local(state.app.clock.now()).date();
+        format!("{:04}-{:02}", today.year(), today.month())
+    });
+    let person = page.principal.person_id.clone();
+    let loaded = async {
+        let name = own_name(&state, &page).await?;
+        let result = recap::person_month(&state.app, &page.principal, &person, &month).await?;
+        let days = recap::month_days(&month)?;
+        let (from, to) = (days[0].to_string(), days[days.len() - 1].to_string());
+        let events = hadir_app::attendance::history(&state.app, &page.principal, &person, &from, &to).await?;
+        Ok::<_, AppError>((name, result, events))
+    };
+    let (name, result, events) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let counts = |levels: &[u32; 4], prefix: &str| {
+        levels.iter().enumerate().map(|(i, n)| format!("{prefix}{} {n}", i + 1)).collect::<Vec<_>>().join(" · ")
+    };
+    let totals = &result.totals;
+    render(&History {
+        c: Chrome::of(&page, name, "/app/riwayat"),
+        days: result
+            .days
+            .iter()
+            .rev()
+            .map(|d| DayLine {
+                date: labels::date(t, d.date),
+                status: labels::day(t, &d.status, d.code.as_deref()),
+                bad: labels::day_is_bad(&d.status),
+                deduction: if d.deduction.0 > 0 { labels::percent(t, d.deduction.0) } else { String::new() },
+            })
+            .collect(),
+        present: totals.present_days,
+        late: counts(&totals.late, "TL"),
+        early: counts(&totals.early, "PSW"),
+        absent: totals.absent_days,
+        leave: totals.leave_days,
+        deduction: labels::percent(t, totals.deduction.0),
+        events: events
+            .iter()
+            .map(|e| (e.id.clone(), e.local_date.clone(), event_line(t, WorkZone::Jakarta, e), e.has_photo))
+            .collect(),
+        month,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    c: Chrome,
+    must_change: bool,
+}
+
+pub async fn password_form(State(state): State<AppState>, page: Page<SelfService>) -> Response {
+    let name = match own_name(&state, &page).await {
+        Ok(n) => n,
+        Err(e) => return failed(page.t, e),
+    };
+    let must_change = page.principal.must_change_password;
+    render(&PasswordPage { c: Chrome::of(&page, name, "/app/sandi"), must_change })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    old_password: String,
+    new_password: String,
+}
+
+/// Changes the password; every other session ends. The answer replaces the form's message.
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: Page<SelfService>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let request = ChangePassword { old_password: form.old_password, new_password: form.new_password };
+    match hadir_app::auth::change_password(&state.app, &page.principal, request, &page.meta).await {
+        Ok(()) => {
+            let mut response = page.t.get("password-changed").into_response();
+            response.headers_mut().insert("hx-redirect", axum::http::HeaderValue::from_static("/app"));
+            response
+        }
+        Err(e) => failed(page.t, e),
+    }
+}

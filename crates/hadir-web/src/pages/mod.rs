@@ -1,0 +1,76 @@
+//! The web app: server-rendered pages (askama) for employees (`/app`, an installable PWA) and
+//! administrators (`/admin`), Indonesian first with English by a toggle. Pages go through the
+//! same use cases as the API; the check-in page's script talks to `/api/v1` itself, because it
+//! must also queue attempts while offline and send them later.
+//!
+//! Forms that change something are sent by htmx with the session's CSRF token in a header
+//! ([`session::CSRF_HEADER`]) and must come from this origin; sign-in and the language switch
+//! need no session and are checked for origin only.
+
+mod admin;
+mod assets;
+mod employee;
+mod i18n;
+mod labels;
+mod login;
+mod session;
+
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header::CONTENT_SECURITY_POLICY;
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use i18n::{Tr, lang_of};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(login::root))
+        .route("/masuk", get(login::form).post(login::submit))
+        .route("/keluar", post(login::logout))
+        .route("/bahasa", post(i18n::switch))
+        .route("/app", get(employee::home))
+        .route("/app/perangkat", get(employee::device))
+        .route("/app/riwayat", get(employee::history))
+        .route("/app/sandi", get(employee::password_form).post(employee::change_password))
+        .route("/admin", get(admin::devices))
+        .route("/admin/perangkat/{id}", post(admin::decide_device))
+        .route("/admin/tinjauan", get(admin::reviews))
+        .route("/admin/tinjauan/{id}", post(admin::review))
+        .route("/admin/rekap", get(admin::recap))
+        .route("/manifest.webmanifest", get(assets::manifest))
+        .route("/sw.js", get(assets::service_worker))
+        .route("/static/{file}", get(assets::file))
+        .layer(middleware::from_fn(page_headers))
+}
+
+/// Pages load scripts, styles, images and media only from this origin, with no inline script;
+/// the camera and location are offered to the employee pages only.
+const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
+     media-src 'self' blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn page_headers(request: Request, next: Next) -> Response {
+    let employee_page = request.uri().path().starts_with("/app");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+    let devices = if employee_page { "camera=(self), geolocation=(self)" } else { "camera=(), geolocation=()" };
+    headers.insert("permissions-policy", HeaderValue::from_static(devices));
+    response
+}
+
+/// A rendered page; a template that fails to render is a bug, answered with 500 and logged.
+fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "page failed to render");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Who is looking at a page: the session cookie, checked like the API's ([`crate::guard`]), but
+//! answered the way a browser needs — a trip to the sign-in page instead of a JSON problem.
+
+use super::i18n::{Tr, lang_of};
+use crate::AppState;
+use crate::guard::{Policy, SESSION_COOKIE, Signed, cookie_value, meta_of, same_origin};
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, LOCATION};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hadir_app::{Principal, RequestMeta};
+use sha2::{Digest, Sha256};
+use std::marker::PhantomData;
+
+/// htmx sends it with every request (`hx-headers` on the page's body).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The CSRF token of a session: derived from the session's secret token, which scripts cannot
+/// read (the cookie is `HttpOnly`), so a page elsewhere cannot know it.
+pub fn csrf_token(session_token: &str) -> String {
+    Sha256::digest(format!("hadir-csrf\0{session_token}")).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+pub struct Page<P: Policy = Signed> {
+    pub principal: Principal,
+    pub meta: RequestMeta,
+    pub t: Tr,
+    pub csrf: String,
+    policy: PhantomData<P>,
+}
+
+/// Back to the sign-in page: a redirect, or for htmx an instruction to go there.
+pub fn to_sign_in(parts: &Parts) -> Response {
+    if parts.headers.contains_key("hx-request") {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        response.headers_mut().insert("hx-redirect", HeaderValue::from_static("/masuk"));
+        return response;
+    }
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(LOCATION, HeaderValue::from_static("/masuk"));
+    response
+}
+
+/// A short refusal in the page's language (htmx shows it where the action's answer would go).
+pub fn refusal(status: StatusCode, t: Tr, key: &str) -> Response {
+    (status, [("content-type", "text/plain; charset=utf-8")], t.get(key)).into_response()
+}
+
+impl<P: Policy> FromRequestParts<AppState> for Page<P> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let t = Tr { lang: lang_of(&parts.headers) };
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let Some(token) = header(COOKIE.as_str()).and_then(|c| cookie_value(c, SESSION_COOKIE)).map(str::to_string)
+        else {
+            return Err(to_sign_in(parts));
+        };
+        let csrf = csrf_token(&token);
+        if parts.method != Method::GET && (!same_origin(parts) || header(CSRF_HEADER) != Some(csrf.as_str())) {
+            return Err(refusal(StatusCode::FORBIDDEN, t, "csrf-refused"));
+        }
+        let Ok(principal) = hadir_app::auth::authenticate(&state.app, &token).await else {
+            return Err(to_sign_in(parts));
+        };
+        if principal.must_change_password && !P::DURING_PASSWORD_CHANGE {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response.headers_mut().insert(LOCATION, HeaderValue::from_static("/app/sandi"));
+            return Err(response);
+        }
+        if !P::allows(&principal) {
+            return Err(refusal(StatusCode::FORBIDDEN, t, "forbidden"));
+        }
+        Ok(Page { principal, meta: meta_of(parts, state), t, csrf, policy: PhantomData })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_tokens_differ_per_session_and_do_not_reveal_it() {
+        let a = csrf_token("hdr_one");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, csrf_token("hdr_one"));
+        assert_ne!(a, csrf_token("hdr_two"));
+        assert!(!a.contains("one"));
+    }
+}

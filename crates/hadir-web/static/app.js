@@ -1,0 +1,23 @@
+// Every page: the service worker (so the check-in page opens offline), this browser's device id,
+// and on sign-out the cached pages are dropped (the queue of unsent check-ins is kept).
+import { count } from './queue.js';
+
+export function deviceId() {
+  let id = localStorage.getItem('hadir_device_id');
+  if (!id) {
+    id = 'web-' + crypto.randomUUID();
+    localStorage.setItem('hadir_device_id', id);
+  }
+  return id;
+}
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+}
+
+document.getElementById('sign-out')?.addEventListener('htmx:beforeRequest', () => {
+  if ('caches' in window) caches.delete('hadir-pages');
+});
+
+const note = document.getElementById('queued-note');
+if (note) count().then((n) => { note.hidden = n === 0; }).catch(() => {});
