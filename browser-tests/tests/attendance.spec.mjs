@@ -1,7 +1,13 @@
 // The employee app and the admin console end to end: a phone is registered with a live selfie
-// and approved, check-ins inside and outside the fence, an offline check-out synced once, a
-// session that ends with a check-in still queued, and the recap downloaded.
-import { test, expect } from '@playwright/test';
+// and approved, check-ins inside and outside the fence and by the kiosk's QR code, an offline
+// check-out synced once, a session that ends with a check-in still queued, and the recap
+// downloaded as CSV, XLSX and PDF and opened.
+import { chromium, test, expect } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { elsewhere, login, office, signIn } from './demo.mjs';
 
 const shots = '../docs/screenshots';
@@ -99,6 +105,43 @@ test('a check-in outside the fence waits for review and the unit admin decides i
   expect(events.map((e) => e.outcome)).toEqual(['accepted']);
 });
 
+test("an employee checks out by scanning the kiosk's rotating QR code", async () => {
+  const admin = pages['Admin OPD'];
+  await admin.goto('/admin/kiosk');
+  await admin.getByRole('link', { name: 'Kantor Gubernur Bengkulu' }).click();
+  await expect(admin.locator('#qr svg')).toBeVisible();
+  await admin.screenshot({ path: `${shots}/kiosk.png` });
+  // The phone's camera sees the kiosk: Chromium plays a picture of the code as its camera.
+  const video = join(mkdtempSync(join(tmpdir(), 'hadir-qr-')), 'kiosk.mjpeg');
+  // Chromium plays a motion-JPEG file of even width and height (I420 frames).
+  const box = await admin.locator('#qr svg').boundingBox();
+  const even = (n) => 2 * Math.floor(n / 2);
+  const clip = { x: Math.floor(box.x), y: Math.floor(box.y), width: even(box.width), height: even(box.height) };
+  await admin.screenshot({ path: video, type: 'jpeg', quality: 95, clip });
+
+  const who = 'Kepala bidang (atasan)';
+  const deviceId = await pages[who].evaluate(() => localStorage.getItem('hadir_device_id'));
+  const { launchOptions, baseURL } = test.info().project.use;
+  const phone = await chromium.launch({
+    ...launchOptions,
+    args: [...launchOptions.args, `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    // Where the phone was at its last check-in: a jump from there would be impossible travel.
+    const context = await phone.newContext({ baseURL, geolocation: elsewhere, permissions: ['camera', 'geolocation'] });
+    await context.addInitScript((id) => localStorage.setItem('hadir_device_id', id), deviceId);
+    const page = await context.newPage();
+    await signIn(page, who);
+    await page.selectOption('#mode', 'qr');
+    await page.click('#check-out');
+    await expect(page.locator('#result')).toHaveText('Diterima', { timeout: 20_000 });
+    const outs = (await checkinsToday(page)).filter((e) => e.kind === 'out');
+    expect(outs.map((e) => [e.mode, e.outcome])).toEqual([['qr', 'accepted']]);
+  } finally {
+    await phone.close();
+  }
+});
+
 test('an offline check-out waits in the queue and is sent exactly once when back online', async () => {
   const page = pages.Pegawai;
   await openCheckin(page);
@@ -138,7 +181,7 @@ test('a session that ends keeps the queued check-in and sends it after signing i
   expect(outs.length).toBe(2);
 });
 
-test('the history shows the month and the admin downloads the recap as CSV', async () => {
+test('the history shows the month and the admin downloads the recap as CSV, XLSX and PDF', async () => {
   const page = pages.Pegawai;
   await page.goto('/app/riwayat');
   await expect(page.locator('#month-totals')).toContainText('Potongan TPP');
@@ -149,10 +192,35 @@ test('the history shows the month and the admin downloads the recap as CSV', asy
   await admin.goto('/admin/rekap');
   await expect(admin.locator('#recap')).toContainText(login('Pegawai'));
   await admin.screenshot({ path: `${shots}/admin-recap.png` });
-  const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#download-csv')]);
-  const csv = await (await download.createReadStream()).toArray();
-  const text = Buffer.concat(csv).toString('utf8');
-  const lines = text.trim().split(/\r?\n/);
+  const nip = login('Pegawai');
+
+  const csv = (await downloaded(admin, '#download-csv')).toString('utf8');
+  const lines = csv.trim().split(/\r?\n/);
   expect(lines[0]).toContain('employee_number');
-  expect(lines.find((l) => l.includes(login('Pegawai')))).toBeTruthy();
+  expect(lines.find((l) => l.includes(nip))).toBeTruthy();
+
+  // The workbook opens; the employee's row has their NIP as text and a present day as a number.
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await downloaded(admin, '#download-xlsx'));
+  const sheet = workbook.getWorksheet('Rekap');
+  expect(sheet.getCell('A1').value).toBe('Pemerintah Provinsi Bengkulu');
+  let row = null;
+  sheet.eachRow((r) => { if (r.getCell(1).value === nip) row = r; });
+  expect(row).not.toBeNull();
+  expect(row.getCell(4).value).toBe(1);
+
+  // The PDF opens; its text has the institution, the period, the NIP and a page number.
+  const pdf = await getDocument({ data: new Uint8Array(await downloaded(admin, '#download-pdf')) }).promise;
+  const page1 = (await (await pdf.getPage(1)).getTextContent()).items.map((i) => i.str).join(' ');
+  expect(page1).toContain('Pemerintah Provinsi Bengkulu');
+  expect(page1).toContain('Rekap presensi bulanan');
+  expect(page1).toContain(nip);
+  expect(page1).toMatch(/Halaman\s*1\s*\/\s*\d+/);
 });
+
+/** Clicks a download link and returns the file's bytes. */
+async function downloaded(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const chunks = await (await download.createReadStream()).toArray();
+  return Buffer.concat(chunks);
+}

@@ -28,6 +28,7 @@ pub mod locations;
 pub mod my_day;
 pub mod passwords;
 pub mod people;
+pub mod people_import;
 pub mod policy;
 pub mod principal;
 pub mod recap;

@@ -46,7 +46,7 @@ pub struct PersonMonth {
     pub totals: MonthTotals,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RecapRow {
     pub person_id: String,
     pub employee_number: String,

@@ -25,6 +25,7 @@ use hadir_domain::time_zone::WorkZone;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod export;
 mod recap;
 
 #[derive(Parser)]
@@ -61,6 +62,15 @@ enum Command {
         /// takes the disk out of the measurement).
         #[arg(long)]
         object_store: Option<String>,
+    },
+    /// The monthly recap made into CSV, XLSX and PDF files, beside writing it as JSON.
+    Export {
+        /// People in the recap (rows).
+        #[arg(long, default_value_t = 5_000)]
+        people: usize,
+        /// Runs of each format; the median is printed.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// The monthly recap of everyone in an institution, beside loading its events alone.
     Recap {
@@ -110,6 +120,7 @@ async fn main() {
             checkin(people, connections, seconds, if qr { 0 } else { photo_bytes }, qr, database_url, object_store)
                 .await
         }
+        Command::Export { people, runs } => export::run(people, runs.max(1)),
         Command::Recap { people, database_url } => {
             let (dir, _, db, app) = open(database_url, None).await;
             recap::run(&app, &db, people).await;

@@ -16,10 +16,17 @@ let position = null;
 const approved = setup.devices.some(([id, status]) => id === deviceId() && status === 'approved');
 document.getElementById('device-warning').hidden = approved;
 
-const cameraReady = camera.start(video).then((ok) => {
-  document.getElementById('camera-error').hidden = ok;
-  return ok;
-});
+const modeSelect = document.getElementById('mode');
+let cameraReady;
+function startCamera() {
+  // The kiosk's code is scanned with the back camera; selfies with the front one.
+  cameraReady = camera.start(video, modeSelect.value === 'qr' ? 'environment' : 'user').then((ok) => {
+    document.getElementById('camera-error').hidden = ok;
+    return ok;
+  });
+}
+startCamera();
+modeSelect.addEventListener('change', startCamera);
 
 // Metres between two points (haversine).
 function distance(a, b) {
@@ -93,6 +100,7 @@ async function send(attempt) {
     accuracy_m: attempt.accuracy_m,
     device_time: new Date().toISOString(),
   };
+  if (attempt.qr_token) metadata.qr_token = attempt.qr_token;
   if (attempt.offline) metadata.offline_at = attempt.made_at;
   const form = new FormData();
   form.append('metadata', JSON.stringify(metadata));
@@ -146,15 +154,24 @@ async function syncAll() {
 }
 
 async function attempt(kind) {
-  const mode = document.getElementById('mode').value;
+  const mode = modeSelect.value;
   if (mode === 'office' && !position) {
     result.textContent = text.noLocation;
     return;
   }
-  const photo = (await cameraReady) ? await camera.snapshot(video) : null;
-  if (mode === 'office' && !photo) {
-    result.textContent = text.noCamera;
-    return;
+  let photo = null;
+  let qrToken = null;
+  if (mode === 'qr') {
+    if (!(await cameraReady)) return;
+    result.textContent = text.aim;
+    qrToken = await camera.scanQr(video);
+    if (!qrToken) return;
+  } else {
+    photo = (await cameraReady) ? await camera.snapshot(video) : null;
+    if (mode === 'office' && !photo) {
+      result.textContent = text.noCamera;
+      return;
+    }
   }
   result.textContent = text.sending;
   await queue.put({
@@ -168,6 +185,7 @@ async function attempt(kind) {
     made_at: new Date().toISOString(),
     offline: !navigator.onLine,
     photo,
+    qr_token: qrToken,
   });
   await syncAll();
 }

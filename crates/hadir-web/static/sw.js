@@ -12,6 +12,7 @@ const FILES = [
   '/static/device.js',
   '/static/queue.js',
   '/static/htmx-2.0.11.min.js',
+  '/static/jsqr-1.4.0.js',
   '/static/icon.svg',
   '/static/icon-192.png',
   '/manifest.webmanifest',

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hadir_app::accounts::{self, AccountView, GrantRequest, NewPassword};
 use hadir_app::people::{self, PeoplePage, PeopleQuery, PersonInput, PersonPatch, PersonView, SavedPerson};
+use hadir_app::people_import::{self, ImportReport};
 
 /// People in the caller's administrative scope, searchable and paged.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery), security(("bearer" = []), ("cookie" = [])),
@@ -121,4 +122,33 @@ pub async fn revoke_role(
 ) -> ApiResult<StatusCode> {
     accounts::revoke(&state.app, &auth.principal, &id, &grant_id, &auth.meta).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Only check the file and report; write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Add people from a CSV file (`text/csv`, UTF-8, a header row naming the columns:
+/// `employee_number`, `employment_type`, `full_name` required; `nik`, `email`, `phone`,
+/// `unit_code`, `position`, `supervisor_number` optional). Every row is checked by the rules of
+/// adding one person; the report names each problem's row and field. The file is written only
+/// when it has no problem and `dry_run` is false — all rows or none.
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "people", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = ImportReport, description = "Checked (and written, unless a dry run or with problems)"),
+        (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody, description = "Not a CSV with the expected columns")))]
+pub async fn import(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ImportReport>> {
+    let lang = crate::pages::lang_of(&headers);
+    Ok(Json(people_import::import(&state.app, &auth.principal, &body, q.dry_run, lang, &auth.meta).await?))
 }

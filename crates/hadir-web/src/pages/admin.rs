@@ -205,7 +205,8 @@ struct RecapPage {
     unit: String,
     units: Vec<(String, String)>,
     rows: Vec<RecapLine>,
-    csv: String,
+    /// `month=…&unit_id=…` for the downloads (`/api/v1/recap.csv?…`, `.xlsx`, `.pdf`).
+    query: String,
 }
 
 /// The month per person in the admin's scope, filtered by unit, with the CSV download.
@@ -225,9 +226,9 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
-    let mut csv = format!("/api/v1/recap.csv?month={month}");
+    let mut query = format!("month={month}");
     if let Some(u) = &unit {
-        csv.push_str(&format!("&unit_id={u}"));
+        query.push_str(&format!("&unit_id={u}"));
     }
     render(&RecapPage {
         c: Chrome::of(&page, name, "/admin/rekap"),
@@ -248,6 +249,6 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         units: all_units.into_iter().map(|u| (u.id, format!("{} · {}", u.code, u.name))).collect(),
         unit: unit.unwrap_or_default(),
         month,
-        csv,
+        query,
     })
 }

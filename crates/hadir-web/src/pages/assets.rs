@@ -17,6 +17,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("device.js", JS, include_bytes!("../../static/device.js")),
     ("queue.js", JS, include_bytes!("../../static/queue.js")),
     ("htmx-2.0.11.min.js", JS, include_bytes!("../../static/htmx-2.0.11.min.js")),
+    // jsQR 1.4.0 (npm, Apache-2.0): QR decoding where the browser has no BarcodeDetector.
+    ("jsqr-1.4.0.js", JS, include_bytes!("../../static/jsqr-1.4.0.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
     ("icon-192.png", "image/png", include_bytes!("../../static/icon-192.png")),
     ("icon-512.png", "image/png", include_bytes!("../../static/icon-512.png")),

@@ -121,7 +121,7 @@ mod tests {
         let known = keys("id");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = BTreeSet::new();
-        for folder in ["templates", "src/pages"] {
+        for folder in ["templates", "src/pages", "src/api"] {
             for entry in std::fs::read_dir(root.join(folder)).unwrap() {
                 let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
                 for piece in text.split("t.get(\"").skip(1) {

@@ -11,6 +11,8 @@ mod admin;
 mod assets;
 mod employee;
 mod i18n;
+mod import;
+mod kiosk;
 mod labels;
 mod login;
 mod session;
@@ -42,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/tinjauan", get(admin::reviews))
         .route("/admin/tinjauan/{id}", post(admin::review))
         .route("/admin/rekap", get(admin::recap))
+        .route("/admin/impor", get(import::form).post(import::submit))
+        .route("/admin/kiosk", get(kiosk::locations))
+        .route("/admin/kiosk/{id}", get(kiosk::screen))
+        .route("/admin/kiosk/{id}/kode", get(kiosk::code))
         .route("/manifest.webmanifest", get(assets::manifest))
         .route("/sw.js", get(assets::service_worker))
         .route("/static/{file}", get(assets::file))

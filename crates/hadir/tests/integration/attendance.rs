@@ -461,6 +461,21 @@ db_test!(the_month_shows_each_days_status_and_the_recap_adds_up, |db| {
         "{text}"
     );
 
+    // The same month as a workbook and a PDF, named after it (their contents: browser-tests/).
+    for (ext, content_type, magic) in [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &b"PK"[..]),
+        ("pdf", "application/pdf", &b"%PDF-"[..]),
+    ] {
+        let url = t.url(&format!("/api/v1/recap.{ext}?month=2026-03&unit_id={}", t.a.child_unit));
+        let res = t.http.get(url).bearer_auth(&unit_admin).header("accept-language", "en").send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], content_type);
+        assert_eq!(res.headers()["content-disposition"], format!("attachment; filename=\"rekap-2026-03.{ext}\""));
+        assert!(res.bytes().await.unwrap().starts_with(magic));
+        let refused = t.http.get(t.url(&format!("/api/v1/recap.{ext}?month=2026-03"))).bearer_auth(&token).send().await;
+        assert_eq!(refused.unwrap().status(), StatusCode::FORBIDDEN);
+    }
+
     assert_eq!(t.get("/api/v1/recap?month=2026-03", &token).await.0, StatusCode::FORBIDDEN);
     let (status, body) = t.get("/api/v1/recap?month=maret", &unit_admin).await;
     assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("month_format")));

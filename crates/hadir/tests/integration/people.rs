@@ -228,3 +228,94 @@ db_test!(staff_reads_of_a_persons_data_appear_in_their_access_log, |db| {
     // Only the person reads their access log; the admin's own log is empty.
     assert_eq!(t.get("/api/v1/me/access-log", &admin).await.1, json!([]));
 });
+
+/// Sends a CSV to the import endpoint.
+async fn import(t: &TestApp, token: &str, csv: &str, dry_run: bool) -> (StatusCode, serde_json::Value) {
+    let res = t
+        .http
+        .post(t.url(&format!("/api/v1/people/import?dry_run={dry_run}")))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap())
+}
+
+db_test!(a_csv_import_reports_every_problem_and_writes_all_or_nothing, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.unit_admin).await;
+    let boss = &t.a.unit_admin.login;
+    let header = "employee_number,employment_type,full_name,unit_code,supervisor_number";
+    let good = [
+        format!("199203152019032917,asn,Rina Wulandari,OPD.1,{boss}"),
+        // The supervisor may be a person added on an earlier row of the same file.
+        "199104202020121003,asn,Budi Santoso,OPD.1,199203152019032917".to_string(),
+    ];
+    let bad = [
+        "198612012011012005,asn,Di Luar Wewenang,OTHER,".to_string(),
+        "199203152019032917,asn,Nomor Ganda,OPD.1,".to_string(),
+        "198612012011012005,asn,Atasan Hilang,OPD.1,196001011990031999".to_string(),
+    ];
+    let messy = [header.to_string()].iter().chain(&good).chain(&bad).cloned().collect::<Vec<_>>().join("\n");
+    for dry_run in [true, false] {
+        let (status, report) = import(&t, &admin, &messy, dry_run).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let problems: Vec<_> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["row"].as_u64().unwrap(),
+                    p["field"].as_str().unwrap().to_string(),
+                    p["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            problems,
+            vec![
+                (4, "unit_code".into(), "unknown_unit".into()),
+                (5, "employee_number".into(), "employee_number_taken".into()),
+                (6, "supervisor_number".into(), "unknown_supervisor".into()),
+            ],
+            "{report}"
+        );
+        assert_eq!((report["rows"].clone(), report["created"].clone()), (json!(5), json!(0)));
+    }
+    let (_, found) = t.get("/api/v1/people?q=Rina", &admin).await;
+    assert_eq!(found["total"], 0, "nothing was written");
+
+    let clean = [header.to_string()].iter().chain(&good).cloned().collect::<Vec<_>>().join("\r\n");
+    let (_, report) = import(&t, &admin, &clean, true).await;
+    assert_eq!((report["problems"].clone(), report["created"].clone()), (json!([]), json!(0)));
+    let (_, report) = import(&t, &admin, &clean, false).await;
+    assert_eq!(report["created"], 2, "{report}");
+    let (_, found) = t.get("/api/v1/people?q=Budi", &admin).await;
+    let budi = &found["items"][0];
+    let (_, rina) = t.get("/api/v1/people?q=Rina", &admin).await;
+    assert_eq!(budi["supervisor_id"], rina["items"][0]["id"]);
+
+    // The file itself wrong; roles; tenants.
+    let (status, body) = import(&t, &admin, "nama,nip\nA,1", true).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("import_unknown_column"))
+    );
+    let (status, body) = import(&t, &admin, "employee_number,full_name\n1,A", true).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("import_missing_column"))
+    );
+    let (status, body) = import(&t, &admin, header, true).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("import_empty")));
+    let employee = t.login(&t.a.employee).await;
+    assert_eq!(import(&t, &employee, &clean, true).await.0, StatusCode::FORBIDDEN);
+    let other_tenant = t.login(&t.b.admin).await;
+    let (_, report) =
+        import(&t, &other_tenant, &format!("{header}\n198612012011012005,asn,Orang B,OPD.1,199203152019032917"), true)
+            .await;
+    assert_eq!(report["problems"][0]["code"], "unknown_supervisor", "another institution's people are not found");
+});
