@@ -224,3 +224,51 @@ async function downloaded(page, selector) {
   const chunks = await (await download.createReadStream()).toArray();
   return Buffer.concat(chunks);
 }
+
+/** Monday of the week after next, and the Friday after it (ISO dates): working days whatever today is. */
+function nextWeeks() {
+  const day = new Date();
+  day.setUTCDate(day.getUTCDate() + 14 - ((day.getUTCDay() + 6) % 7));
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const friday = new Date(day);
+  friday.setUTCDate(day.getUTCDate() + 11);
+  return [iso(day), iso(friday)];
+}
+
+test('an employee requests leave, a refused request keeps what was typed, and the unit admin approves', async () => {
+  const page = pages.Pegawai;
+  await page.goto('/app/cuti');
+  await expect(page.locator('#leave-balance')).toContainText('Sisa');
+  const [from, until] = nextWeeks();
+  await page.selectOption('select[name=kind]', 'sick_leave');
+  await page.fill('input[name=start_date]', from);
+  await page.fill('input[name=end_date]', until);
+  await page.fill('input[name=reason]', 'Keperluan keluarga di Curup');
+  await page.click('#leave-form button[type=submit]');
+  await expect(page.locator('#page-error')).toContainText('surat keterangan dokter');
+  await expect(page.locator('input[name=reason]')).toHaveValue('Keperluan keluarga di Curup');
+
+  await page.selectOption('select[name=kind]', 'permission');
+  await page.click('#leave-form button[type=submit]');
+  await expect(page.locator('#my-leave')).toContainText('Izin');
+  await expect(page.locator('#my-leave')).toContainText('Menunggu keputusan');
+  await page.screenshot({ path: `${shots}/leave.png`, fullPage: true });
+
+  // A supervisor sees the approval pages, not the administrators' ones.
+  const supervisor = pages['Kepala bidang (atasan)'];
+  await supervisor.goto('/app');
+  await expect(supervisor.getByRole('link', { name: 'Persetujuan cuti' })).toBeVisible();
+  await expect(supervisor.getByRole('link', { name: 'Rekap bulanan' })).toHaveCount(0);
+  expect((await supervisor.request.get('/admin/rekap')).status()).toBe(403);
+
+  const admin = pages['Admin OPD'];
+  await admin.goto('/admin/cuti');
+  const row = admin.locator('#pending-leave tbody tr', { hasText: 'Dewi Hidayat' });
+  await expect(row).toContainText('Izin');
+  await row.getByRole('button', { name: 'Tolak' }).click();
+  await expect(admin.locator('#page-error')).toContainText('Alasan penolakan wajib diisi');
+  await row.getByRole('button', { name: 'Setujui' }).click();
+  await expect(admin.locator('#pending-leave tr.decided')).toHaveText('Disetujui');
+  await page.reload();
+  await expect(page.locator('#my-leave')).toContainText('Disetujui');
+});

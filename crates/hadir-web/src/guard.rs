@@ -32,6 +32,9 @@ pub struct Signed;
 /// Unit and institution administrators (and superadmins).
 pub struct Admin;
 pub struct InstitutionAdmin;
+/// Those who decide for others: supervisors (for the people reporting to them) and
+/// administrators; each use case still checks the person in question.
+pub struct Decider;
 /// The data protection officer, or an institution administrator.
 pub struct PrivacyOfficer;
 pub struct Superadmin;
@@ -50,6 +53,11 @@ impl Policy for Signed {
 impl Policy for Admin {
     fn allows(p: &Principal) -> bool {
         p.is_admin()
+    }
+}
+impl Policy for Decider {
+    fn allows(p: &Principal) -> bool {
+        p.is_admin() || p.has(Role::Supervisor)
     }
 }
 impl Policy for InstitutionAdmin {

@@ -19,5 +19,12 @@ document.getElementById('sign-out')?.addEventListener('htmx:beforeRequest', () =
   if ('caches' in window) caches.delete('hadir-pages');
 });
 
+// A refusal from the server is shown at the top of the page (see pages::employee::failed);
+// the next request starts with a clean slate.
+document.addEventListener('htmx:beforeRequest', () => {
+  const error = document.getElementById('page-error');
+  if (error) error.textContent = '';
+});
+
 const note = document.getElementById('queued-note');
 if (note) count().then((n) => { note.hidden = n === 0; }).catch(() => {});

@@ -7,7 +7,7 @@ use super::login::Chrome;
 use super::render;
 use super::session::Page;
 use crate::AppState;
-use crate::guard::Admin;
+use crate::guard::{Admin, Decider, Policy};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -20,14 +20,14 @@ use hadir_domain::time_zone::WorkZone;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-async fn own_name(state: &AppState, page: &Page<Admin>) -> Result<String, AppError> {
+async fn own_name<P: Policy>(state: &AppState, page: &Page<P>) -> Result<String, AppError> {
     Ok(people::get(&state.app, &page.principal, &page.principal.person_id).await?.full_name)
 }
 
 /// Names for the rows' person ids, and the admin's own name for the frame.
-async fn names(
+async fn names<P: Policy>(
     state: &AppState,
-    page: &Page<Admin>,
+    page: &Page<P>,
     ids: impl IntoIterator<Item = String>,
 ) -> Result<(String, HashMap<String, String>), AppError> {
     Ok((own_name(state, page).await?, people::names_of(&state.app, &page.principal, ids).await?))
@@ -77,12 +77,13 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
     render(&DevicesPage { c: Chrome::of(&page, name, "/admin"), rows })
 }
 
+/// The approve/reject forms' fields (`templates/macros.html`).
 #[derive(Deserialize)]
 pub struct Decision {
     /// `approve` or `reject`.
-    decision: String,
+    pub(super) decision: String,
     #[serde(default)]
-    reason: String,
+    pub(super) reason: String,
 }
 
 /// Approves or rejects a phone (a reason is required to reject); the answer replaces the row.
@@ -105,7 +106,7 @@ pub async fn decide_device(
 }
 
 /// The row that replaces a decided one: what was decided, in the page's language.
-fn decided_row(t: super::Tr, status: &str, what: &str) -> Response {
+pub(super) fn decided_row(t: super::Tr, status: &str, what: &str) -> Response {
     axum::response::Html(format!(
         "<tr class=\"decided\"><td colspan=\"5\">{}</td></tr>",
         t.get(&format!("{what}-{status}"))
@@ -132,7 +133,7 @@ struct ReviewsPage {
 }
 
 /// Flagged check-ins with their evidence: photo, signals, distance from the fence.
-pub async fn reviews(State(state): State<AppState>, page: Page<Admin>) -> Response {
+pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Response {
     let t = page.t;
     let loaded = async {
         let queue = attendance::review_queue(&state.app, &page.principal).await?;
@@ -166,7 +167,7 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Admin>) -> Respon
 /// Approves or rejects a flagged check-in with a reason; the answer replaces the row.
 pub async fn review(
     State(state): State<AppState>,
-    page: Page<Admin>,
+    page: Page<Decider>,
     Path(id): Path<String>,
     Form(form): Form<Decision>,
 ) -> Response {

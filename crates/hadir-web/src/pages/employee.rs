@@ -21,7 +21,8 @@ use hadir_domain::attendance::checkin::EventKind;
 use hadir_domain::time_zone::WorkZone;
 use serde::{Deserialize, Serialize};
 
-/// A page's answer when a use case fails: the reason in the page's language.
+/// A page's answer when a use case fails: the reason in the page's language. htmx shows it in
+/// the page's alert line (the form keeps what was typed); a plain request gets it as text.
 pub(super) fn failed(t: super::Tr, error: AppError) -> Response {
     if matches!(error, AppError::Database(_) | AppError::Internal(_)) {
         tracing::error!(error = %error, "page failed");
@@ -34,7 +35,9 @@ pub(super) fn failed(t: super::Tr, error: AppError) -> Response {
             text.push_str(&format!("\n{}: {}", p.field, p.message(t.lang)));
         }
     }
-    (status, [("content-type", "text/plain; charset=utf-8")], text).into_response()
+    let headers =
+        [("content-type", "text/plain; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
+    (status, headers, text).into_response()
 }
 
 async fn own_name(state: &AppState, page: &Page<impl crate::guard::Policy>) -> Result<String, AppError> {

@@ -21,13 +21,17 @@ pub struct Chrome {
     pub csrf: String,
     pub name: String,
     pub admin: bool,
+    /// A supervisor or administrator: sees the approval pages.
+    pub decides: bool,
     /// This page's path, for the language toggle to come back to.
     pub path: &'static str,
 }
 
 impl Chrome {
     pub fn of<P: crate::guard::Policy>(page: &Page<P>, name: String, path: &'static str) -> Chrome {
-        Chrome { t: page.t, csrf: page.csrf.clone(), name, admin: page.principal.is_admin(), path }
+        let p = &page.principal;
+        let decides = <crate::guard::Decider as crate::guard::Policy>::allows(p);
+        Chrome { t: page.t, csrf: page.csrf.clone(), name, admin: p.is_admin(), decides, path }
     }
 }
 
@@ -42,7 +46,7 @@ struct LoginPage {
 
 fn login_page(t: Tr, login: String, institution: String, error: Option<String>) -> LoginPage {
     LoginPage {
-        c: Chrome { t, csrf: String::new(), name: String::new(), admin: false, path: "/masuk" },
+        c: Chrome { t, csrf: String::new(), name: String::new(), admin: false, decides: false, path: "/masuk" },
         login,
         institution,
         error,

@@ -14,6 +14,7 @@ mod i18n;
 mod import;
 mod kiosk;
 mod labels;
+mod leave;
 mod login;
 mod session;
 
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/app/perangkat", get(employee::device))
         .route("/app/riwayat", get(employee::history))
         .route("/app/sandi", get(employee::password_form).post(employee::change_password))
+        .route("/app/cuti", get(leave::mine).post(leave::request))
+        .route("/app/cuti/{id}/batal", post(leave::cancel))
+        .route("/admin/cuti", get(leave::pending))
+        .route("/admin/cuti/{id}", post(leave::decide))
         .route("/admin", get(admin::devices))
         .route("/admin/perangkat/{id}", post(admin::decide_device))
         .route("/admin/tinjauan", get(admin::reviews))
