@@ -58,7 +58,7 @@ test('each employee registers this phone with a live selfie and the unit admin a
 
   const admin = pages['Admin OPD'];
   await signIn(admin, 'Admin OPD');
-  await admin.goto('/admin');
+  await admin.goto('/admin/perangkat');
   const rows = admin.locator('#pending-devices tbody tr');
   await expect(rows).toHaveCount(2);
   await admin.setViewportSize({ width: 1100, height: 700 });
@@ -189,6 +189,15 @@ test('the history shows the month and the admin downloads the recap as CSV, XLSX
   await page.screenshot({ path: `${shots}/history.png`, fullPage: true });
 
   const admin = pages['Admin OPD'];
+  // The dashboard: today by unit; the employee checked in, so their unit has someone in.
+  await admin.goto('/admin');
+  const units = admin.locator('#today-units tbody tr');
+  await expect(units.first()).toBeVisible();
+  const present = await admin.locator('#today-totals dd').evaluateAll((dd) => Number(dd[0].textContent) + Number(dd[1].textContent));
+  expect(present).toBeGreaterThanOrEqual(2);
+  await expect(admin.locator('#today-units svg rect').first()).toBeVisible();
+  await admin.screenshot({ path: `${shots}/admin-today.png`, fullPage: true });
+
   await admin.goto('/admin/rekap');
   await expect(admin.locator('#recap')).toContainText(login('Pegawai'));
   await admin.screenshot({ path: `${shots}/admin-recap.png` });

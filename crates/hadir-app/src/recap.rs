@@ -3,6 +3,7 @@
 //! rules in `hadir_domain::attendance`.
 
 mod month_cache;
+pub mod today;
 
 pub(crate) use month_cache::{
     bump as forget_months, months_between, months_touched_by_event, settled, settled_months_touched_by_event,

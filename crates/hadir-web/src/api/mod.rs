@@ -143,6 +143,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::person_month))
         .routes(routes!(recap::unit_recap))
         .routes(routes!(people::import))
+        .routes(routes!(recap::today))
         .routes(routes!(recap::unit_recap_csv))
         .routes(routes!(recap::unit_recap_xlsx))
         .routes(routes!(recap::unit_recap_pdf))

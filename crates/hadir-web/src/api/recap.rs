@@ -215,3 +215,23 @@ pub async fn absences(
 ) -> ApiResult<Json<Vec<AbsenceRow>>> {
     Ok(Json(recap::absence_report(&state.app, &auth.principal, q.year, q.unit_id.as_deref()).await?))
 }
+
+/// Today for everyone in the administrator's scope, by unit: on time, late, on leave, not in yet,
+/// off (the institution's date).
+#[utoipa::path(get, path = "/api/v1/recap/today", tag = "attendance", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<hadir_app::recap::today::UnitToday>), (status = 403, body = super::ProblemBody)))]
+pub async fn today(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+) -> ApiResult<Json<Vec<hadir_app::recap::today::UnitToday>>> {
+    Ok(Json(today_by_unit(&state.app, &auth.principal).await?))
+}
+
+/// The institution's today, by unit (the dashboard page shows the same).
+pub async fn today_by_unit(
+    app: &hadir_app::App,
+    p: &hadir_app::Principal,
+) -> Result<Vec<hadir_app::recap::today::UnitToday>, hadir_app::AppError> {
+    let zone = hadir_app::institutions::current(app, p).await?.time_zone;
+    hadir_app::recap::today::by_unit(app, p, zone.local(app.clock.now()).date()).await
+}

@@ -74,7 +74,7 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
             id: d.id,
         })
         .collect();
-    render(&DevicesPage { c: Chrome::of(&page, name, "/admin"), rows })
+    render(&DevicesPage { c: Chrome::of(&page, name, "/admin/perangkat"), rows })
 }
 
 /// The approve/reject forms' fields (`templates/macros.html`).

@@ -9,6 +9,7 @@
 
 mod admin;
 mod assets;
+mod dashboard;
 mod employee;
 mod i18n;
 mod import;
@@ -44,7 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/cuti/{id}/batal", post(leave::cancel))
         .route("/admin/cuti", get(leave::pending))
         .route("/admin/cuti/{id}", post(leave::decide))
-        .route("/admin", get(admin::devices))
+        .route("/admin", get(dashboard::today))
+        .route("/admin/perangkat", get(admin::devices))
         .route("/admin/perangkat/{id}", post(admin::decide_device))
         .route("/admin/tinjauan", get(admin::reviews))
         .route("/admin/tinjauan/{id}", post(admin::review))

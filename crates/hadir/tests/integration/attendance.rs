@@ -886,3 +886,27 @@ db_test!(retention_deletes_old_selfies_and_coordinates_except_under_a_legal_hold
     let unit_admin = t.login(&t.a.unit_admin).await;
     assert_eq!(t.get("/api/v1/legal-holds", &unit_admin).await.0, StatusCode::FORBIDDEN);
 });
+
+db_test!(today_by_unit_counts_each_person_once_in_the_admins_scope, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let row = |rows: &Value, code: &str| rows.as_array().unwrap().iter().find(|r| r["unit_code"] == code).cloned();
+    let (status, before) = t.get("/api/v1/recap/today", &unit_admin).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    let opd1 = row(&before, "OPD.1").expect("the employee's unit");
+    assert_eq!((opd1["counts"]["not_yet_in"].clone(), opd1["counts"]["late"].clone()), (json!(1), json!(0)));
+    assert!(row(&before, "OTHER").is_none(), "outside the unit admin's scope");
+
+    t.clock.advance(chrono::Duration::minutes(45)); // 07:45 WIB on a Monday: late
+    let (_, answer) = send(&t, &token, &attempt(&t, "in", INSIDE), 1000).await;
+    assert_eq!(answer["outcome"], "accepted");
+    let (_, after) = t.get("/api/v1/recap/today", &unit_admin).await;
+    let opd1 = row(&after, "OPD.1").unwrap();
+    assert_eq!(
+        (opd1["counts"]["late"].clone(), opd1["counts"]["not_yet_in"].clone(), opd1["counts"]["on_time"].clone()),
+        (json!(1), json!(0), json!(0)),
+        "{after}"
+    );
+    assert_eq!(t.get("/api/v1/recap/today", &token).await.0, StatusCode::FORBIDDEN);
+});

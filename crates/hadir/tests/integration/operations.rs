@@ -88,6 +88,7 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/people/{id}/attendance", "get"),
         ("/api/v1/recap", "get"),
         ("/api/v1/people/import", "post"),
+        ("/api/v1/recap/today", "get"),
         ("/api/v1/recap.csv", "get"),
         ("/api/v1/recap.xlsx", "get"),
         ("/api/v1/recap.pdf", "get"),
