@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { elsewhere, login, office, signIn } from './demo.mjs';
+import { elsewhere, login, nameOf, office, signIn } from './demo.mjs';
 
 const shots = '../docs/screenshots';
 test.describe.configure({ mode: 'serial' });
@@ -280,4 +280,26 @@ test('an employee requests leave, a refused request keeps what was typed, and th
   await expect(admin.locator('#pending-leave tr.decided')).toHaveText('Disetujui');
   await page.reload();
   await expect(page.locator('#my-leave')).toContainText('Disetujui');
+});
+
+test('my privacy shows who read my data, takes consent decisions and files a request', async () => {
+  const page = pages.Pegawai;
+  await page.goto('/app/privasi');
+  // The unit admin saw this person's registration selfie and check-in photo.
+  await expect(page.locator('#access-log')).toContainText(nameOf('Admin OPD'));
+  await expect(page.locator('#access-log')).toContainText('Swafoto perangkat');
+
+  const row = page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' });
+  await row.getByRole('button', { name: 'Beri persetujuan' }).click();
+  await expect(page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' })).toContainText('Diberikan');
+  await page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' }).getByRole('button', { name: 'Tarik' }).click();
+  await expect(page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' })).toContainText('Ditarik');
+  await expect(page.locator('#purposes tbody tr', { hasText: 'Presensi' }).first()).toContainText('Tidak memerlukan persetujuan');
+
+  await page.selectOption('select[name=kind]', 'access');
+  await page.fill('input[name=detail]', 'Salinan semua data presensi saya');
+  await page.click('#request-form button[type=submit]');
+  await expect(page.locator('#my-requests')).toContainText('Akses dan salinan data');
+  await expect(page.locator('#my-requests')).toContainText('Diterima');
+  await page.screenshot({ path: `${shots}/privacy.png`, fullPage: true });
 });

@@ -32,3 +32,9 @@ export async function signOut(page) {
   await page.click('#sign-out');
   await expect(page).toHaveURL(/\/masuk$/);
 }
+
+/** The name printed beside a label. */
+export function nameOf(label) {
+  const line = printed().split('\n').find((l) => l.startsWith(`  ${label} `));
+  return line.slice(2 + label.length).trim().split(/\s{2,}/)[0];
+}

@@ -17,6 +17,7 @@ mod kiosk;
 mod labels;
 mod leave;
 mod login;
+mod privacy;
 mod session;
 
 use crate::AppState;
@@ -42,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/app/riwayat", get(employee::history))
         .route("/app/sandi", get(employee::password_form).post(employee::change_password))
         .route("/app/cuti", get(leave::mine).post(leave::request))
+        .route("/app/privasi", get(privacy::page))
+        .route("/app/privasi/persetujuan", post(privacy::decide))
+        .route("/app/privasi/permintaan", post(privacy::file))
         .route("/app/cuti/{id}/batal", post(leave::cancel))
         .route("/admin/cuti", get(leave::pending))
         .route("/admin/cuti/{id}", post(leave::decide))
