@@ -303,3 +303,19 @@ test('my privacy shows who read my data, takes consent decisions and files a req
   await expect(page.locator('#my-requests')).toContainText('Diterima');
   await page.screenshot({ path: `${shots}/privacy.png`, fullPage: true });
 });
+
+test('my account shows the biodata and ends another session', async () => {
+  const page = pages.Pegawai;
+  await page.click('header .who');
+  await expect(page).toHaveURL(/\/app\/akun$/);
+  await expect(page.locator('#biodata')).toContainText(login('Pegawai'));
+  // Signed in twice in this test run (the session cleared earlier is still live on the server).
+  const rows = page.locator('#sessions tbody tr');
+  const before = await rows.count();
+  expect(before).toBeGreaterThanOrEqual(2);
+  await page.locator('#sessions tbody tr', { hasNotText: 'Sesi ini' }).first().getByRole('button', { name: 'Akhiri' }).click();
+  await expect(page.locator('#sessions tr.decided')).toHaveText('Sesi diakhiri.');
+  await page.reload();
+  await expect(rows).toHaveCount(before - 1);
+  await page.screenshot({ path: `${shots}/account.png`, fullPage: true });
+});

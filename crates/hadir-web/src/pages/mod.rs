@@ -7,6 +7,7 @@
 //! ([`session::CSRF_HEADER`]) and must come from this origin; sign-in and the language switch
 //! need no session and are checked for origin only.
 
+mod account;
 mod admin;
 mod assets;
 mod dashboard;
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/app/sandi", get(employee::password_form).post(employee::change_password))
         .route("/app/cuti", get(leave::mine).post(leave::request))
         .route("/app/privasi", get(privacy::page))
+        .route("/app/akun", get(account::page))
+        .route("/app/akun/sesi/{id}", axum::routing::delete(account::revoke))
         .route("/app/privasi/persetujuan", post(privacy::decide))
         .route("/app/privasi/permintaan", post(privacy::file))
         .route("/app/cuti/{id}/batal", post(leave::cancel))
