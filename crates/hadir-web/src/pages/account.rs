@@ -11,16 +11,7 @@ use crate::guard::SelfService;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::DateTime;
 use hadir_app::{AppError, auth, people, units};
-use hadir_domain::time_zone::WorkZone;
-
-fn when(ms: i64) -> String {
-    WorkZone::Jakarta
-        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
-        .format("%d-%m-%Y %H:%M")
-        .to_string()
-}
 
 pub struct SessionLine {
     pub id: String,
@@ -70,8 +61,8 @@ pub async fn page(State(state): State<AppState>, page: Page<SelfService>) -> Res
         .into_iter()
         .map(|s| SessionLine {
             client: format!("{} · {}", labels::snake(&s.client), s.user_agent.unwrap_or_default()),
-            since: when(s.created_at),
-            last_seen: when(s.last_seen_at),
+            since: labels::moment(s.created_at),
+            last_seen: labels::moment(s.last_seen_at),
             current: s.current,
             id: s.id,
         })

@@ -12,17 +12,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike};
 use hadir_app::attendance::{self, ReviewDecision};
 use hadir_app::devices::{self, Rejection};
 use hadir_app::{AppError, people, recap, units};
-use hadir_domain::time_zone::WorkZone;
 use serde::Deserialize;
 use std::collections::HashMap;
-
-async fn own_name<P: Policy>(state: &AppState, page: &Page<P>) -> Result<String, AppError> {
-    Ok(people::get(&state.app, &page.principal, &page.principal.person_id).await?.full_name)
-}
 
 /// Names for the rows' person ids, and the admin's own name for the frame.
 async fn names<P: Policy>(
@@ -30,7 +24,7 @@ async fn names<P: Policy>(
     page: &Page<P>,
     ids: impl IntoIterator<Item = String>,
 ) -> Result<(String, HashMap<String, String>), AppError> {
-    Ok((own_name(state, page).await?, people::names_of(&state.app, &page.principal, ids).await?))
+    Ok((page.own_name(&state.app).await?, people::names_of(&state.app, &page.principal, ids).await?))
 }
 
 pub struct DeviceRow {
@@ -45,13 +39,6 @@ pub struct DeviceRow {
 struct DevicesPage {
     c: Chrome,
     rows: Vec<DeviceRow>,
-}
-
-fn local_time(ms: i64) -> String {
-    WorkZone::Jakarta
-        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
-        .format("%d-%m-%Y %H:%M")
-        .to_string()
 }
 
 /// Phones waiting for a decision, with their registration selfies.
@@ -70,7 +57,7 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
         .map(|d| DeviceRow {
             person: names.get(&d.person_id).cloned().unwrap_or_default(),
             model: [d.model, d.os].into_iter().flatten().collect::<Vec<_>>().join(" · "),
-            registered: local_time(d.created_at),
+            registered: labels::moment(d.created_at),
             id: d.id,
         })
         .collect();
@@ -148,7 +135,7 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
         .into_iter()
         .map(|e| ReviewRow {
             person: names.get(&e.person_id).cloned().unwrap_or_default(),
-            when: local_time(e.occurred_at),
+            when: labels::moment(e.occurred_at),
             kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
                 "check-in"
             } else {
@@ -213,15 +200,12 @@ struct RecapPage {
 /// The month per person in the admin's scope, filtered by unit, with the CSV download.
 pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Query<RecapQuery>) -> Response {
     let t = page.t;
-    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| {
-        let today = WorkZone::Jakarta.local(state.app.clock.now()).date();
-        format!("{:04}-{:02}", today.year(), today.month())
-    });
+    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(state.app.clock.now()));
     let unit = q.unit.filter(|u| !u.is_empty());
     let loaded = async {
         let rows = recap::unit_recap(&state.app, &page.principal, &month, unit.as_deref()).await?;
         let units = units::list(&state.app, &page.principal).await?;
-        Ok::<_, AppError>((own_name(&state, &page).await?, rows, units))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, rows, units))
     };
     let (name, rows, all_units) = match loaded.await {
         Ok(v) => v,

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use hadir_app::recap::today::TodayCounts;
-use hadir_app::{AppError, people, units};
+use hadir_app::{AppError, units};
 
 /// One coloured piece of a bar, in percent of the bar's width.
 pub struct Piece {
@@ -56,7 +56,7 @@ struct Today {
 pub async fn today(State(state): State<AppState>, page: Page<Admin>) -> Response {
     let p = &page.principal;
     let loaded = async {
-        let name = people::get(&state.app, p, &p.person_id).await?.full_name;
+        let name = page.own_name(&state.app).await?;
         let rows = crate::api::recap::today_by_unit(&state.app, p).await?;
         let names = units::list(&state.app, p).await?;
         Ok::<_, AppError>((name, rows, names))

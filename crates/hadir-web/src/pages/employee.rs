@@ -12,10 +12,10 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike};
+use chrono::DateTime;
 use hadir_app::auth::ChangePassword;
 use hadir_app::my_day::MyDay;
-use hadir_app::{AppError, devices, my_day, people, recap};
+use hadir_app::{AppError, devices, my_day, recap};
 use hadir_domain::Explain;
 use hadir_domain::attendance::checkin::EventKind;
 use hadir_domain::time_zone::WorkZone;
@@ -38,10 +38,6 @@ pub(super) fn failed(t: super::Tr, error: AppError) -> Response {
     let headers =
         [("content-type", "text/plain; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
     (status, headers, text).into_response()
-}
-
-async fn own_name(state: &AppState, page: &Page<impl crate::guard::Policy>) -> Result<String, AppError> {
-    Ok(people::get(&state.app, &page.principal, &page.principal.person_id).await?.full_name)
 }
 
 pub struct EventLine {
@@ -92,7 +88,7 @@ struct Home {
 pub async fn home(State(state): State<AppState>, page: Page) -> Response {
     let t = page.t;
     let loaded = async {
-        let name = own_name(&state, &page).await?;
+        let name = page.own_name(&state.app).await?;
         let day: MyDay = my_day::my_day(&state.app, &page.principal).await?;
         let devices = devices::mine(&state.app, &page.principal).await?;
         Ok::<_, AppError>((name, day, devices))
@@ -128,7 +124,7 @@ struct DevicePage {
 pub async fn device(State(state): State<AppState>, page: Page) -> Response {
     let t = page.t;
     let loaded = async {
-        Ok::<_, AppError>((own_name(&state, &page).await?, devices::mine(&state.app, &page.principal).await?))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, devices::mine(&state.app, &page.principal).await?))
     };
     let (name, mine) = match loaded.await {
         Ok(v) => v,
@@ -177,13 +173,10 @@ struct History {
 /// their photos.
 pub async fn history(State(state): State<AppState>, page: Page, Query(q): Query<MonthQuery>) -> Response {
     let t = page.t;
-    let month = q.bulan.unwrap_or_else(|| {
-        let today = WorkZone::Jakarta.local(state.app.clock.now()).date();
-        format!("{:04}-{:02}", today.year(), today.month())
-    });
+    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(state.app.clock.now()));
     let person = page.principal.person_id.clone();
     let loaded = async {
-        let name = own_name(&state, &page).await?;
+        let name = page.own_name(&state.app).await?;
         let result = recap::person_month(&state.app, &page.principal, &person, &month).await?;
         let days = recap::month_days(&month)?;
         let (from, to) = (days[0].to_string(), days[days.len() - 1].to_string());
@@ -233,7 +226,7 @@ struct PasswordPage {
 }
 
 pub async fn password_form(State(state): State<AppState>, page: Page<SelfService>) -> Response {
-    let name = match own_name(&state, &page).await {
+    let name = match page.own_name(&state.app).await {
         Ok(n) => n,
         Err(e) => return failed(page.t, e),
     };

@@ -11,7 +11,7 @@ use crate::guard::Admin;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use hadir_app::{AppError, attendance, locations, people};
+use hadir_app::{AppError, attendance, locations};
 use qrcode::QrCode;
 use qrcode::render::svg;
 
@@ -26,7 +26,7 @@ struct Locations {
 pub async fn locations(State(state): State<AppState>, page: Page<Admin>) -> Response {
     let p = &page.principal;
     let loaded = async {
-        let name = people::get(&state.app, p, &p.person_id).await?.full_name;
+        let name = page.own_name(&state.app).await?;
         Ok::<_, AppError>((name, locations::list(&state.app, p).await?))
     };
     let (name, all) = match loaded.await {
@@ -51,7 +51,7 @@ pub async fn screen(State(state): State<AppState>, page: Page<Admin>, Path(id): 
     let loaded = async {
         // The token call checks that this administrator may run this location's kiosk.
         attendance::kiosk_token(&state.app, p, &id).await?;
-        let name = people::get(&state.app, p, &p.person_id).await?.full_name;
+        let name = page.own_name(&state.app).await?;
         Ok::<_, AppError>((name, locations::get(&state.app, p, &id).await?.name))
     };
     match loaded.await {

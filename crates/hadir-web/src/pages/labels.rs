@@ -1,9 +1,24 @@
 //! What a page shows for the domain's values, in the page's language.
 
 use super::Tr;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use hadir_domain::attendance::checkin::Outcome;
 use hadir_domain::attendance::{DayStatus, Level, Signal};
+use hadir_domain::time_zone::WorkZone;
+
+/// An instant as the institution reads it on a page (WIB), e.g. "23-11-2026 09:15".
+pub fn moment(ms: i64) -> String {
+    WorkZone::Jakarta
+        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+/// This month (`YYYY-MM`, WIB): what month pages show unless asked for another.
+pub fn this_month(now: DateTime<Utc>) -> String {
+    let today = WorkZone::Jakarta.local(now).date();
+    format!("{:04}-{:02}", today.year(), today.month())
+}
 
 pub fn date(t: Tr, d: NaiveDate) -> String {
     let weekday = t.get(&format!("weekday-{}", d.weekday().number_from_monday()));

@@ -84,7 +84,7 @@ pub async fn mine(State(state): State<AppState>, page: Page) -> Response {
     let p = &page.principal;
     let year = WorkZone::Jakarta.local(state.app.clock.now()).year();
     let loaded = async {
-        let name = people::get(&state.app, p, &p.person_id).await?.full_name;
+        let name = page.own_name(&state.app).await?;
         let balance = leave::balance(&state.app, p, &p.person_id, year).await?;
         let requests = leave::mine(&state.app, p).await?;
         Ok::<_, AppError>((name, balance, requests))
@@ -172,7 +172,7 @@ pub async fn pending(State(state): State<AppState>, page: Page<Decider>) -> Resp
     let loaded = async {
         let waiting = leave::pending(&state.app, p).await?;
         let names = people::names_of(&state.app, p, waiting.iter().map(|l| l.person_id.clone())).await?;
-        Ok::<_, AppError>((people::get(&state.app, p, &p.person_id).await?.full_name, waiting, names))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, waiting, names))
     };
     let (name, waiting, names) = match loaded.await {
         Ok(v) => v,

@@ -15,19 +15,10 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use chrono::DateTime;
 use hadir_app::subject_rights::{self, RequestInput};
-use hadir_app::{AppError, access_log, consent, people};
+use hadir_app::{AppError, access_log, consent};
 use hadir_domain::Lang;
 use hadir_domain::subject_rights::RequestKind;
-use hadir_domain::time_zone::WorkZone;
-
-fn when(ms: i64) -> String {
-    WorkZone::Jakarta
-        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
-        .format("%d-%m-%Y %H:%M")
-        .to_string()
-}
 
 pub struct PurposeLine {
     pub key: String,
@@ -63,7 +54,7 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
     let p = &page.principal;
     let loaded = async {
         Ok::<_, AppError>((
-            people::get(&state.app, p, &p.person_id).await?.full_name,
+            page.own_name(&state.app).await?,
             consent::current(&state.app, p).await?,
             consent::mine(&state.app, p).await?,
             access_log::about_me(&state.app, p, 100).await?,
@@ -95,7 +86,7 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             .into_iter()
             .map(|r| {
                 let data = t.get(&format!("data-{}", labels::snake(&r.data)));
-                (when(r.at), r.actor_name.unwrap_or_default(), data, t.get(&format!("read-{}", r.purpose)))
+                (labels::moment(r.at), r.actor_name.unwrap_or_default(), data, t.get(&format!("read-{}", r.purpose)))
             })
             .collect(),
         requests: requests
@@ -103,8 +94,8 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             .map(|r| RequestLine {
                 kind: kind_label(t, r.kind),
                 status: t.get(&format!("request-{}", r.status.as_str())),
-                filed: when(r.filed_at),
-                due: r.due_at.map(when).unwrap_or_default(),
+                filed: labels::moment(r.filed_at),
+                due: r.due_at.map(labels::moment).unwrap_or_default(),
                 overdue: r.overdue,
                 answer: r.answer.unwrap_or_default(),
             })

@@ -30,6 +30,13 @@ pub struct Page<P: Policy = Signed> {
     policy: PhantomData<P>,
 }
 
+impl<P: Policy> Page<P> {
+    /// The signed-in person's name, for the page's frame.
+    pub async fn own_name(&self, app: &hadir_app::App) -> Result<String, hadir_app::AppError> {
+        Ok(hadir_app::people::get(app, &self.principal, &self.principal.person_id).await?.full_name)
+    }
+}
+
 /// Back to the sign-in page: a redirect, or for htmx an instruction to go there.
 pub fn to_sign_in(parts: &Parts) -> Response {
     if parts.headers.contains_key("hx-request") {
