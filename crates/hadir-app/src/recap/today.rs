@@ -57,6 +57,12 @@ pub async fn by_unit(app: &App, principal: &Principal, today: NaiveDate) -> Resu
     Ok(units.into_iter().map(|((_, unit_code, unit_id), counts)| UnitToday { unit_id, unit_code, counts }).collect())
 }
 
+/// Today by unit on the institution's own date (its default zone).
+pub async fn in_institution(app: &App, principal: &Principal) -> Result<Vec<UnitToday>, AppError> {
+    let zone = crate::institutions::current(app, principal).await?.time_zone;
+    by_unit(app, principal, zone.local(app.clock.now()).date()).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

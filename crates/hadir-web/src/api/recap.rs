@@ -224,14 +224,5 @@ pub async fn today(
     State(state): State<AppState>,
     auth: Auth<Admin>,
 ) -> ApiResult<Json<Vec<hadir_app::recap::today::UnitToday>>> {
-    Ok(Json(today_by_unit(&state.app, &auth.principal).await?))
-}
-
-/// The institution's today, by unit (the dashboard page shows the same).
-pub async fn today_by_unit(
-    app: &hadir_app::App,
-    p: &hadir_app::Principal,
-) -> Result<Vec<hadir_app::recap::today::UnitToday>, hadir_app::AppError> {
-    let zone = hadir_app::institutions::current(app, p).await?.time_zone;
-    hadir_app::recap::today::by_unit(app, p, zone.local(app.clock.now()).date()).await
+    Ok(Json(hadir_app::recap::today::in_institution(&state.app, &auth.principal).await?))
 }

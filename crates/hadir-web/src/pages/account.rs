@@ -1,11 +1,11 @@
 //! "Akun saya": the person's biodata as the institution holds it (NIK masked) and their live
 //! sessions, each of which they can end (a lost phone).
 
-use super::employee::failed;
 use super::labels;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::SelfService;
 use askama::Template;

@@ -1,11 +1,11 @@
 //! The admin console: phones waiting for approval, flagged check-ins to review, the monthly
 //! recap with its downloads. Each decision is an htmx form whose answer replaces its row.
 
-use super::employee::failed;
 use super::labels;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::{Admin, Decider, Policy};
 use askama::Template;

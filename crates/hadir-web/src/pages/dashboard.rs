@@ -2,10 +2,10 @@
 //! as numbers and as a stacked bar drawn in SVG on the server (no chart script, no inline
 //! style: the CSP forbids it).
 
-use super::employee::failed;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;
@@ -57,7 +57,7 @@ pub async fn today(State(state): State<AppState>, page: Page<Admin>) -> Response
     let p = &page.principal;
     let loaded = async {
         let name = page.own_name(&state.app).await?;
-        let rows = crate::api::recap::today_by_unit(&state.app, p).await?;
+        let rows = hadir_app::recap::today::in_institution(&state.app, p).await?;
         let names = units::list(&state.app, p).await?;
         Ok::<_, AppError>((name, rows, names))
     };

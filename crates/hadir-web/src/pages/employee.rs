@@ -4,41 +4,20 @@
 use super::labels;
 use super::login::Chrome;
 use super::render;
-use super::session::{Page, refusal};
+use super::session::{Page, failed};
 use crate::AppState;
 use crate::guard::SelfService;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::DateTime;
 use hadir_app::auth::ChangePassword;
 use hadir_app::my_day::MyDay;
 use hadir_app::{AppError, devices, my_day, recap};
-use hadir_domain::Explain;
 use hadir_domain::attendance::checkin::EventKind;
 use hadir_domain::time_zone::WorkZone;
 use serde::{Deserialize, Serialize};
-
-/// A page's answer when a use case fails: the reason in the page's language. htmx shows it in
-/// the page's alert line (the form keeps what was typed); a plain request gets it as text.
-pub(super) fn failed(t: super::Tr, error: AppError) -> Response {
-    if matches!(error, AppError::Database(_) | AppError::Internal(_)) {
-        tracing::error!(error = %error, "page failed");
-        return refusal(StatusCode::INTERNAL_SERVER_ERROR, t, "internal-error");
-    }
-    let status = crate::problem::status_of(&error);
-    let mut text = error.message(t.lang);
-    if let AppError::Invalid(problems) = &error {
-        for p in problems {
-            text.push_str(&format!("\n{}: {}", p.field, p.message(t.lang)));
-        }
-    }
-    let headers =
-        [("content-type", "text/plain; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
-    (status, headers, text).into_response()
-}
 
 pub struct EventLine {
     pub time: String,

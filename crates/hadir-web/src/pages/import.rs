@@ -1,10 +1,10 @@
 //! Importing people from a CSV file: a dry run first shows every problem by row and field;
 //! the import itself writes the whole file or nothing.
 
-use super::employee::failed;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;

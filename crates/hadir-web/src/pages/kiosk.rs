@@ -2,10 +2,10 @@
 //! changes every 30 seconds (the page fetches the current one every 5), and employees scan it
 //! from the check-in page.
 
-use super::employee::failed;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;

@@ -3,11 +3,11 @@
 
 use super::Tr;
 use super::admin::{Decision, decided_row};
-use super::employee::failed;
 use super::labels;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use crate::guard::Decider;
 use askama::Template;

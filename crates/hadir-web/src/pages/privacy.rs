@@ -4,11 +4,11 @@
 //! their data-subject requests with the 3×24-hour clock — filed from the same page.
 
 use super::Tr;
-use super::employee::failed;
 use super::labels;
 use super::login::Chrome;
 use super::render;
 use super::session::Page;
+use super::session::failed;
 use crate::AppState;
 use askama::Template;
 use axum::Form;

@@ -9,7 +9,9 @@ use axum::http::header::{COOKIE, LOCATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hadir_app::AppError;
 use hadir_app::{Principal, RequestMeta};
+use hadir_domain::Explain;
 use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
 
@@ -52,6 +54,25 @@ pub fn to_sign_in(parts: &Parts) -> Response {
 /// A short refusal in the page's language (htmx shows it where the action's answer would go).
 pub fn refusal(status: StatusCode, t: Tr, key: &str) -> Response {
     (status, [("content-type", "text/plain; charset=utf-8")], t.get(key)).into_response()
+}
+
+/// A page's answer when a use case fails: the reason in the page's language. htmx shows it in
+/// the page's alert line (the form keeps what was typed); a plain request gets it as text.
+pub fn failed(t: Tr, error: AppError) -> Response {
+    if matches!(error, AppError::Database(_) | AppError::Internal(_)) {
+        tracing::error!(error = %error, "page failed");
+        return refusal(StatusCode::INTERNAL_SERVER_ERROR, t, "internal-error");
+    }
+    let status = crate::problem::status_of(&error);
+    let mut text = error.message(t.lang);
+    if let AppError::Invalid(problems) = &error {
+        for p in problems {
+            text.push_str(&format!("\n{}: {}", p.field, p.message(t.lang)));
+        }
+    }
+    let headers =
+        [("content-type", "text/plain; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
+    (status, headers, text).into_response()
 }
 
 impl<P: Policy> FromRequestParts<AppState> for Page<P> {
