@@ -48,6 +48,8 @@ pub enum Rule {
     SlugFormat,
     OldPasswordWrong,
     ReviewPeriod,
+    /// A value a form offers as a list of choices, sent as something else.
+    UnknownChoice,
 }
 
 impl Explain for Rule {
@@ -65,6 +67,7 @@ impl Explain for Rule {
             Rule::SlugFormat => "slug_format",
             Rule::OldPasswordWrong => "old_password_wrong",
             Rule::ReviewPeriod => "review_days_range",
+            Rule::UnknownChoice => "unknown_choice",
         }
     }
 
@@ -100,6 +103,7 @@ impl Explain for Rule {
                 "Slug is 3-50 characters: lower-case letters, digits and '-'",
             ),
             Rule::OldPasswordWrong => ("Kata sandi lama salah", "The old password is wrong"),
+            Rule::UnknownChoice => ("Pilih salah satu pilihan yang tersedia", "Pick one of the choices offered"),
         };
         match lang {
             Lang::Id => id.into(),

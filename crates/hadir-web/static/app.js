@@ -19,11 +19,28 @@ document.getElementById('sign-out')?.addEventListener('htmx:beforeRequest', () =
   if ('caches' in window) caches.delete('hadir-pages');
 });
 
-// A refusal from the server is shown at the top of the page (see pages::employee::failed);
-// the next request starts with a clean slate.
+// A refusal from the server is shown at the top of the page (see pages::session::failed), and
+// each field's problem beside its input in the form that was sent; the next request starts
+// with a clean slate.
 document.addEventListener('htmx:beforeRequest', () => {
   const error = document.getElementById('page-error');
   if (error) error.textContent = '';
+  document.querySelectorAll('.field-error').forEach((e) => e.remove());
+  document.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+});
+
+document.addEventListener('htmx:afterSwap', (event) => {
+  if (event.detail.target.id !== 'page-error') return;
+  const form = event.detail.requestConfig?.elt?.closest('form, tr, section') ?? document;
+  event.detail.target.querySelectorAll('li[data-field]').forEach((item) => {
+    const input = form.querySelector(`[name="${CSS.escape(item.dataset.field)}"]`);
+    if (!input) return;
+    input.setAttribute('aria-invalid', 'true');
+    const message = document.createElement('small');
+    message.className = 'field-error';
+    message.textContent = item.textContent;
+    input.insertAdjacentElement('afterend', message);
+  });
 });
 
 const note = document.getElementById('queued-note');

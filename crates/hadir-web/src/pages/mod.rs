@@ -18,8 +18,10 @@ mod kiosk;
 mod labels;
 mod leave;
 mod login;
+mod people;
 mod privacy;
 mod session;
+mod units;
 
 use crate::AppState;
 use askama::Template;
@@ -59,6 +61,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/tinjauan/{id}", post(admin::review))
         .route("/admin/rekap", get(admin::recap))
         .route("/admin/impor", get(import::form).post(import::submit))
+        .route("/admin/orang", get(people::list).post(people::create))
+        .route("/admin/orang/cari", post(people::search))
+        .route("/admin/orang/baru", get(people::new_form))
+        .route("/admin/orang/{id}", get(people::edit_form).post(people::update))
+        .route("/admin/orang/{id}/akun", post(people::set_login))
+        .route("/admin/unit", get(units::list).post(units::create))
+        .route("/admin/unit/{id}", post(units::update))
         .route("/admin/kiosk", get(kiosk::locations))
         .route("/admin/kiosk/{id}", get(kiosk::screen))
         .route("/admin/kiosk/{id}/kode", get(kiosk::code))

@@ -57,22 +57,48 @@ pub fn refusal(status: StatusCode, t: Tr, key: &str) -> Response {
 }
 
 /// A page's answer when a use case fails: the reason in the page's language. htmx shows it in
-/// the page's alert line (the form keeps what was typed); a plain request gets it as text.
+/// the page's alert line (the form keeps what was typed), each field's problem also beside its
+/// input (`data-field`, placed by `static/app.js`); a plain request gets the same HTML.
 pub fn failed(t: Tr, error: AppError) -> Response {
     if matches!(error, AppError::Database(_) | AppError::Internal(_)) {
         tracing::error!(error = %error, "page failed");
         return refusal(StatusCode::INTERNAL_SERVER_ERROR, t, "internal-error");
     }
     let status = crate::problem::status_of(&error);
-    let mut text = error.message(t.lang);
-    if let AppError::Invalid(problems) = &error {
-        for p in problems {
-            text.push_str(&format!("\n{}: {}", p.field, p.message(t.lang)));
+    let mut html = escape(&error.message(t.lang));
+    let fields: Vec<(&str, String)> = match &error {
+        AppError::Invalid(problems) => {
+            problems.iter().map(|p| (p.field.as_str(), p.message(t.lang).to_string())).collect()
         }
+        AppError::Conflict { field, .. } => vec![(field, error.message(t.lang))],
+        _ => Vec::new(),
+    };
+    if !fields.is_empty() {
+        html.push_str("<ul>");
+        for (field, message) in fields {
+            html.push_str(&format!("<li data-field=\"{}\">{}</li>", escape(field), escape(&message)));
+        }
+        html.push_str("</ul>");
     }
     let headers =
-        [("content-type", "text/plain; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
-    (status, headers, text).into_response()
+        [("content-type", "text/html; charset=utf-8"), ("hx-retarget", "#page-error"), ("hx-reswap", "innerHTML")];
+    (status, headers, html).into_response()
+}
+
+/// Text made safe to place in HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 impl<P: Policy> FromRequestParts<AppState> for Page<P> {
@@ -115,5 +141,10 @@ mod tests {
         assert_eq!(a, csrf_token("hdr_one"));
         assert_ne!(a, csrf_token("hdr_two"));
         assert!(!a.contains("one"));
+    }
+
+    #[test]
+    fn escaped_text_cannot_open_a_tag_or_leave_an_attribute() {
+        assert_eq!(escape(r#"<b a='1' c="2">&"#), "&lt;b a=&#39;1&#39; c=&quot;2&quot;&gt;&amp;");
     }
 }

@@ -1,0 +1,86 @@
+// The admin console's registers: the unit tree and people, added, found, changed, given a
+// login and deactivated, with field-level errors that keep what was typed.
+import { test, expect } from '@playwright/test';
+import { nameOf, signIn } from './demo.mjs';
+
+test('an institution admin adds a unit under another and renames it in place', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 800 });
+  await signIn(page, 'Admin instansi');
+  await page.goto('/admin/unit');
+  await page.fill('#unit-form input[name=code]', 'SETDA 9');
+  await page.fill('#unit-form input[name=name]', 'Bagian Protokol');
+  await page.selectOption('#unit-form select[name=parent_id]', { label: 'SETDA · Sekretariat Daerah' });
+  await page.click('#unit-form button[type=submit]');
+  // The bad code is marked beside its input; what was typed stays.
+  await expect(page.locator('#unit-form .field-error')).toContainText('Kode unit 1-30 karakter');
+  await expect(page.locator('#unit-form input[name=name]')).toHaveValue('Bagian Protokol');
+
+  await page.fill('#unit-form input[name=code]', 'SETDA.9');
+  await page.click('#unit-form button[type=submit]');
+  const row = page.locator('#units tbody tr', { has: page.locator('input[value="SETDA.9"]') });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('td').first()).toHaveClass(/indent-1/);
+  await row.locator('input[name=name]').fill('Bagian Protokol dan Komunikasi');
+  await row.locator('button').click();
+  await expect(row.locator('.row-result')).toContainText('Tersimpan');
+  await page.reload();
+  await expect(page.locator('#units input[value="Bagian Protokol dan Komunikasi"]')).toHaveCount(1);
+  await page.screenshot({ path: '../docs/screenshots/admin-units.png', fullPage: true });
+});
+
+test('an admin adds a person, opens their login, finds them and deactivates them', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, 'Admin OPD');
+  await page.goto('/admin/orang');
+  await expect(page.locator('#people tbody tr').first()).toBeVisible();
+  await page.click('#add-person');
+  await page.fill('input[name=employee_number]', '1992031520190329');
+  await page.fill('input[name=full_name]', 'Sari Puspitasari');
+  await page.fill('input[name=position]', 'Analis Protokol');
+  await page.selectOption('select[name=unit_id]', { label: 'SETDA.1 · Biro Umum' });
+  await page.click('#person-form button[type=submit]');
+  await expect(page.locator('#person-form .field-error')).toContainText('NIP');
+  await expect(page.locator('input[name=full_name]')).toHaveValue('Sari Puspitasari');
+
+  await page.fill('input[name=employee_number]', '199203152019032919');
+  await page.fill('input[name=supervisor]', 'tidak-ada@example.go.id');
+  await page.click('#person-form button[type=submit]');
+  await expect(page.locator('#person-form .field-error')).toContainText('Atasan tidak ditemukan');
+  await page.fill('input[name=supervisor]', '');
+  await page.click('#person-form button[type=submit]');
+  await expect(page.locator('#person-result')).toContainText('Tersimpan');
+  await page.click('#open-person');
+  await expect(page.locator('h1')).toHaveText('Sari Puspitasari');
+
+  await page.fill('#login-form input[name=password]', 'Mulai-Kerja-2026');
+  await page.click('#login-form button');
+  await expect(page.locator('#login-result')).toContainText('Akun dibuat');
+  const newcomer = await browser.newContext({ baseURL: page.context()._options.baseURL });
+  const theirs = await newcomer.newPage();
+  await theirs.goto('/masuk');
+  await theirs.fill('input[name=login]', '199203152019032919');
+  await theirs.fill('input[name=password]', 'Mulai-Kerja-2026');
+  await theirs.click('button[type=submit].primary');
+  await expect(theirs).toHaveURL(/\/app\/sandi$/);
+
+  // Found by part of the name, then deactivated: the active list no longer has them.
+  await page.goto('/admin/orang');
+  await page.fill('#people-q', 'puspita');
+  await expect(page.locator('#people tbody tr')).toHaveCount(1);
+  await page.screenshot({ path: '../docs/screenshots/admin-people.png', fullPage: true });
+  await page.click('#people tbody a');
+  await page.selectOption('#person-form select[name=status]', 'inactive');
+  await page.click('#person-form button[type=submit]');
+  await expect(page.locator('#person-result')).toContainText('Tersimpan');
+  await page.goto('/admin/orang');
+  await page.fill('#people-q', 'puspita');
+  await expect(page.locator('#people-total')).toContainText('0');
+  await page.selectOption('#people-search select[name=status]', '');
+  await expect(page.locator('#people tbody tr.inactive')).toHaveCount(1);
+  await theirs.goto('/app');
+  await expect(theirs).toHaveURL(/\/masuk$/);
+  await newcomer.close();
+  // Someone else's unit is out of a unit admin's reach: the search finds nobody there.
+  await page.fill('#people-q', nameOf('Admin instansi'));
+  await expect(page.locator('#people-total')).toContainText('0');
+});
