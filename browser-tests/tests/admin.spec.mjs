@@ -84,3 +84,35 @@ test('an admin adds a person, opens their login, finds them and deactivates them
   await page.fill('#people-q', nameOf('Admin instansi'));
   await expect(page.locator('#people-total')).toContainText('0');
 });
+
+test('an employee proposes a WFH point from the phone and the unit admin approves it', async ({ browser }) => {
+  const home = { latitude: -3.8350, longitude: 102.3000, accuracy: 12 };
+  const context = await browser.newContext({ geolocation: home, permissions: ['geolocation'] });
+  const page = await context.newPage();
+  await signIn(page, 'Pegawai');
+  await page.goto('/app/wfh');
+  await page.click('#use-location');
+  await expect(page.locator('input[name=lat]')).toHaveValue('-3.835000');
+  await expect(page.locator('#wfh-location')).toContainText('12 m');
+  await page.fill('input[name=address]', 'Jl. Merdeka No. 5');
+  await page.click('#wfh-form button[type=submit]');
+  // No weekday ticked: said beside the days, and the rest stays as typed.
+  await expect(page.locator('#wfh-form .field-error')).toContainText('sedikitnya satu hari');
+  await expect(page.locator('input[name=address]')).toHaveValue('Jl. Merdeka No. 5');
+  await page.check('input[name=weekday][value=Fri]');
+  await page.click('#wfh-form button[type=submit]');
+  await expect(page.locator('#my-wfh tbody tr')).toHaveCount(1);
+  await expect(page.locator('#my-wfh')).toContainText('Menunggu persetujuan');
+  await context.close();
+
+  const admin = await browser.newPage();
+  await signIn(admin, 'Admin OPD');
+  await admin.goto('/admin/wfh');
+  const row = admin.locator('#pending-wfh tbody tr', { hasText: nameOf('Pegawai') });
+  await expect(row).toContainText('Jumat');
+  await expect(row.locator('.from-office')).toContainText(/\d+\.\d km dari /);
+  await admin.screenshot({ path: '../docs/screenshots/admin-wfh.png', fullPage: true });
+  await row.locator('button[value=approve]').click();
+  await expect(admin.locator('#pending-wfh tr.decided')).toContainText('Disetujui');
+  await admin.close();
+});

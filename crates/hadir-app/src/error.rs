@@ -50,6 +50,8 @@ pub enum Rule {
     ReviewPeriod,
     /// A value a form offers as a list of choices, sent as something else.
     UnknownChoice,
+    /// A form field that must hold a number (a coordinate, a radius).
+    NotANumber,
 }
 
 impl Explain for Rule {
@@ -68,6 +70,7 @@ impl Explain for Rule {
             Rule::OldPasswordWrong => "old_password_wrong",
             Rule::ReviewPeriod => "review_days_range",
             Rule::UnknownChoice => "unknown_choice",
+            Rule::NotANumber => "not_a_number",
         }
     }
 
@@ -104,6 +107,7 @@ impl Explain for Rule {
             ),
             Rule::OldPasswordWrong => ("Kata sandi lama salah", "The old password is wrong"),
             Rule::UnknownChoice => ("Pilih salah satu pilihan yang tersedia", "Pick one of the choices offered"),
+            Rule::NotANumber => ("Isi dengan angka, mis. -6.1754", "Enter a number, e.g. -6.1754"),
         };
         match lang {
             Lang::Id => id.into(),

@@ -163,6 +163,25 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<WfhView>, A
         .collect())
 }
 
+/// How far a proposed home point lies from the nearest office the person is assigned to: the
+/// evidence a decider weighs. `None` when the person has no office, or is not one the principal
+/// decides for.
+pub async fn nearest_office(app: &App, principal: &Principal, w: &WfhView) -> Result<Option<(String, f64)>, AppError> {
+    let people = crate::people::by_ids(app, &principal.institution_id, [w.person_id.clone()]).await?;
+    if !people.get(&w.person_id).is_some_and(|p| principal.manages(p)) {
+        return Ok(None);
+    }
+    let Ok(home) = GeoPoint::new(w.lat, w.lon) else { return Ok(None) };
+    let offices = crate::locations::assigned_to(app, &principal.institution_id, &w.person_id).await?;
+    Ok(offices
+        .into_iter()
+        .map(|o| {
+            let metres = o.geofence.distance_to_center_m(home);
+            (o.name, metres)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1)))
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WfhDecision {

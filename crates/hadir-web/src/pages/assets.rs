@@ -16,6 +16,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("checkin.js", JS, include_bytes!("../../static/checkin.js")),
     ("device.js", JS, include_bytes!("../../static/device.js")),
     ("queue.js", JS, include_bytes!("../../static/queue.js")),
+    ("wfh.js", JS, include_bytes!("../../static/wfh.js")),
     ("htmx-2.0.11.min.js", JS, include_bytes!("../../static/htmx-2.0.11.min.js")),
     // jsQR 1.4.0 (npm, Apache-2.0): QR decoding where the browser has no BarcodeDetector.
     ("jsqr-1.4.0.js", JS, include_bytes!("../../static/jsqr-1.4.0.js")),

@@ -22,6 +22,7 @@ mod people;
 mod privacy;
 mod session;
 mod units;
+mod wfh;
 
 use crate::AppState;
 use askama::Template;
@@ -52,6 +53,9 @@ pub fn routes() -> Router<AppState> {
         .route("/app/privasi/persetujuan", post(privacy::decide))
         .route("/app/privasi/permintaan", post(privacy::file))
         .route("/app/cuti/{id}/batal", post(leave::cancel))
+        .route("/app/wfh", get(wfh::mine).post(wfh::propose))
+        .route("/admin/wfh", get(wfh::pending))
+        .route("/admin/wfh/{id}", post(wfh::decide))
         .route("/admin/cuti", get(leave::pending))
         .route("/admin/cuti/{id}", post(leave::decide))
         .route("/admin", get(dashboard::today))
