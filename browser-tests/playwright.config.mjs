@@ -39,6 +39,7 @@ export default defineConfig({
     url: `${base}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { HADIR_LOG: 'warn' },
+    // Map tiles from an address no network serves: the tests answer for it (page.route).
+    env: { HADIR_LOG: 'warn', HADIR_MAP_TILES: 'https://tiles.hadir.test/{z}/{x}/{y}.png' },
   },
 });

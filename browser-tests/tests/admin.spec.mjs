@@ -116,3 +116,47 @@ test('an employee proposes a WFH point from the phone and the unit admin approve
   await expect(admin.locator('#pending-wfh tr.decided')).toContainText('Disetujui');
   await admin.close();
 });
+
+// One grey pixel, stretched over each 256-pixel tile.
+const tile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uIRAAViAq8jdeqYAAAAAElFTkSuQmCC', 'base64');
+
+test('an admin draws a polygon location, sees it over the configured tiles, then makes it a circle', async ({ page }) => {
+  const fetched = [];
+  await page.route('https://tiles.hadir.test/**', (route) => {
+    fetched.push(route.request().url());
+    return route.fulfill({ contentType: 'image/png', body: tile });
+  });
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, 'Admin instansi');
+  await page.goto('/admin/lokasi');
+  await expect(page.locator('#locations tbody tr').first()).toBeVisible();
+  await page.click('#add-location');
+  await page.fill('input[name=name]', 'Gedung Arsip');
+  await page.check('input[name=shape][value=polygon]');
+  await expect(page.locator('input[name=lat]')).toBeHidden();
+  await page.fill('textarea[name=points]', '-3.7900, 102.2600\n-3.7900, 102.2610\n-3.79x, 102.2610');
+  await expect(page.locator('#fence-preview')).toContainText('angka');
+  await page.fill('textarea[name=points]', '-3.7900, 102.2600\n-3.7900, 102.2610\n-3.7910, 102.2610\n-3.7910, 102.2600');
+  await expect(page.locator('#fence-preview svg polygon.fence')).toHaveCount(1);
+  await expect(page.locator('#fence-preview svg image').first()).toHaveAttribute('href', /^https:\/\/tiles\.hadir\.test\/\d+\/\d+\/\d+\.png$/);
+  await expect.poll(() => fetched.length).toBeGreaterThan(0);
+  await page.click('#location-form button[type=submit]');
+  await expect(page).toHaveURL(/\/admin\/lokasi\/[^/]+$/);
+  await expect(page.locator('h1')).toHaveText('Gedung Arsip');
+  await expect(page.locator('textarea[name=points]')).toHaveValue(/-3\.791, 102\.261/);
+  await page.screenshot({ path: '../docs/screenshots/admin-location.png', fullPage: true });
+
+  // A circle with a negative radius is refused beside the preview; a good one is saved.
+  await page.check('input[name=shape][value=circle]');
+  await page.fill('input[name=lat]', '-3.7905');
+  await page.fill('input[name=lon]', '102.2605');
+  await page.fill('input[name=radius_m]', '-20');
+  await page.click('#location-form button[type=submit]');
+  await expect(page.locator('figure .field-error')).toHaveCount(1);
+  await page.fill('input[name=radius_m]', '80');
+  await expect(page.locator('#fence-preview svg circle.fence')).toHaveCount(1);
+  await page.click('#location-form button[type=submit]');
+  await expect(page.locator('#location-result')).toContainText('Tersimpan');
+  await page.goto('/admin/lokasi');
+  await expect(page.locator('#locations tr', { hasText: 'Gedung Arsip' })).toContainText('Lingkaran 80 m');
+});

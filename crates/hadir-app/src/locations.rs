@@ -6,7 +6,7 @@ use hadir_db::entities::{location_assignment, person, unit, work_location};
 use hadir_domain::geo::{Geofence, GeofenceInput};
 use hadir_domain::person as rules;
 use hadir_domain::time_zone::WorkZone;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -68,15 +68,19 @@ pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<LocationV
     LocationView::of(m)
 }
 
-pub async fn create(
-    app: &App,
+/// A location's fields, checked: the unit must exist and be in the principal's reach.
+struct Valid {
+    name: String,
+    address: Option<String>,
+    unit_id: Option<String>,
+    geofence: String,
+}
+
+async fn validate(
+    conn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
     input: LocationInput,
-    meta: &RequestMeta,
-) -> Result<LocationView, AppError> {
-    if !principal.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+) -> Result<Valid, AppError> {
     let mut problems = Vec::new();
     let name =
         rules::text(&input.name, rules::MAX_NAME_LEN).map_err(|e| problems.push(FieldProblem::new("name", &e))).ok();
@@ -87,10 +91,8 @@ pub async fn create(
     let geofence =
         Geofence::try_from(input.geofence).map_err(|e| problems.push(FieldProblem::new("geofence", &e))).ok();
     let unit_id = input.unit_id.filter(|u| !u.is_empty());
-    let now_ms = app.now_ms();
-    let txn = app.db.begin().await?;
     if let Some(u) = &unit_id {
-        let exists = unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(&txn).await?.is_some();
+        let exists = unit::Entity::find_by_id((principal.institution_id.clone(), u.clone())).one(conn).await?.is_some();
         if !exists {
             problems.push(FieldProblem::new("unit_id", &Rule::UnknownUnit));
         }
@@ -101,14 +103,31 @@ pub async fn create(
     let (Some(name), Some(geofence), true) = (name, geofence, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));
     };
+    let geofence = serde_json::to_string(&geofence).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Valid { name, address, unit_id, geofence })
+}
+
+pub async fn create(
+    app: &App,
+    principal: &Principal,
+    input: LocationInput,
+    meta: &RequestMeta,
+) -> Result<LocationView, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let now_ms = app.now_ms();
+    let time_zone = input.time_zone.iana().into();
+    let txn = app.db.begin().await?;
+    let v = validate(&txn, principal, input).await?;
     let model = work_location::Model {
         institution_id: principal.institution_id.clone(),
         id: new_id(),
-        unit_id,
-        name,
-        address,
-        time_zone: input.time_zone.iana().into(),
-        geofence: serde_json::to_string(&geofence).map_err(|e| AppError::Internal(e.to_string()))?,
+        unit_id: v.unit_id,
+        name: v.name,
+        address: v.address,
+        time_zone,
+        geofence: v.geofence,
         created_at: now_ms,
         updated_at: now_ms,
     };
@@ -116,6 +135,41 @@ pub async fn create(
     audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.create", "work_location", Some(&model.id)))
         .await?;
     txn.commit().await?;
+    LocationView::of(model)
+}
+
+/// Replaces a location's name, address, unit, zone and geofence. Check-ins already made keep
+/// the verdict they got; new ones (on every process within the profile cache's few seconds)
+/// are matched against the new fence.
+pub async fn update(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    input: LocationInput,
+    meta: &RequestMeta,
+) -> Result<LocationView, AppError> {
+    let now_ms = app.now_ms();
+    let time_zone = input.time_zone.iana().into();
+    let txn = app.db.begin().await?;
+    let current = work_location::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&txn)
+        .await?
+        .filter(|l| principal.admin_scope.covers_unit(l.unit_id.as_ref()))
+        .ok_or(AppError::NotFound("work_location"))?;
+    let v = validate(&txn, principal, input).await?;
+    let model = work_location::Model {
+        unit_id: v.unit_id,
+        name: v.name,
+        address: v.address,
+        time_zone,
+        geofence: v.geofence,
+        updated_at: now_ms,
+        ..current
+    };
+    work_location::Entity::update(work_location::ActiveModel::from(model.clone()).reset_all()).exec(&txn).await?;
+    audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.update", "work_location", Some(id))).await?;
+    txn.commit().await?;
+    crate::attendance::forget_profiles_of(app, &principal.institution_id);
     LocationView::of(model)
 }
 

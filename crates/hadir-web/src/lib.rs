@@ -9,6 +9,7 @@ pub mod json;
 pub mod metrics;
 pub mod multipart;
 pub mod pages;
+pub use pages::MapTiles;
 pub mod problem;
 mod security_headers;
 
@@ -30,11 +31,13 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Map tiles under the geofence preview; none by default, so no page calls out.
+    pub map_tiles: Option<MapTiles>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: true, trusted_proxies: Vec::new(), body_limit: 1024 * 1024 }
+        WebConfig { secure_cookies: true, trusted_proxies: Vec::new(), body_limit: 1024 * 1024, map_tiles: None }
     }
 }
 
@@ -53,7 +56,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
-        .merge(pages::routes())
+        .merge(pages::routes(&state.config))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {

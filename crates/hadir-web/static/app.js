@@ -20,9 +20,11 @@ document.getElementById('sign-out')?.addEventListener('htmx:beforeRequest', () =
 });
 
 // A refusal from the server is shown at the top of the page (see pages::session::failed), and
-// each field's problem beside its input in the form that was sent; the next request starts
-// with a clean slate.
-document.addEventListener('htmx:beforeRequest', () => {
+// each field's problem beside its input in the form that was sent (or elsewhere in its
+// section, such as a preview); the next request starts with a clean slate, except a quiet one
+// (`data-quiet`: a preview redrawn while typing).
+document.addEventListener('htmx:beforeRequest', (event) => {
+  if (event.detail.elt?.hasAttribute('data-quiet')) return;
   const error = document.getElementById('page-error');
   if (error) error.textContent = '';
   document.querySelectorAll('.field-error').forEach((e) => e.remove());
@@ -31,9 +33,11 @@ document.addEventListener('htmx:beforeRequest', () => {
 
 document.addEventListener('htmx:afterSwap', (event) => {
   if (event.detail.target.id !== 'page-error') return;
-  const form = event.detail.requestConfig?.elt?.closest('form, tr, section') ?? document;
+  const sender = event.detail.requestConfig?.elt;
+  const scopes = [sender?.closest('form, tr'), sender?.closest('section'), document].filter(Boolean);
   event.detail.target.querySelectorAll('li[data-field]').forEach((item) => {
-    const input = form.querySelector(`[name="${CSS.escape(item.dataset.field)}"]`);
+    const name = `[name="${CSS.escape(item.dataset.field)}"]`;
+    const input = scopes.map((scope) => scope.querySelector(name)).find(Boolean);
     if (!input) return;
     input.setAttribute('aria-invalid', 'true');
     const message = document.createElement('small');

@@ -36,14 +36,16 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Serve(args) => {
             let config = Config::load(file, &args)?;
             init_logging(&config);
-            serve(&config, start(&config).await?).await
+            let web = web_config(&config)?;
+            serve(&config, web, start(&config).await?).await
         }
         Command::Demo { serve: then_serve, args } => {
             let config = Config::load(file, &args)?;
             init_logging(&config);
+            let web = web_config(&config)?;
             let app = start(&config).await?;
             seed_demo(&app, &config).await?;
-            if then_serve { serve(&config, app).await } else { Ok(()) }
+            if then_serve { serve(&config, web, app).await } else { Ok(()) }
         }
         Command::Migrate(storage) => {
             let config = Config::load_storage(file, &storage)?;
@@ -143,15 +145,17 @@ async fn start(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
     Ok(app)
 }
 
-pub fn web_config(config: &Config) -> hadir_web::WebConfig {
-    hadir_web::WebConfig {
+pub fn web_config(config: &Config) -> Result<hadir_web::WebConfig, String> {
+    let map_tiles = config.map_tiles.as_deref().map(hadir_web::MapTiles::parse).transpose()?;
+    Ok(hadir_web::WebConfig {
         secure_cookies: config.secure_cookies(),
         trusted_proxies: config.trusted_proxies.clone(),
         body_limit: config.body_limit_bytes,
-    }
+        map_tiles,
+    })
 }
 
-async fn serve(config: &Config, app: App) -> CommandResult {
+async fn serve(config: &Config, web: hadir_web::WebConfig, app: App) -> CommandResult {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -167,7 +171,7 @@ async fn serve(config: &Config, app: App) -> CommandResult {
     let worker = tokio::spawn(hadir_app::jobs::work(app.clone(), async {
         let _ = jobs_stopped.await;
     }));
-    let router = hadir_web::router(app, web_config(config));
+    let router = hadir_web::router(app, web);
     let served = hadir_web::serve(listener, router, shutdown_signal()).await;
     let _ = stop_jobs.send(());
     let _ = worker.await;
@@ -224,6 +228,7 @@ async fn seed_demo(app: &App, config: &Config) -> CommandResult {
 async fn check_config(file: Option<&std::path::Path>, args: &ServeArgs) -> CommandResult {
     let config = Config::load(file, args)?;
     println!("configuration: {config:#?}");
+    web_config(&config)?;
     let db = hadir_db::connect(&config.database_url()).await?;
     let pending = hadir_db::pending_migrations(&db).await?;
     println!("database: reachable; {} pending migration(s) {:?}", pending.len(), pending);

@@ -33,6 +33,9 @@ pub struct Config {
     pub password_iterations: u32,
     pub browser_session_hours: i64,
     pub app_session_days: i64,
+    /// Tiles under the geofence preview, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
+    /// Unset by default: the preview is drawn without a map and no page calls out.
+    pub map_tiles: Option<String>,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             password_iterations: 2,
             browser_session_hours: 12,
             app_session_days: 90,
+            map_tiles: None,
         }
     }
 }
@@ -149,6 +153,7 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("log", &self.log)
+            .field("map_tiles", &self.map_tiles)
             .finish_non_exhaustive()
     }
 }

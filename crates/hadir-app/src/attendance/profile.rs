@@ -61,3 +61,8 @@ pub(crate) async fn of(app: &App, institution_id: &str, person_id: &str) -> Resu
 pub(crate) fn forget(app: &App, institution_id: &str, person_id: &str) {
     app.checkin_profiles.forget(|(inst, person)| inst == institution_id && person == person_id);
 }
+
+/// Forgets every profile of an institution: a work location, which many people share, changed.
+pub(crate) fn forget_all(app: &App, institution_id: &str) {
+    app.checkin_profiles.forget(|(inst, _)| inst == institution_id);
+}

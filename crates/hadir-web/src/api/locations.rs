@@ -39,6 +39,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(locations::create(&state.app, &auth.principal, input, &auth.meta).await?)))
 }
 
+/// Replace a work location's name, address, unit, time zone and geofence.
+#[utoipa::path(put, path = "/api/v1/locations/{id}", tag = "locations", params(("id" = String, Path)),
+    request_body = LocationInput, security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = LocationView), (status = 404, body = super::ProblemBody),
+        (status = 422, body = super::ProblemBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<LocationInput>,
+) -> ApiResult<Json<LocationView>> {
+    Ok(Json(locations::update(&state.app, &auth.principal, &id, input, &auth.meta).await?))
+}
+
 /// The institution's weekly schedules.
 #[utoipa::path(get, path = "/api/v1/schedules", tag = "locations", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<ScheduleView>)))]

@@ -120,7 +120,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::grant_role))
         .routes(routes!(people::revoke_role))
         .routes(routes!(locations::list, locations::create))
-        .routes(routes!(locations::get))
+        .routes(routes!(locations::get, locations::update))
         .routes(routes!(locations::schedules, locations::create_schedule))
         .routes(routes!(locations::update_schedule, locations::delete_schedule))
         .routes(routes!(locations::assign_schedule))

@@ -12,11 +12,13 @@ mod admin;
 mod assets;
 mod dashboard;
 mod employee;
+mod fence_map;
 mod i18n;
 mod import;
 mod kiosk;
 mod labels;
 mod leave;
+mod locations;
 mod login;
 mod people;
 mod privacy;
@@ -34,9 +36,11 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+pub use fence_map::MapTiles;
 pub use i18n::{Tr, lang_of};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
+    let policy = page_policy(config.map_tiles.as_ref());
     Router::new()
         .route("/", get(login::root))
         .route("/masuk", get(login::form).post(login::submit))
@@ -72,26 +76,38 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orang/{id}/akun", post(people::set_login))
         .route("/admin/unit", get(units::list).post(units::create))
         .route("/admin/unit/{id}", post(units::update))
+        .route("/admin/lokasi", get(locations::list).post(locations::create))
+        .route("/admin/lokasi/baru", get(locations::new_form))
+        .route("/admin/lokasi/pratinjau", post(locations::preview))
+        .route("/admin/lokasi/{id}", get(locations::edit_form).post(locations::update))
         .route("/admin/kiosk", get(kiosk::locations))
         .route("/admin/kiosk/{id}", get(kiosk::screen))
         .route("/admin/kiosk/{id}/kode", get(kiosk::code))
         .route("/manifest.webmanifest", get(assets::manifest))
         .route("/sw.js", get(assets::service_worker))
         .route("/static/{file}", get(assets::file))
-        .layer(middleware::from_fn(page_headers))
+        .layer(middleware::from_fn(move |request, next| page_headers(policy.clone(), request, next)))
 }
 
 /// Pages load scripts, styles, images and media only from this origin, with no inline script;
-/// the camera and location are offered to the employee pages only.
-const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
-     media-src 'self' blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// map tiles may come from the one origin the operator configured.
+fn page_policy(tiles: Option<&MapTiles>) -> HeaderValue {
+    let images = tiles.map(|t| format!(" {}", t.origin())).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:{images}; \
+         media-src 'self' blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    // The origin was checked by `MapTiles::parse` to hold no characters a header refuses.
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
 
-async fn page_headers(request: Request, next: Next) -> Response {
+/// The camera and location are offered to the employee pages only.
+async fn page_headers(policy: HeaderValue, request: Request, next: Next) -> Response {
     let employee_page = request.uri().path().starts_with("/app");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+    headers.insert(CONTENT_SECURITY_POLICY, policy);
     let devices = if employee_page { "camera=(self), geolocation=(self)" } else { "camera=(), geolocation=()" };
     headers.insert("permissions-policy", HeaderValue::from_static(devices));
     response

@@ -910,3 +910,30 @@ db_test!(today_by_unit_counts_each_person_once_in_the_admins_scope, |db| {
     );
     assert_eq!(t.get("/api/v1/recap/today", &token).await.0, StatusCode::FORBIDDEN);
 });
+
+db_test!(a_moved_fence_judges_the_next_check_in_and_stays_in_its_institution, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let path = format!("/api/v1/locations/{}", t.a.location);
+    let (_, before) = t.get(&path, &admin).await;
+    let moved = json!({
+        "name": "Kantor pindahan",
+        "time_zone": "Asia/Jakarta",
+        "geofence": { "shape": "circle", "center": { "lat": OUTSIDE.0, "lon": OUTSIDE.1 }, "radius_m": 200.0 },
+    });
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.call(Method::PUT, &path, Some(&admin_b), Some(moved.clone())).await.0, StatusCode::NOT_FOUND);
+    let mut broken = moved.clone();
+    broken["geofence"]["radius_m"] = json!(-5);
+    let (status, body) = t.call(Method::PUT, &path, Some(&admin), Some(broken)).await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("geofence")));
+    assert_eq!(t.get(&path, &admin).await.1, before, "a refused change leaves the location as it was");
+
+    let (status, saved) = t.call(Method::PUT, &path, Some(&admin), Some(moved)).await;
+    assert_eq!((status, saved["name"].clone()), (StatusCode::OK, json!("Kantor pindahan")));
+    let (_, answer) = send(&t, &token, &attempt(&t, "in", OUTSIDE), 4000).await;
+    assert_eq!((answer["outcome"].clone(), answer["signals"].clone()), (json!("accepted"), json!([])));
+    let (_, audit) = t.get("/api/v1/audit?limit=20", &admin).await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "work_location.update"));
+});

@@ -266,6 +266,11 @@ fn check_config_reports_and_refuses_what_is_wrong() {
     assert!(!bad_url.status.success());
     assert!(text(&bad_url).contains("sqlite:// or postgres://"), "{}", text(&bad_url));
 
+    std::fs::write(&config, "map_tiles = \"tile.example.org/{z}/{x}/{y}.png\"\n").unwrap();
+    let tiles = hadir(&["check-config", "--config", config.to_str().unwrap()], &url, &dir, None);
+    assert!(!tiles.status.success());
+    assert!(text(&tiles).contains("map_tiles must start with https://"), "{}", text(&tiles));
+
     // A bucket nobody can reach stops the binary with the variables to look at.
     let unreachable = Command::new(env!("CARGO_BIN_EXE_hadir"))
         .args(["check-config", "--database-url", &url, "--object-store", "s3://no-such-bucket"])

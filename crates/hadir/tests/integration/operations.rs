@@ -60,6 +60,7 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/locations", "get"),
         ("/api/v1/locations", "post"),
         ("/api/v1/locations/{id}", "get"),
+        ("/api/v1/locations/{id}", "put"),
         ("/api/v1/schedules", "get"),
         ("/api/v1/holidays", "get"),
         ("/api/v1/holidays", "post"),
