@@ -219,8 +219,8 @@ fn fields_of(l: LocationView) -> LocationFields {
 
 /// The preview for what is typed: the drawing, or why there is none yet.
 fn preview_of(state: &AppState, t: Tr, f: &LocationFields) -> String {
-    let typed = f.lat.trim().is_empty() && f.points.trim().is_empty();
-    if typed {
+    let nothing_typed = f.lat.trim().is_empty() && f.points.trim().is_empty();
+    if nothing_typed {
         return format!("<p class=\"muted\">{}</p>", escape(&t.get("fence-preview-empty")));
     }
     match fence_input(f)

@@ -61,7 +61,13 @@ pub struct Search {
     page: Option<u64>,
 }
 
-async fn people_list(state: &AppState, page: &Page<Admin>, search: Search) -> Result<PeopleList, AppError> {
+/// One page of the search's result; `units` label each person's unit.
+async fn people_list(
+    state: &AppState,
+    page: &Page<Admin>,
+    units: &[(String, String)],
+    search: Search,
+) -> Result<PeopleList, AppError> {
     let query = PeopleQuery {
         q: Some(search.q),
         unit_id: Some(search.unit).filter(|u| !u.is_empty()),
@@ -70,7 +76,6 @@ async fn people_list(state: &AppState, page: &Page<Admin>, search: Search) -> Re
         per_page: Some(PER_PAGE),
     };
     let found = people::list(&state.app, &page.principal, query).await?;
-    let units = unit_codes(state, page).await?;
     Ok(PeopleList {
         t: page.t,
         rows: found
@@ -110,11 +115,9 @@ async fn unit_codes(state: &AppState, page: &Page<Admin>) -> Result<Vec<(String,
 pub async fn list(State(state): State<AppState>, page: Page<Admin>) -> Response {
     let loaded = async {
         let search = Search { status: "active".into(), ..Search::default() };
-        Ok::<_, AppError>((
-            page.own_name(&state.app).await?,
-            unit_codes(&state, &page).await?,
-            people_list(&state, &page, search).await?,
-        ))
+        let units = unit_codes(&state, &page).await?;
+        let list = people_list(&state, &page, &units, search).await?;
+        Ok::<_, AppError>((page.own_name(&state.app).await?, units, list))
     };
     match loaded.await {
         Ok((name, units, list)) => render(&PeoplePage { c: Chrome::of(&page, name, "/admin/orang"), units, list }),
@@ -124,7 +127,8 @@ pub async fn list(State(state): State<AppState>, page: Page<Admin>) -> Response 
 
 /// A search (or another page of it): the result table only.
 pub async fn search(State(state): State<AppState>, page: Page<Admin>, Form(search): Form<Search>) -> Response {
-    match people_list(&state, &page, search).await {
+    let found = async { people_list(&state, &page, &unit_codes(&state, &page).await?, search).await };
+    match found.await {
         Ok(list) => render(&list),
         Err(e) => failed(page.t, e),
     }
