@@ -73,6 +73,17 @@ pub struct Decision {
     pub(super) reason: String,
 }
 
+impl Decision {
+    pub(super) fn approves(&self) -> bool {
+        self.decision == "approve"
+    }
+
+    /// The reason, if one was typed (an empty field is none).
+    pub(super) fn optional_reason(self) -> Option<String> {
+        Some(self.reason).filter(|r| !r.trim().is_empty())
+    }
+}
+
 /// Approves or rejects a phone (a reason is required to reject); the answer replaces the row.
 pub async fn decide_device(
     State(state): State<AppState>,
@@ -81,7 +92,7 @@ pub async fn decide_device(
     Form(form): Form<Decision>,
 ) -> Response {
     let (app, p, meta) = (&state.app, &page.principal, &page.meta);
-    let result = if form.decision == "approve" {
+    let result = if form.approves() {
         devices::approve(app, p, &id, meta).await
     } else {
         devices::reject(app, p, &id, Rejection { reason: form.reason }, meta).await
@@ -158,7 +169,7 @@ pub async fn review(
     Path(id): Path<String>,
     Form(form): Form<Decision>,
 ) -> Response {
-    let decision = ReviewDecision { approve: form.decision == "approve", reason: form.reason };
+    let decision = ReviewDecision { approve: form.approves(), reason: form.reason };
     match attendance::review(&state.app, &page.principal, &id, decision, &page.meta).await {
         Ok(e) => decided_row(page.t, &labels::snake(&e.outcome), "review"),
         Err(e) => failed(page.t, e),

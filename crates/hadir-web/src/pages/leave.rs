@@ -194,8 +194,7 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(form): Form<Decision>,
 ) -> Response {
-    let reason = Some(form.reason).filter(|r| !r.trim().is_empty());
-    let decision = LeaveDecision { approve: form.decision == "approve", reason };
+    let decision = LeaveDecision { approve: form.approves(), reason: form.optional_reason() };
     match leave::decide(&state.app, &page.principal, &id, decision, &page.meta).await {
         Ok(l) => decided_row(page.t, &labels::snake(&l.status), "leave"),
         Err(e) => failed(page.t, e),

@@ -144,8 +144,7 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(form): Form<Decision>,
 ) -> Response {
-    let reason = Some(form.reason).filter(|r| !r.trim().is_empty());
-    let decision = WfhDecision { approve: form.decision == "approve", reason };
+    let decision = WfhDecision { approve: form.approves(), reason: form.optional_reason() };
     match wfh::decide(&state.app, &page.principal, &id, decision, &page.meta).await {
         Ok(w) => decided_row(page.t, &w.status, "wfh"),
         Err(e) => failed(page.t, e),
