@@ -4,14 +4,13 @@
 
 use super::fence_map;
 use super::login::Chrome;
-use super::session::{Page, escape, failed};
+use super::session::{Page, escape, failed, saved};
 use super::{Tr, render};
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use hadir_app::locations::{self, LocationInput, LocationView};
 use hadir_app::{AppError, FieldProblem, Rule, units};
@@ -237,8 +236,9 @@ pub async fn preview(State(state): State<AppState>, page: Page<Admin>, Form(f): 
     Html(preview_of(&state, page.t, &f)).into_response()
 }
 
-fn saved(t: Tr, id: &str) -> Response {
-    let mut response = Html(escape(&t.get("saved"))).into_response();
+/// Saved, and on to the location's own page.
+fn created(t: Tr, id: &str) -> Response {
+    let mut response = saved(t);
     if let Ok(to) = axum::http::HeaderValue::from_str(&format!("/admin/lokasi/{id}")) {
         response.headers_mut().insert("hx-redirect", to);
     }
@@ -248,7 +248,7 @@ fn saved(t: Tr, id: &str) -> Response {
 pub async fn create(State(state): State<AppState>, page: Page<Admin>, Form(f): Form<LocationFields>) -> Response {
     let result = async { locations::create(&state.app, &page.principal, input_of(f)?, &page.meta).await };
     match result.await {
-        Ok(l) => saved(page.t, &l.id),
+        Ok(l) => created(page.t, &l.id),
         Err(e) => failed(page.t, e),
     }
 }
@@ -261,8 +261,7 @@ pub async fn update(
 ) -> Response {
     let result = async { locations::update(&state.app, &page.principal, &id, input_of(f)?, &page.meta).await };
     match result.await {
-        Ok(_) => (StatusCode::OK, Html(format!("<span class=\"good\">{}</span>", escape(&page.t.get("saved")))))
-            .into_response(),
+        Ok(_) => saved(page.t),
         Err(e) => failed(page.t, e),
     }
 }

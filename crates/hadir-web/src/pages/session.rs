@@ -85,6 +85,11 @@ pub fn failed(t: Tr, error: AppError) -> Response {
     (status, headers, html).into_response()
 }
 
+/// The answer to a form that saved: "Saved." in the page's language, where the form's result goes.
+pub fn saved(t: Tr) -> Response {
+    axum::response::Html(format!("<span class=\"good\">{}</span>", escape(&t.get("saved")))).into_response()
+}
+
 /// Text made safe to place in HTML.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -2,14 +2,14 @@
 //! parent, each row editable in place; a form adds one.
 
 use super::login::Chrome;
-use super::session::{Page, escape, failed};
-use super::{Tr, render};
+use super::render;
+use super::session::{Page, failed, saved};
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use hadir_app::AppError;
 use hadir_app::units::{self, UnitInput, UnitPatch, UnitView};
 use serde::Deserialize;
@@ -110,17 +110,13 @@ pub struct UnitFields {
     parent_id: String,
 }
 
-fn done(t: Tr) -> Response {
-    Html(format!("<span class=\"good\">{}</span>", escape(&t.get("saved")))).into_response()
-}
-
 /// Adds a unit; the page reloads to show it in its place in the tree.
 pub async fn create(State(state): State<AppState>, page: Page<Admin>, Form(f): Form<UnitFields>) -> Response {
     let kind = Some(f.kind.trim().to_string()).filter(|k| !k.is_empty()).unwrap_or_else(|| "unit".into());
     let input = UnitInput { code: f.code, name: f.name, kind, parent_id: Some(f.parent_id).filter(|p| !p.is_empty()) };
     match units::create(&state.app, &page.principal, input, &page.meta).await {
         Ok(_) => {
-            let mut response = done(page.t);
+            let mut response = saved(page.t);
             response.headers_mut().insert("hx-refresh", axum::http::HeaderValue::from_static("true"));
             response
         }
@@ -142,7 +138,7 @@ pub async fn update(
         parent_id: Some(Some(f.parent_id).filter(|p| !p.is_empty())),
     };
     match units::update(&state.app, &page.principal, &id, patch, &page.meta).await {
-        Ok(_) => done(page.t),
+        Ok(_) => saved(page.t),
         Err(e) => failed(page.t, e),
     }
 }
