@@ -52,6 +52,10 @@ pub enum Rule {
     UnknownChoice,
     /// A form field that must hold a number (a coordinate, a radius).
     NotANumber,
+    /// A form field that must hold a time of day.
+    NotATime,
+    /// A form field that must hold a date.
+    NotADate,
 }
 
 impl Explain for Rule {
@@ -71,6 +75,8 @@ impl Explain for Rule {
             Rule::ReviewPeriod => "review_days_range",
             Rule::UnknownChoice => "unknown_choice",
             Rule::NotANumber => "not_a_number",
+            Rule::NotATime => "not_a_time",
+            Rule::NotADate => "not_a_date",
         }
     }
 
@@ -108,6 +114,10 @@ impl Explain for Rule {
             Rule::OldPasswordWrong => ("Kata sandi lama salah", "The old password is wrong"),
             Rule::UnknownChoice => ("Pilih salah satu pilihan yang tersedia", "Pick one of the choices offered"),
             Rule::NotANumber => ("Isi dengan angka, mis. -6.1754", "Enter a number, e.g. -6.1754"),
+            Rule::NotATime => ("Isi jam sebagai JJ:MM, mis. 07:30", "Enter a time as HH:MM, e.g. 07:30"),
+            Rule::NotADate => {
+                ("Isi tanggal sebagai TTTT-BB-HH, mis. 2026-03-18", "Enter a date as YYYY-MM-DD, e.g. 2026-03-18")
+            }
         };
         match lang {
             Lang::Id => id.into(),

@@ -181,7 +181,7 @@ pub struct Assignment {
 }
 
 /// The person, if the principal may see their assignments (themself, or in the admin scope).
-async fn visible_person(
+pub(crate) async fn visible_person(
     conn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
     person_id: &str,

@@ -223,11 +223,23 @@ pub async fn delete(app: &App, principal: &Principal, id: &str, meta: &RequestMe
     Ok(())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleChoice {
     /// `null` returns the person to the institution's default.
     pub schedule_id: Option<String>,
+}
+
+/// The schedule a person works by (`None`: the institution's default); oneself, or someone in
+/// the admin scope.
+pub async fn assigned(app: &App, principal: &Principal, person_id: &str) -> Result<ScheduleChoice, AppError> {
+    crate::locations::visible_person(&app.db, principal, person_id, false).await?;
+    let row = schedule_assignment::Entity::find()
+        .filter(schedule_assignment::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(schedule_assignment::Column::PersonId.eq(person_id))
+        .one(&app.db)
+        .await?;
+    Ok(ScheduleChoice { schedule_id: row.map(|a| a.schedule_id) })
 }
 
 /// Sets the schedule a person works by (administrators of their unit).

@@ -44,8 +44,9 @@ pub struct WeeklySchedule {
 pub enum ScheduleError {
     #[error("a schedule needs 1 to 7 days, each weekday at most once")]
     Days,
+    /// The day whose break does not fit (a form shows the problem beside that day).
     #[error("a break must lie inside its working day")]
-    Break,
+    Break(Weekday),
     #[error("the flexible window is at most 180 minutes")]
     Flex,
 }
@@ -54,7 +55,7 @@ impl Explain for ScheduleError {
     fn code(&self) -> &'static str {
         match self {
             ScheduleError::Days => "schedule_days",
-            ScheduleError::Break => "schedule_break",
+            ScheduleError::Break(_) => "schedule_break",
             ScheduleError::Flex => "schedule_flex",
         }
     }
@@ -64,7 +65,7 @@ impl Explain for ScheduleError {
             Lang::En => self.to_string(),
             Lang::Id => match self {
                 ScheduleError::Days => "Jadwal berisi 1 sampai 7 hari, tiap hari paling banyak sekali".into(),
-                ScheduleError::Break => "Istirahat harus berada di dalam jam kerja hari itu".into(),
+                ScheduleError::Break(_) => "Istirahat harus berada di dalam jam kerja hari itu".into(),
                 ScheduleError::Flex => "Rentang jam masuk fleksibel paling lama 180 menit".into(),
             },
         }
@@ -119,7 +120,7 @@ impl WeeklySchedule {
                 (Some(bs), Some(be)) if d.end > d.start && bs >= d.start && be <= d.end && bs < be => {}
                 // A night shift's break: inside the span that crosses midnight.
                 (Some(bs), Some(be)) if d.end <= d.start && bs < be && (bs >= d.start || be <= d.end) => {}
-                _ => return Err(ScheduleError::Break),
+                _ => return Err(ScheduleError::Break(d.weekday)),
             }
         }
         if self.flex_minutes > 180 {
@@ -164,7 +165,7 @@ mod tests {
         assert_eq!(WeeklySchedule { days: vec![], flex_minutes: 0 }.validate(), Err(ScheduleError::Days));
         let mut outside = WeeklySchedule::standard_asn();
         outside.days[0].break_end = Some(hm(17, 0));
-        assert_eq!(outside.validate(), Err(ScheduleError::Break));
+        assert_eq!(outside.validate(), Err(ScheduleError::Break(Weekday::Mon)));
         let flex = WeeklySchedule { flex_minutes: 240, ..WeeklySchedule::standard_asn() };
         assert_eq!(flex.validate(), Err(ScheduleError::Flex));
         let stored_before_flex_existed: WeeklySchedule = serde_json::from_str(r#"{"days":[]}"#).unwrap();

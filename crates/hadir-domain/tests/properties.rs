@@ -284,3 +284,13 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Every deduction a table can hold reads back from how a page shows it, in either language.
+    #[test]
+    fn a_percentage_reads_back_as_shown(bp in 0u32..=1_000_000) {
+        let shown = BasisPoints(bp).to_string();
+        prop_assert_eq!(BasisPoints::parse_percent(&shown), Some(BasisPoints(bp)));
+        prop_assert_eq!(BasisPoints::parse_percent(&shown.replace('.', ",")), Some(BasisPoints(bp)));
+    }
+}

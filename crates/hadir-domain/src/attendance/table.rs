@@ -15,6 +15,20 @@ impl BasisPoints {
     pub fn percent(self) -> f64 {
         f64::from(self.0) / 100.0
     }
+
+    /// A percentage as people type it — "2", "0,5", "1.25 %" — with at most two decimals, so
+    /// no rounding hides what was meant. `None` for anything else.
+    pub fn parse_percent(text: &str) -> Option<BasisPoints> {
+        let text = text.trim().trim_end_matches('%').trim_end().replace(',', ".");
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 {
+            return None;
+        }
+        let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let hundredths: u32 = format!("{fraction:0<2}").parse().ok()?;
+        whole.checked_mul(100)?.checked_add(hundredths).map(BasisPoints)
+    }
 }
 
 impl std::fmt::Display for BasisPoints {
@@ -263,6 +277,19 @@ pub fn month_totals<'a>(days: impl IntoIterator<Item = &'a DayStatus>, table: &D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_read_as_typed_in_either_language() {
+        let bp = |s| BasisPoints::parse_percent(s).map(|b| b.0);
+        assert_eq!(bp("2"), Some(200));
+        assert_eq!(bp("0,5"), Some(50));
+        assert_eq!(bp("1.25 %"), Some(125));
+        assert_eq!(bp(",5"), Some(50));
+        assert_eq!(bp("100%"), Some(10_000));
+        for bad in ["", "%", ".", "1.255", "-1", "1,2,3", "dua", "1e2", "99999999999"] {
+            assert_eq!(bp(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn presets_are_valid_and_match_the_domain_table() {

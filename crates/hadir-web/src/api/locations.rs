@@ -124,6 +124,19 @@ pub async fn delete_schedule(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The schedule a person works by (`null`: the institution's default); oneself, or someone in
+/// the caller's scope.
+#[utoipa::path(get, path = "/api/v1/people/{id}/schedule", tag = "locations", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = ScheduleChoice), (status = 404, body = super::ProblemBody)))]
+pub async fn assigned_schedule(
+    State(state): State<AppState>,
+    auth: Auth<Signed>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ScheduleChoice>> {
+    Ok(Json(schedules::assigned(&state.app, &auth.principal, &id).await?))
+}
+
 /// Set the schedule a person works by (`null`: the institution's default).
 #[utoipa::path(put, path = "/api/v1/people/{id}/schedule", tag = "locations", params(("id" = String, Path)), request_body = ScheduleChoice,
     security(("bearer" = []), ("cookie" = [])),

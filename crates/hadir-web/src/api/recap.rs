@@ -226,3 +226,23 @@ pub async fn today(
 ) -> ApiResult<Json<Vec<hadir_app::recap::today::UnitToday>>> {
     Ok(Json(hadir_app::recap::today::in_institution(&state.app, &auth.principal).await?))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TodayQuery {
+    /// One unit and the units below it; all of the caller's scope when absent.
+    #[serde(default)]
+    unit_id: Option<String>,
+}
+
+/// Today for each person in the administrator's scope (optionally one unit and those below it):
+/// the board's column, the status, and the first check-in and last check-out at the site.
+#[utoipa::path(get, path = "/api/v1/recap/today/people", tag = "attendance", params(TodayQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<hadir_app::recap::today::PersonToday>), (status = 403, body = super::ProblemBody)))]
+pub async fn today_people(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Query(q): Query<TodayQuery>,
+) -> ApiResult<Json<Vec<hadir_app::recap::today::PersonToday>>> {
+    Ok(Json(hadir_app::recap::today::people(&state.app, &auth.principal, q.unit_id.as_deref()).await?))
+}

@@ -9,10 +9,11 @@ use super::session::failed;
 use crate::AppState;
 use crate::guard::Admin;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
-use hadir_app::recap::today::TodayCounts;
+use hadir_app::recap::today::{PersonToday, TodayColumn, TodayCounts};
 use hadir_app::{AppError, units};
+use serde::Deserialize;
 
 /// One coloured piece of a bar, in percent of the bar's width.
 pub struct Piece {
@@ -85,6 +86,92 @@ pub async fn today(State(state): State<AppState>, page: Page<Admin>) -> Response
         })
         .collect();
     render(&Today { c: Chrome::of(&page, name, "/admin"), total, units })
+}
+
+/// The CSS class and text key of a column of the board.
+fn column_look(column: TodayColumn) -> (&'static str, &'static str) {
+    match column {
+        TodayColumn::OnTime => ("on-time", "today-on-time"),
+        TodayColumn::Late => ("late", "today-late"),
+        TodayColumn::OnLeave => ("leave", "today-leave"),
+        TodayColumn::NotYetIn => ("not-yet", "today-not-yet"),
+        TodayColumn::Off => ("off", "today-off"),
+    }
+}
+
+pub struct PersonLine {
+    pub id: String,
+    pub number: String,
+    pub name: String,
+    pub class: &'static str,
+    pub column: String,
+    pub status: String,
+    pub first_in: String,
+    pub last_out: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_today_people.html")]
+struct TodayPeople {
+    c: Chrome,
+    unit: String,
+    unit_id: String,
+    rows: Vec<PersonLine>,
+}
+
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    #[serde(default)]
+    unit: String,
+}
+
+/// A unit's bar opened: each person's day so far, the latest trouble first (not in yet, late),
+/// each leading to the person's month.
+pub async fn unit_today(State(state): State<AppState>, page: Page<Admin>, Query(q): Query<UnitQuery>) -> Response {
+    let (t, p) = (page.t, &page.principal);
+    let unit_id = Some(q.unit.as_str()).filter(|u| !u.is_empty());
+    let loaded = async {
+        let name = page.own_name(&state.app).await?;
+        let rows = hadir_app::recap::today::people(&state.app, p, unit_id).await?;
+        let label = match unit_id {
+            Some(id) => units::get(&state.app, p, id).await.map(|u| format!("{} · {}", u.code, u.name))?,
+            None => t.get("all-units"),
+        };
+        Ok::<_, AppError>((name, rows, label))
+    };
+    let (name, mut rows, unit) = match loaded.await {
+        Ok(v) => v,
+        Err(e) => return failed(t, e),
+    };
+    let order = |r: &PersonToday| match r.column {
+        TodayColumn::NotYetIn => 0,
+        TodayColumn::Late => 1,
+        TodayColumn::OnTime => 2,
+        TodayColumn::OnLeave => 3,
+        TodayColumn::Off => 4,
+    };
+    rows.sort_by_key(order);
+    render(&TodayPeople {
+        c: Chrome::of(&page, name, "/admin"),
+        unit,
+        unit_id: q.unit,
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let (class, key) = column_look(r.column);
+                PersonLine {
+                    class,
+                    column: t.get(key),
+                    status: r.status.as_ref().map(|s| super::labels::day(t, s, r.code.as_deref())).unwrap_or_default(),
+                    first_in: r.first_in.unwrap_or_default(),
+                    last_out: r.last_out.unwrap_or_default(),
+                    id: r.person_id,
+                    number: r.employee_number,
+                    name: r.full_name,
+                }
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

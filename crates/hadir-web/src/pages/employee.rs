@@ -1,5 +1,5 @@
-//! The employee app: home with today's check-in, the phone's registration, the month's history,
-//! and the password.
+//! The employee app: home with today's check-in, the phone's registration, and the password
+//! (the month's history is in `month.rs`).
 
 use super::labels;
 use super::login::Chrome;
@@ -9,12 +9,12 @@ use crate::AppState;
 use crate::guard::SelfService;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::DateTime;
 use hadir_app::auth::ChangePassword;
 use hadir_app::my_day::MyDay;
-use hadir_app::{AppError, devices, my_day, recap};
+use hadir_app::{AppError, devices, my_day};
 use hadir_domain::attendance::checkin::EventKind;
 use hadir_domain::time_zone::WorkZone;
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,7 @@ pub struct EventLine {
     pub signals: String,
 }
 
-fn event_line(t: super::Tr, zone: WorkZone, e: &hadir_app::attendance::EventView) -> EventLine {
+pub(super) fn event_line(t: super::Tr, zone: WorkZone, e: &hadir_app::attendance::EventView) -> EventLine {
     let at = DateTime::from_timestamp_millis(e.occurred_at).unwrap_or_default();
     EventLine {
         time: zone.local(at).format("%H:%M").to_string(),
@@ -118,83 +118,6 @@ pub async fn device(State(state): State<AppState>, page: Page) -> Response {
         })
         .collect();
     render(&DevicePage { c: Chrome::of(&page, name, "/app/perangkat"), devices })
-}
-
-#[derive(Deserialize)]
-pub struct MonthQuery {
-    #[serde(default)]
-    bulan: Option<String>,
-}
-
-pub struct DayLine {
-    pub date: String,
-    pub status: String,
-    pub bad: bool,
-    pub deduction: String,
-}
-
-#[derive(Template)]
-#[template(path = "history.html")]
-struct History {
-    c: Chrome,
-    month: String,
-    days: Vec<DayLine>,
-    present: u32,
-    late: String,
-    early: String,
-    absent: u32,
-    leave: u32,
-    deduction: String,
-    events: Vec<(String, String, EventLine, bool)>,
-}
-
-/// One month: the status of each day, the TL/PSW counts and deduction, and the check-ins with
-/// their photos.
-pub async fn history(State(state): State<AppState>, page: Page, Query(q): Query<MonthQuery>) -> Response {
-    let t = page.t;
-    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(state.app.clock.now()));
-    let person = page.principal.person_id.clone();
-    let loaded = async {
-        let name = page.own_name(&state.app).await?;
-        let result = recap::person_month(&state.app, &page.principal, &person, &month).await?;
-        let days = recap::month_days(&month)?;
-        let (from, to) = (days[0].to_string(), days[days.len() - 1].to_string());
-        let events = hadir_app::attendance::history(&state.app, &page.principal, &person, &from, &to).await?;
-        Ok::<_, AppError>((name, result, events))
-    };
-    let (name, result, events) = match loaded.await {
-        Ok(v) => v,
-        Err(e) => return failed(t, e),
-    };
-    let counts = |levels: &[u32; 4], prefix: &str| {
-        levels.iter().enumerate().map(|(i, n)| format!("{prefix}{} {n}", i + 1)).collect::<Vec<_>>().join(" · ")
-    };
-    let totals = &result.totals;
-    render(&History {
-        c: Chrome::of(&page, name, "/app/riwayat"),
-        days: result
-            .days
-            .iter()
-            .rev()
-            .map(|d| DayLine {
-                date: labels::date(t, d.date),
-                status: labels::day(t, &d.status, d.code.as_deref()),
-                bad: labels::day_is_bad(&d.status),
-                deduction: if d.deduction.0 > 0 { labels::percent(t, d.deduction.0) } else { String::new() },
-            })
-            .collect(),
-        present: totals.present_days,
-        late: counts(&totals.late, "TL"),
-        early: counts(&totals.early, "PSW"),
-        absent: totals.absent_days,
-        leave: totals.leave_days,
-        deduction: labels::percent(t, totals.deduction.0),
-        events: events
-            .iter()
-            .map(|e| (e.id.clone(), e.local_date.clone(), event_line(t, WorkZone::Jakarta, e), e.has_photo))
-            .collect(),
-        month,
-    })
 }
 
 #[derive(Template)]

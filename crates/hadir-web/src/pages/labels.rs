@@ -20,6 +20,11 @@ pub fn this_month(now: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", today.year(), today.month())
 }
 
+/// A date as a table cell, "18-03-2026".
+pub fn short_date(d: NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
 pub fn date(t: Tr, d: NaiveDate) -> String {
     let weekday = t.get(&format!("weekday-{}", d.weekday().number_from_monday()));
     let month = t.get(&format!("month-{}", d.month()));

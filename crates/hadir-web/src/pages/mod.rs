@@ -10,9 +10,12 @@
 mod account;
 mod admin;
 mod assets;
+mod assignments;
 mod dashboard;
+mod discipline;
 mod employee;
 mod fence_map;
+mod holidays;
 mod i18n;
 mod import;
 mod kiosk;
@@ -20,8 +23,10 @@ mod labels;
 mod leave;
 mod locations;
 mod login;
+mod month;
 mod people;
 mod privacy;
+mod schedules;
 mod session;
 mod units;
 mod wfh;
@@ -48,7 +53,7 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/bahasa", post(i18n::switch))
         .route("/app", get(employee::home))
         .route("/app/perangkat", get(employee::device))
-        .route("/app/riwayat", get(employee::history))
+        .route("/app/riwayat", get(month::mine))
         .route("/app/sandi", get(employee::password_form).post(employee::change_password))
         .route("/app/cuti", get(leave::mine).post(leave::request))
         .route("/app/privasi", get(privacy::page))
@@ -63,6 +68,7 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/admin/cuti", get(leave::pending))
         .route("/admin/cuti/{id}", post(leave::decide))
         .route("/admin", get(dashboard::today))
+        .route("/admin/hari-ini", get(dashboard::unit_today))
         .route("/admin/perangkat", get(admin::devices))
         .route("/admin/perangkat/{id}", post(admin::decide_device))
         .route("/admin/tinjauan", get(admin::reviews))
@@ -74,12 +80,24 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/admin/orang/baru", get(people::new_form))
         .route("/admin/orang/{id}", get(people::edit_form).post(people::update))
         .route("/admin/orang/{id}/akun", post(people::set_login))
+        .route("/admin/orang/{id}/bulan", get(month::of_person))
+        .route("/admin/orang/{id}/lokasi", post(assignments::set_locations))
+        .route("/admin/orang/{id}/jadwal", post(assignments::set_schedule))
         .route("/admin/unit", get(units::list).post(units::create))
         .route("/admin/unit/{id}", post(units::update))
         .route("/admin/lokasi", get(locations::list).post(locations::create))
         .route("/admin/lokasi/baru", get(locations::new_form))
         .route("/admin/lokasi/pratinjau", post(locations::preview))
         .route("/admin/lokasi/{id}", get(locations::edit_form).post(locations::update))
+        .route("/admin/jadwal", get(schedules::list).post(schedules::create))
+        .route("/admin/jadwal/baru", get(schedules::new_form))
+        .route("/admin/jadwal/{id}", get(schedules::edit_form).post(schedules::update))
+        .route("/admin/jadwal/{id}/hapus", post(schedules::delete))
+        .route("/admin/libur", get(holidays::year).post(holidays::create))
+        .route("/admin/libur/impor", post(holidays::import))
+        .route("/admin/libur/{id}", post(holidays::update))
+        .route("/admin/libur/{id}/hapus", post(holidays::delete))
+        .route("/admin/potongan", get(discipline::page).post(discipline::save))
         .route("/admin/kiosk", get(kiosk::locations))
         .route("/admin/kiosk/{id}", get(kiosk::screen))
         .route("/admin/kiosk/{id}/kode", get(kiosk::code))

@@ -180,6 +180,8 @@ struct PersonPage {
     units: Vec<(String, String)>,
     /// Whether the person has a login already (edit page only).
     has_account: bool,
+    /// Where they check in and their schedule (edit page only).
+    a: Option<super::assignments::Assignments>,
 }
 
 fn employment_types(t: Tr) -> Vec<(String, String)> {
@@ -202,6 +204,7 @@ pub async fn new_form(State(state): State<AppState>, page: Page<Admin>) -> Respo
         nik_masked: String::new(),
         units,
         has_account: false,
+        a: None,
     })
 }
 
@@ -222,12 +225,13 @@ pub async fn edit_form(State(state): State<AppState>, page: Page<Admin>, Path(id
         Ok::<_, AppError>((
             page.own_name(app).await?,
             unit_codes(&state, &page).await?,
+            super::assignments::load(&state, p, &id).await?,
             person,
             supervisor,
             has_account,
         ))
     };
-    let (name, units, person, supervisor, has_account) = match loaded.await {
+    let (name, units, a, person, supervisor, has_account) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(page.t, e),
     };
@@ -240,6 +244,7 @@ pub async fn edit_form(State(state): State<AppState>, page: Page<Admin>, Path(id
         f,
         units,
         has_account,
+        a: Some(a),
     })
 }
 

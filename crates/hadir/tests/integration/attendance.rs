@@ -499,10 +499,16 @@ db_test!(assigned_schedules_and_period_overrides_decide_lateness, |db| {
     assert_eq!(status, StatusCode::CREATED, "{shift}");
     assert_eq!(shift["weekly_minutes"], 6 * 8 * 60);
     let assign = format!("/api/v1/people/{}/schedule", t.a.employee.person_id);
+    assert_eq!(t.get(&assign, &employee).await.1, json!({ "schedule_id": null }));
     assert_eq!(
         t.call(Method::PUT, &assign, Some(&admin), Some(json!({ "schedule_id": shift["id"] }))).await.0,
         StatusCode::NO_CONTENT
     );
+    // The person and their administrator see it; someone else's is not found.
+    assert_eq!(t.get(&assign, &employee).await.1, json!({ "schedule_id": shift["id"] }));
+    assert_eq!(t.get(&assign, &admin).await.1, json!({ "schedule_id": shift["id"] }));
+    let colleague = format!("/api/v1/people/{}/schedule", t.a.admin.person_id);
+    assert_eq!(t.get(&colleague, &employee).await.0, StatusCode::NOT_FOUND);
 
     // Ramadan (for everyone) from Monday 9 to Friday 13 March: 08:00 starts.
     let ramadan = serde_json::to_value(hadir_domain::schedule::WeeklySchedule::ramadan_asn()).unwrap();
@@ -909,6 +915,21 @@ db_test!(today_by_unit_counts_each_person_once_in_the_admins_scope, |db| {
         "{after}"
     );
     assert_eq!(t.get("/api/v1/recap/today", &token).await.0, StatusCode::FORBIDDEN);
+
+    // The unit's bar opens on its people: the same column, with the time at the site.
+    let (status, people) =
+        t.get(&format!("/api/v1/recap/today/people?unit_id={}", opd1["unit_id"].as_str().unwrap()), &unit_admin).await;
+    assert_eq!(status, StatusCode::OK, "{people}");
+    let me =
+        people.as_array().unwrap().iter().find(|p| p["person_id"] == t.a.employee.person_id.as_str()).cloned().unwrap();
+    assert_eq!(
+        (me["column"].clone(), me["first_in"].clone(), me["last_out"].clone()),
+        (json!("late"), json!("07:45"), json!(null))
+    );
+    assert_eq!(me["status"]["late"], "L1", "{me}");
+    let (_, everyone) = t.get("/api/v1/recap/today/people", &unit_admin).await;
+    assert!(everyone.as_array().unwrap().iter().all(|p| p["unit_code"] != "OTHER"), "outside the unit admin's scope");
+    assert_eq!(t.get("/api/v1/recap/today/people", &token).await.0, StatusCode::FORBIDDEN);
 });
 
 db_test!(a_moved_fence_judges_the_next_check_in_and_stays_in_its_institution, |db| {
