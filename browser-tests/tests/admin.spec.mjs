@@ -25,6 +25,20 @@ test('an institution admin adds a unit under another and renames it in place', a
   await expect(row.locator('.row-result')).toContainText('Tersimpan');
   await page.reload();
   await expect(page.locator('#units input[value="Bagian Protokol dan Komunikasi"]')).toHaveCount(1);
+
+  // A unit with people stays open; the new, empty one closes and is shown as closed.
+  const setda = page.locator('#units tbody tr', { has: page.locator('input[value="SETDA"]') });
+  await setda.locator('select[name=active]').selectOption('false');
+  await setda.locator('button').click();
+  await expect(page.locator('#page-error')).toContainText('pegawai aktif');
+  await expect(setda.locator('select[name=active]')).toHaveAttribute('aria-invalid', 'true');
+  const protokol = page.locator('#units tbody tr', { has: page.locator('input[value="SETDA.9"]') });
+  await protokol.locator('select[name=active]').selectOption('false');
+  await protokol.locator('button').click();
+  await expect(protokol.locator('.row-result')).toContainText('Tersimpan');
+  await page.reload();
+  await expect(page.locator('#units tbody tr.inactive', { has: page.locator('input[value="SETDA.9"]') })).toHaveCount(1);
+  await expect(page.locator('#unit-form select[name=parent_id] option', { hasText: 'SETDA.9' })).toHaveCount(0);
   await page.screenshot({ path: '../docs/screenshots/admin-units.png', fullPage: true });
 });
 

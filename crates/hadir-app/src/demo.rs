@@ -311,6 +311,7 @@ fn unit_model(
         code,
         name: name.into(),
         kind: kind.into(),
+        active: true,
         created_at: now_ms,
         updated_at: now_ms,
     }

@@ -52,6 +52,10 @@ pub enum Rule {
     UnknownChoice,
     /// A form field that must hold a number (a coordinate, a radius).
     NotANumber,
+    /// An inactive unit takes no new people, sub-units or locations.
+    UnitInactive,
+    /// A unit with active people or active sub-units cannot be deactivated.
+    UnitNotEmpty,
     /// A form field that must hold a time of day.
     NotATime,
     /// A form field that must hold a date.
@@ -75,6 +79,8 @@ impl Explain for Rule {
             Rule::ReviewPeriod => "review_days_range",
             Rule::UnknownChoice => "unknown_choice",
             Rule::NotANumber => "not_a_number",
+            Rule::UnitInactive => "unit_inactive",
+            Rule::UnitNotEmpty => "unit_not_empty",
             Rule::NotATime => "not_a_time",
             Rule::NotADate => "not_a_date",
         }
@@ -114,6 +120,13 @@ impl Explain for Rule {
             Rule::OldPasswordWrong => ("Kata sandi lama salah", "The old password is wrong"),
             Rule::UnknownChoice => ("Pilih salah satu pilihan yang tersedia", "Pick one of the choices offered"),
             Rule::NotANumber => ("Isi dengan angka, mis. -6.1754", "Enter a number, e.g. -6.1754"),
+            Rule::UnitInactive => {
+                ("Unit ini sudah nonaktif; pilih unit yang aktif", "This unit is inactive; choose an active one")
+            }
+            Rule::UnitNotEmpty => (
+                "Unit masih berisi pegawai aktif atau sub-unit aktif: pindahkan atau nonaktifkan dulu",
+                "The unit still has active people or active sub-units: move or deactivate them first",
+            ),
             Rule::NotATime => ("Isi jam sebagai JJ:MM, mis. 07:30", "Enter a time as HH:MM, e.g. 07:30"),
             Rule::NotADate => {
                 ("Isi tanggal sebagai TTTT-BB-HH, mis. 2026-03-18", "Enter a date as YYYY-MM-DD, e.g. 2026-03-18")

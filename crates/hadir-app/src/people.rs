@@ -198,12 +198,24 @@ async fn validate(
         optional(input.position.as_deref(), "position", &mut problems, |v| rules::text(v, rules::MAX_TEXT_LEN));
 
     let unit_id = input.unit_id.clone().filter(|u| !u.is_empty());
-    let unit_ok = match &unit_id {
-        Some(id) => unit::Entity::find_by_id((principal.institution_id.clone(), id.clone())).one(txn).await?.is_some(),
-        None => true,
+    let unit = match &unit_id {
+        Some(id) => unit::Entity::find_by_id((principal.institution_id.clone(), id.clone())).one(txn).await?,
+        None => None,
     };
-    if !unit_ok || !principal.admin_scope.covers_unit(unit_id.as_ref()) {
+    if unit_id.is_some() && unit.is_none() || !principal.admin_scope.covers_unit(unit_id.as_ref()) {
         problems.push(FieldProblem::new("unit_id", &Rule::UnknownUnit));
+    } else if unit.as_ref().is_some_and(|u| !u.active) {
+        // Someone already in a unit that was closed may still have their record corrected.
+        let stays = match own_id {
+            Some(id) => person::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+                .one(txn)
+                .await?
+                .is_some_and(|p| p.unit_id == unit_id),
+            None => false,
+        };
+        if !stays {
+            problems.push(FieldProblem::new("unit_id", &Rule::UnitInactive));
+        }
     }
     let supervisor_id = input.supervisor_id.clone().filter(|s| !s.is_empty());
     if let Some(sup) = &supervisor_id {

@@ -3,10 +3,13 @@
 use crate::audit::{self, Entry};
 use crate::auth::unit_parents;
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
-use hadir_db::entities::unit;
+use hadir_db::entities::{person, unit};
 use hadir_domain::person::{self as rules, FieldError};
 use hadir_domain::roles::subtree;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -17,6 +20,8 @@ pub struct UnitView {
     pub name: String,
     /// The institution's own word for the level: `opd`, `bidang`, `kelas`, `asrama`…
     pub kind: String,
+    /// An inactive unit keeps its history and takes no new people or sub-units.
+    pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -29,6 +34,7 @@ impl From<unit::Model> for UnitView {
             code: u.code,
             name: u.name,
             kind: u.kind,
+            active: u.active,
             created_at: u.created_at,
             updated_at: u.updated_at,
         }
@@ -61,6 +67,9 @@ pub struct UnitPatch {
     #[serde(default, deserialize_with = "crate::people::present")]
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<String>>,
+    /// `false` deactivates the unit (it must have no active people or active sub-units);
+    /// `true` reopens it (under an active parent).
+    pub active: Option<bool>,
 }
 
 fn code(input: &str) -> Result<String, Rule> {
@@ -112,10 +121,14 @@ pub async fn create(
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
     if let Some(parent) = &parent_id {
-        let exists =
-            unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone())).one(&txn).await?.is_some();
-        if !exists || !principal.admin_scope.covers_unit(Some(parent)) {
-            problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
+        let found = unit::Entity::find_by_id((principal.institution_id.clone(), parent.clone()))
+            .one(&txn)
+            .await?
+            .filter(|_| principal.admin_scope.covers_unit(Some(parent)));
+        match found {
+            None => problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent)),
+            Some(p) if !p.active => problems.push(FieldProblem::new("parent_id", &Rule::UnitInactive)),
+            Some(_) => {}
         }
     } else if !principal.is_institution_admin() {
         problems.push(FieldProblem::new("parent_id", &Rule::UnknownParent));
@@ -130,6 +143,7 @@ pub async fn create(
         code,
         name,
         kind,
+        active: true,
         created_at: now_ms,
         updated_at: now_ms,
     };
@@ -189,10 +203,21 @@ pub async fn update(
             _ => {}
         }
     }
+    let active = patch.active.unwrap_or(current.active);
+    let reopened_or_moved = !current.active || parent_id != current.parent_id;
+    if let Some(p) = parent_id.as_ref().filter(|_| active && reopened_or_moved) {
+        let parent = unit::Entity::find_by_id((principal.institution_id.clone(), p.clone())).one(&txn).await?;
+        if parent.is_some_and(|u| !u.active) {
+            problems.push(FieldProblem::new("parent_id", &Rule::UnitInactive));
+        }
+    }
+    if current.active && !active && holds_anything_active(&txn, &principal.institution_id, id).await? {
+        problems.push(FieldProblem::new("active", &Rule::UnitNotEmpty));
+    }
     let (Some(code), Some(name), Some(kind), true) = (code, name, kind, problems.is_empty()) else {
         return Err(AppError::Invalid(problems));
     };
-    let model = unit::Model { code, name, kind, parent_id, updated_at: now_ms, ..current };
+    let model = unit::Model { code, name, kind, parent_id, active, updated_at: now_ms, ..current };
     unit::Entity::update(unit::ActiveModel::from(model.clone()).reset_all())
         .exec(&txn)
         .await
@@ -202,4 +227,21 @@ pub async fn update(
     // A unit administrator's reach follows the tree.
     crate::auth::forget_principals(app);
     Ok(model.into())
+}
+
+/// Whether active people or active sub-units still sit directly in the unit.
+async fn holds_anything_active(conn: &impl ConnectionTrait, institution_id: &str, id: &str) -> Result<bool, AppError> {
+    let people = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(institution_id))
+        .filter(person::Column::UnitId.eq(id))
+        .filter(person::Column::Status.eq("active"))
+        .count(conn)
+        .await?;
+    let children = unit::Entity::find()
+        .filter(unit::Column::InstitutionId.eq(institution_id))
+        .filter(unit::Column::ParentId.eq(id))
+        .filter(unit::Column::Active.eq(true))
+        .count(conn)
+        .await?;
+    Ok(people + children > 0)
 }

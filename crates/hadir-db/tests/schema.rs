@@ -34,6 +34,7 @@ db_test!(a_person_cannot_point_at_another_institutions_unit, |db| {
         code: Set("B".into()),
         name: Set("Unit of B".into()),
         kind: Set("opd".into()),
+        active: Set(true),
         created_at: Set(0),
         updated_at: Set(0),
     })

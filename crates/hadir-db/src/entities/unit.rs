@@ -13,6 +13,8 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub kind: String,
+    /// An inactive unit keeps its history and takes no new people or sub-units.
+    pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -19,6 +19,7 @@ mod m0015_subject_requests;
 mod m0016_registers;
 mod m0017_consent;
 mod m0018_leave_openings;
+mod m0019_unit_status;
 
 use sea_orm_migration::prelude::*;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_registers::Migration),
             Box::new(m0017_consent::Migration),
             Box::new(m0018_leave_openings::Migration),
+            Box::new(m0019_unit_status::Migration),
         ]
     }
 }

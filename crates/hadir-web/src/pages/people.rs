@@ -107,7 +107,11 @@ async fn unit_codes(state: &AppState, page: &Page<Admin>) -> Result<Vec<(String,
         .await?
         .into_iter()
         .filter(|u| page.principal.admin_scope.covers_unit(Some(&u.id)))
-        .map(|u| (u.id, format!("{} · {}", u.code, u.name)))
+        .map(|u| {
+            // Closed units stay findable (their people's history), marked as such.
+            let closed = if u.active { String::new() } else { format!(" ({})", page.t.get("person-inactive")) };
+            (u.id, format!("{} · {}{closed}", u.code, u.name))
+        })
         .collect())
 }
 

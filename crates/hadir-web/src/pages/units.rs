@@ -21,6 +21,7 @@ pub struct UnitLine {
     pub name: String,
     pub kind: String,
     pub parent: String,
+    pub active: bool,
 }
 
 impl UnitLine {
@@ -80,8 +81,10 @@ pub async fn list(State(state): State<AppState>, page: Page<Admin>) -> Response 
     let ordered = tree_order(&mine);
     render(&UnitsPage {
         c: Chrome::of(&page, name, "/admin/unit"),
+        // New and moved units go under active ones only.
         parents: ordered
             .iter()
+            .filter(|(_, u)| u.active)
             .map(|(d, u)| (u.id.clone(), format!("{}{} · {}", "· ".repeat(*d), u.code, u.name)))
             .collect(),
         rows: ordered
@@ -93,6 +96,7 @@ pub async fn list(State(state): State<AppState>, page: Page<Admin>) -> Response 
                 name: u.name.clone(),
                 kind: u.kind.clone(),
                 parent: u.parent_id.clone().unwrap_or_default(),
+                active: u.active,
             })
             .collect(),
         top_level: p.is_institution_admin(),
@@ -108,6 +112,9 @@ pub struct UnitFields {
     kind: String,
     #[serde(default)]
     parent_id: String,
+    /// `true` or `false` (the row's status); absent in the add form.
+    #[serde(default)]
+    active: Option<String>,
 }
 
 /// Adds a unit; the page reloads to show it in its place in the tree.
@@ -136,6 +143,7 @@ pub async fn update(
         name: Some(f.name),
         kind: Some(f.kind),
         parent_id: Some(Some(f.parent_id).filter(|p| !p.is_empty())),
+        active: f.active.map(|a| a == "true"),
     };
     match units::update(&state.app, &page.principal, &id, patch, &page.meta).await {
         Ok(_) => saved(page.t),
@@ -154,6 +162,7 @@ mod tests {
             code: code.into(),
             name: code.into(),
             kind: "unit".into(),
+            active: true,
             created_at: 0,
             updated_at: 0,
         }

@@ -166,6 +166,46 @@ db_test!(units_form_a_tree_without_cycles, |db| {
     assert!(body["parent_id"].is_null());
 });
 
+db_test!(a_unit_is_closed_only_when_empty_and_then_takes_nobody_new, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let child = format!("/api/v1/units/{}", t.a.child_unit);
+    let (_, seksi) = t
+        .post("/api/v1/units", &admin, json!({ "code": "OPD.1.9", "name": "Seksi", "parent_id": t.a.child_unit }))
+        .await;
+    let seksi_path = format!("/api/v1/units/{}", seksi["id"].as_str().unwrap());
+    // An active sub-unit keeps its parent open.
+    let (status, body) = t.patch(&child, &admin, json!({ "active": false })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("unit_not_empty"))
+    );
+    let (status, body) = t.patch(&seksi_path, &admin, json!({ "active": false })).await;
+    assert_eq!((status, body["active"].clone()), (StatusCode::OK, json!(false)), "{body}");
+    // Nobody new goes into a closed unit, and nothing new under it.
+    let newcomer = json!({ "employee_number": "198803252017122260", "employment_type": "asn", "full_name": "Baru",
+        "unit_id": seksi["id"] });
+    let (status, body) = t.post("/api/v1/people", &admin, newcomer).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("unit_inactive")),
+        "{body}"
+    );
+    let (status, body) =
+        t.post("/api/v1/units", &admin, json!({ "code": "OPD.1.9.1", "name": "Sub", "parent_id": seksi["id"] })).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("unit_inactive")));
+    // A closed unit still lists (its history stays) and reopens.
+    let (_, all) = t.get("/api/v1/units", &admin).await;
+    assert!(all.as_array().unwrap().iter().any(|u| u["id"] == seksi["id"] && u["active"] == false));
+    assert_eq!(t.patch(&seksi_path, &admin, json!({ "active": true })).await.0, StatusCode::OK);
+    // Active people keep a unit open too.
+    let (status, body) = t.patch(&format!("/api/v1/units/{}", t.a.opd_unit), &admin, json!({ "active": false })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("unit_not_empty"))
+    );
+});
+
 db_test!(locations_take_circles_and_polygons_and_refuse_bad_shapes, |db| {
     let t = TestApp::start(db).await;
     let admin = t.login(&t.a.admin).await;
