@@ -306,6 +306,36 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
     Ok(principal)
 }
 
+/// The principal an account stands for now, without a session: for work done on its behalf
+/// later. A queued export runs with the rights its requester has when it runs, so a revoked
+/// role or a deactivated person stops it (`Forbidden`).
+pub(crate) async fn principal_of_account(
+    app: &App,
+    institution_id: &str,
+    account_id: &str,
+) -> Result<Principal, AppError> {
+    let account = account::Entity::find_by_id((institution_id.to_string(), account_id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let person = person::Entity::find_by_id((institution_id.to_string(), account.person_id.clone()))
+        .one(&app.db)
+        .await?
+        .filter(|p| p.status == "active")
+        .ok_or(AppError::Forbidden)?;
+    let grants = grants_of(&app.db, institution_id, account_id).await?;
+    let admin_scope = scope_of(&app.db, institution_id, &grants).await?;
+    Ok(Principal {
+        institution_id: institution_id.to_string(),
+        account_id: account.id,
+        person_id: person.id,
+        session_id: String::new(),
+        grants,
+        admin_scope,
+        must_change_password: account.must_change_password,
+    })
+}
+
 /// How long a process trusts a session it resolved: every request needs one. A sign-out, a
 /// password or role change, or a person's deactivation through this process applies at once
 /// (see [`forget_principals`]); through another process, within this time.

@@ -3,40 +3,80 @@
 //! only one can win, runs them, and records the outcome. A claim expires after its lease, so a
 //! job left by a crashed process runs again; failures are retried with growing delays. Nightly
 //! work (retention) is queued by the worker itself, one job per institution.
+//!
+//! Jobs someone asked for and waits on (a recap export, a people import: see [`crate::downloads`])
+//! run in a lane of their own, so a long PDF never holds up thumbnails. They run with the rights
+//! their requester has when they run, report their progress, and leave a file in the object store
+//! that expires a day after it was made.
 
-use crate::{App, AppError, new_id, retention, thumbnails};
+use crate::recap::export::RecapExport;
+use crate::{App, AppError, Principal, new_id, people_import, retention, thumbnails};
 use hadir_db::entities::{institution, job};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
-/// How long a claim lasts before another worker may take the job over.
-const LEASE_MS: i64 = 5 * 60 * 1000;
 /// Attempts before a job is left as `failed`.
 const MAX_ATTEMPTS: i32 = 5;
 /// Jobs claimed per round.
 const ROUND: u64 = 32;
 /// Finished jobs are kept this long for inspection, then removed.
 const KEEP_FINISHED_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// A file a job made is kept this long after it was made, then removed from the object store.
+pub const FILE_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// What a job does, with what it needs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
     /// A small copy of a stored photo, for lists and review screens.
     Thumbnail { photo_key: String },
     /// The institution's retention schedule, applied (nightly).
     Retention,
+    /// A monthly recap file (CSV, XLSX or PDF) someone asked for.
+    RecapExport(Box<RecapExport>),
+    /// A CSV of people checked, or checked and imported, row by row.
+    PeopleImport(people_import::QueuedImport),
+}
+
+/// Which worker loop runs a job: quick system work, or the files people wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lane {
+    Quick,
+    Files,
+}
+
+impl Lane {
+    fn kinds(self) -> &'static [&'static str] {
+        match self {
+            Lane::Quick => &["thumbnail", "retention"],
+            Lane::Files => &["recap_export", "people_import"],
+        }
+    }
+
+    /// How long a claim lasts before another worker may take the job over: long enough for the
+    /// largest file (a PDF of 50,000 people typesets in under a minute on a small machine).
+    fn lease_ms(self) -> i64 {
+        match self {
+            Lane::Quick => 5 * 60 * 1000,
+            Lane::Files => 30 * 60 * 1000,
+        }
+    }
 }
 
 impl Job {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Job::Thumbnail { .. } => "thumbnail",
             Job::Retention => "retention",
+            Job::RecapExport(_) => "recap_export",
+            Job::PeopleImport(_) => "people_import",
         }
     }
 }
@@ -55,6 +95,16 @@ pub(crate) fn row(institution_id: &str, job: &Job, now_ms: i64) -> Result<job::A
         last_error: Set(None),
         created_at: Set(now_ms),
         finished_at: Set(None),
+        requested_by: Set(None),
+        progress_done: Set(0),
+        progress_total: Set(0),
+        progress_step: Set(None),
+        result_key: Set(None),
+        result_name: Set(None),
+        result_type: Set(None),
+        result_bytes: Set(None),
+        expires_at: Set(None),
+        downloaded_at: Set(None),
     })
 }
 
@@ -66,74 +116,175 @@ pub struct Round {
     pub failed: usize,
 }
 
-/// Claims the jobs that are due (or whose claim expired) and runs them.
+impl Round {
+    fn busy(&self) -> bool {
+        self.done + self.retried + self.failed > 0
+    }
+}
+
+/// Why a job did not finish, and whether trying again could help.
+struct Failure {
+    message: String,
+    retry: bool,
+}
+
+impl From<AppError> for Failure {
+    /// A refusal (the requester lost the right, the unit is gone) will be refused again; a
+    /// database or store hiccup may pass.
+    fn from(e: AppError) -> Failure {
+        let retry = matches!(e, AppError::Database(_) | AppError::Internal(_));
+        Failure { message: e.to_string(), retry }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, retry: true }
+    }
+}
+
+/// A file a job made, for its requester to download.
+pub(crate) struct Made {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where the file of a job is kept.
+fn file_key(institution_id: &str, job_id: &str, name: &str) -> String {
+    format!("files/{institution_id}/{job_id}/{name}")
+}
+
+/// Claims the jobs that are due (or whose claim expired) and runs them: system work first,
+/// then the files people asked for.
 pub async fn run_due(app: &App) -> Result<Round, AppError> {
+    let quick = run_lane(app, Lane::Quick).await?;
+    let files = run_lane(app, Lane::Files).await?;
+    Ok(Round {
+        done: quick.done + files.done,
+        retried: quick.retried + files.retried,
+        failed: quick.failed + files.failed,
+    })
+}
+
+async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
     let now = app.now_ms();
     let expired = Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(now));
     let due = Condition::all().add(job::Column::Status.eq("queued")).add(job::Column::RunAfter.lte(now));
     let candidates = job::Entity::find()
         .filter(Condition::any().add(due).add(expired))
+        .filter(job::Column::Kind.is_in(lane.kinds().iter().copied()))
         .order_by_asc(job::Column::RunAfter)
         .limit(ROUND)
         .all(&app.db)
         .await?;
     let mut round = Round::default();
     for candidate in candidates {
-        if !claim(&app.db, &candidate, now).await? {
+        if !claim(&app.db, &candidate, now, lane.lease_ms()).await? {
             continue; // another worker won it
         }
         let outcome = match serde_json::from_str::<Job>(&candidate.payload) {
-            Ok(job) => perform(app, &candidate.institution_id, job).await,
-            Err(e) => Err(format!("unreadable payload: {e}")),
+            Ok(job) => perform(app, &candidate, job).await,
+            Err(e) => Err(Failure { message: format!("unreadable payload: {e}"), retry: false }),
         };
         let attempts = candidate.attempts + 1;
         let mut update = job::Entity::update_many()
             .filter(job::Column::InstitutionId.eq(&candidate.institution_id))
             .filter(job::Column::Id.eq(&candidate.id));
+        // Where it got to, kept on the row (counts may have lived in this process's memory only).
+        if let Some(last) = app.progress.of(&candidate.id) {
+            app.progress.forget(&candidate.id);
+            update = update
+                .col_expr(job::Column::ProgressStep, Expr::value(last.step))
+                .col_expr(job::Column::ProgressDone, Expr::value(last.done))
+                .col_expr(job::Column::ProgressTotal, Expr::value(last.total));
+        }
         update = match outcome {
-            Ok(()) => {
+            Ok(made) => {
                 round.done += 1;
-                update
+                let finished = app.now_ms();
+                update = update
                     .col_expr(job::Column::Status, Expr::value("done"))
-                    .col_expr(job::Column::FinishedAt, Expr::value(app.now_ms()))
+                    .col_expr(job::Column::FinishedAt, Expr::value(finished));
+                match made {
+                    Some(file) => {
+                        let key = file_key(&candidate.institution_id, &candidate.id, &file.name);
+                        let size = file.bytes.len() as i64;
+                        app.objects.put(&key, file.bytes).await.map_err(|e| AppError::Internal(e.to_string()))?;
+                        update
+                            .col_expr(job::Column::ResultKey, Expr::value(key))
+                            .col_expr(job::Column::ResultName, Expr::value(file.name))
+                            .col_expr(job::Column::ResultType, Expr::value(file.content_type))
+                            .col_expr(job::Column::ResultBytes, Expr::value(size))
+                            .col_expr(job::Column::ExpiresAt, Expr::value(finished + FILE_KEEP_MS))
+                    }
+                    None => update,
+                }
             }
-            Err(error) if attempts < MAX_ATTEMPTS => {
+            Err(Failure { message, retry: true }) if attempts < MAX_ATTEMPTS => {
                 round.retried += 1;
                 // 1, 4, 9, 16 minutes.
                 let delay = i64::from(attempts * attempts) * 60_000;
                 update
                     .col_expr(job::Column::Status, Expr::value("queued"))
                     .col_expr(job::Column::RunAfter, Expr::value(app.now_ms() + delay))
-                    .col_expr(job::Column::LastError, Expr::value(error))
+                    .col_expr(job::Column::LastError, Expr::value(message))
             }
-            Err(error) => {
+            Err(Failure { message, .. }) => {
                 round.failed += 1;
                 tracing::warn!(job = %candidate.id, kind = %candidate.kind, "job failed for good");
                 update
                     .col_expr(job::Column::Status, Expr::value("failed"))
                     .col_expr(job::Column::FinishedAt, Expr::value(app.now_ms()))
-                    .col_expr(job::Column::LastError, Expr::value(error))
+                    .col_expr(job::Column::LastError, Expr::value(message))
             }
         };
         update.exec(&app.db).await?;
     }
+    if lane == Lane::Files {
+        remove_expired_files(app, now).await?;
+    }
     job::Entity::delete_many()
+        .filter(job::Column::Kind.is_in(lane.kinds().iter().copied()))
         .filter(job::Column::Status.is_in(["done", "failed"]))
         .filter(job::Column::FinishedAt.lt(now - KEEP_FINISHED_MS))
+        .filter(job::Column::ResultKey.is_null())
         .exec(&app.db)
         .await?;
     Ok(round)
 }
 
+/// Files past their time leave the object store; their jobs stay listed as expired.
+async fn remove_expired_files(app: &App, now: i64) -> Result<(), AppError> {
+    let expired = job::Entity::find()
+        .filter(job::Column::ResultKey.is_not_null())
+        .filter(job::Column::ExpiresAt.lt(now))
+        .limit(ROUND)
+        .all(&app.db)
+        .await?;
+    for j in expired {
+        if let Some(key) = &j.result_key {
+            app.objects.delete(key).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        job::Entity::update_many()
+            .col_expr(job::Column::ResultKey, Expr::value(Option::<String>::None))
+            .filter(job::Column::InstitutionId.eq(&j.institution_id))
+            .filter(job::Column::Id.eq(&j.id))
+            .exec(&app.db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Takes the job if it is still as it was read: one worker wins, the others change nothing.
-async fn claim(db: &impl ConnectionTrait, j: &job::Model, now: i64) -> Result<bool, AppError> {
+async fn claim(db: &impl ConnectionTrait, j: &job::Model, now: i64, lease_ms: i64) -> Result<bool, AppError> {
     let still = match j.status.as_str() {
         "running" => Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(now)),
         _ => Condition::all().add(job::Column::Status.eq("queued")),
     };
     let claimed = job::Entity::update_many()
         .col_expr(job::Column::Status, Expr::value("running"))
-        .col_expr(job::Column::LockedUntil, Expr::value(now + LEASE_MS))
+        .col_expr(job::Column::LockedUntil, Expr::value(now + lease_ms))
         .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
         .filter(job::Column::InstitutionId.eq(&j.institution_id))
         .filter(job::Column::Id.eq(&j.id))
@@ -145,17 +296,19 @@ async fn claim(db: &impl ConnectionTrait, j: &job::Model, now: i64) -> Result<bo
     Ok(claimed == 1)
 }
 
-async fn perform(app: &App, institution_id: &str, job: Job) -> Result<(), String> {
+/// The requester of a job, with the rights they have now.
+async fn requester(app: &App, j: &job::Model) -> Result<Principal, Failure> {
+    let account = j.requested_by.as_deref().ok_or_else(|| Failure { message: "no requester".into(), retry: false })?;
+    Ok(crate::auth::principal_of_account(app, &j.institution_id, account).await?)
+}
+
+async fn perform(app: &App, j: &job::Model, job: Job) -> Result<Option<Made>, Failure> {
+    let progress = Progress { app: app.clone(), institution_id: j.institution_id.clone(), job_id: j.id.clone() };
     match job {
-        Job::Thumbnail { photo_key } => thumbnails::make(app, institution_id, &photo_key).await,
+        Job::Thumbnail { photo_key } => thumbnails::make(app, &j.institution_id, &photo_key).await?,
         Job::Retention => {
-            let done = retention::run_for(
-                app,
-                &retention::institution_of(app, institution_id).await.map_err(|e| e.to_string())?,
-                false,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            let inst = retention::institution_of(app, &j.institution_id).await.map_err(|e| e.to_string())?;
+            let done = retention::run_for(app, &inst, false).await.map_err(|e| e.to_string())?;
             tracing::info!(
                 photos = done.photos,
                 locations = done.locations,
@@ -164,7 +317,98 @@ async fn perform(app: &App, institution_id: &str, job: Job) -> Result<(), String
                 held = done.held,
                 "retention applied"
             );
-            Ok(())
+        }
+        Job::RecapExport(export) => {
+            let principal = requester(app, j).await?;
+            let bytes = crate::recap::export::make(app, &principal, &export, &progress).await?;
+            let content_type = export.format.content_type().to_string();
+            return Ok(Some(Made { name: export.file_name(), content_type, bytes }));
+        }
+        Job::PeopleImport(queued) => {
+            let principal = requester(app, j).await?;
+            let report = people_import::run_queued(app, &principal, &queued, &progress).await;
+            // The uploaded file holds personal data: it goes as soon as it has been read.
+            app.objects.delete(&queued.upload_key).await.map_err(|e| e.to_string())?;
+            let report = report?;
+            let bytes = serde_json::to_vec(&report).map_err(|e| e.to_string())?;
+            return Ok(Some(Made {
+                name: "import-report.json".into(),
+                content_type: "application/json".into(),
+                bytes,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// How far a job is: a step (`computing`, `writing`, `checking`…) and a count of a total.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobProgress {
+    pub step: Option<String>,
+    pub done: i64,
+    pub total: i64,
+}
+
+/// The progress of jobs this process runs, as they run: read by the status page between the
+/// writes to the job's row.
+#[derive(Default)]
+pub(crate) struct Running(Mutex<HashMap<String, JobProgress>>);
+
+impl Running {
+    pub(crate) fn of(&self, job_id: &str) -> Option<JobProgress> {
+        self.0.lock().ok()?.get(job_id).cloned()
+    }
+
+    fn set(&self, job_id: &str, now: JobProgress) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(job_id.to_string(), now);
+        }
+    }
+
+    fn forget(&self, job_id: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(job_id);
+        }
+    }
+}
+
+/// The handle a running job reports its progress through.
+pub(crate) struct Progress {
+    app: App,
+    institution_id: String,
+    job_id: String,
+}
+
+impl Progress {
+    /// A new step: kept in memory and written to the job's row, so every process sees it.
+    pub(crate) async fn step(&self, step: &str, done: i64, total: i64) {
+        self.app.progress.set(&self.job_id, JobProgress { step: Some(step.into()), done, total });
+        self.save(step, done, total).await;
+    }
+
+    /// A count within a step, called as often as each row. Kept in memory; written to the row
+    /// now and then where the database lets another connection write while the job holds a
+    /// transaction open (PostgreSQL). SQLite takes one writer at a time, and an SQLite
+    /// installation is one process, which reads the memory.
+    pub(crate) async fn count(&self, step: &str, done: i64, total: i64) {
+        self.app.progress.set(&self.job_id, JobProgress { step: Some(step.into()), done, total });
+        if self.app.db.get_database_backend() == DbBackend::Postgres && (done % 250 == 0 || done == total) {
+            self.save(step, done, total).await;
+        }
+    }
+
+    async fn save(&self, step: &str, done: i64, total: i64) {
+        let saved = job::Entity::update_many()
+            .col_expr(job::Column::ProgressStep, Expr::value(step))
+            .col_expr(job::Column::ProgressDone, Expr::value(done))
+            .col_expr(job::Column::ProgressTotal, Expr::value(total))
+            .filter(job::Column::InstitutionId.eq(&self.institution_id))
+            .filter(job::Column::Id.eq(&self.job_id))
+            .exec(&self.app.db)
+            .await;
+        // Progress is a courtesy to the reader: a failed write must not fail the job.
+        if let Err(e) = saved {
+            tracing::warn!(job = %self.job_id, error = %e, "job progress not saved");
         }
     }
 }
@@ -193,19 +437,18 @@ pub async fn schedule_nightly(app: &App) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Runs due jobs until `stop` resolves: what `hadir serve` starts beside the web server.
-pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
-    tokio::pin!(stop);
+/// One worker loop: runs its lane's due jobs until `stop` says so.
+async fn lane_loop(app: App, lane: Lane, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut scheduled: Option<std::time::Instant> = None;
     loop {
-        if scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+        if lane == Lane::Quick && scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
             match schedule_nightly(&app).await {
                 Ok(()) => scheduled = Some(std::time::Instant::now()),
                 Err(e) => tracing::warn!(error = %e, "scheduling nightly jobs failed"),
             }
         }
-        let pause = match run_due(&app).await {
-            Ok(round) if round.done + round.retried + round.failed > 0 => Duration::from_millis(50),
+        let pause = match run_lane(&app, lane).await {
+            Ok(round) if round.busy() => Duration::from_millis(50),
             Ok(_) => Duration::from_secs(1),
             Err(e) => {
                 tracing::warn!(error = %e, "job round failed");
@@ -213,8 +456,19 @@ pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
             }
         };
         tokio::select! {
-            _ = &mut stop => return,
+            _ = stop.changed() => return,
             _ = tokio::time::sleep(pause) => {}
         }
     }
+}
+
+/// Runs due jobs until `stop` resolves: what `hadir serve` starts beside the web server. Each
+/// lane finishes the job in hand.
+pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
+    let (tell, told) = tokio::sync::watch::channel(false);
+    let quick = tokio::spawn(lane_loop(app.clone(), Lane::Quick, told.clone()));
+    let files = tokio::spawn(lane_loop(app, Lane::Files, told));
+    stop.await;
+    let _ = tell.send(true);
+    let _ = tokio::join!(quick, files);
 }

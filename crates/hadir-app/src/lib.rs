@@ -18,6 +18,7 @@ pub mod consent;
 pub mod demo;
 pub mod devices;
 pub mod discipline;
+pub mod downloads;
 pub mod duty;
 pub mod error;
 pub mod institutions;
@@ -89,6 +90,8 @@ pub struct App {
     recent_reader: Arc<attendance::RecentReader>,
     checkin_profiles: Arc<cache::Recent<(String, String), Arc<attendance::Profile>>>,
     secrets: Arc<settings::SecretCache>,
+    /// How far the jobs this process runs have got.
+    progress: Arc<jobs::Running>,
 }
 
 impl App {
@@ -112,6 +115,7 @@ impl App {
             recent_reader: Arc::default(),
             checkin_profiles: Arc::new(cache::Recent::new(attendance::PROFILE_TTL)),
             secrets: Arc::new(settings::SecretCache::default()),
+            progress: Arc::default(),
         }
     }
 

@@ -10,7 +10,7 @@ use hadir_db::entities::{person, unit};
 use hadir_domain::person::EmploymentType;
 use hadir_domain::{Explain, Lang};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The columns, in any order; the first three are required, the rest may be left out or empty.
@@ -29,7 +29,7 @@ pub const COLUMNS: [&str; 9] = [
 /// More rows than this are refused whole: split the file.
 pub const MAX_ROWS: usize = 5_000;
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportProblem {
     /// The line in the file (the header is line 1).
     pub row: usize,
@@ -38,7 +38,7 @@ pub struct ImportProblem {
     pub message: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     /// Data rows in the file.
@@ -113,19 +113,15 @@ fn problem(row: usize, field: &str, error: &dyn Explain, lang: Lang) -> ImportPr
     ImportProblem { row, field: field.into(), code: error.code().into(), message: error.message(lang) }
 }
 
-/// Checks (`dry_run`) or imports a CSV of people. Administrators only; units and supervisors
-/// must be within their scope, as when adding one person.
-pub async fn import(
-    app: &App,
-    principal: &Principal,
-    csv_bytes: &[u8],
-    dry_run: bool,
-    lang: Lang,
-    meta: &RequestMeta,
-) -> Result<ImportReport, AppError> {
-    if !principal.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+/// A file whose shape was checked: its columns and its data rows.
+struct Parsed {
+    headers: Vec<String>,
+    records: Vec<csv::StringRecord>,
+}
+
+/// The file's shape: CSV, known columns with the required ones, 1 to [`MAX_ROWS`] rows. Cheap,
+/// so a file that cannot be imported is refused before anything is queued.
+fn parse(csv_bytes: &[u8]) -> Result<Parsed, AppError> {
     let refuse = |rule: ImportRule, field: &str| AppError::Invalid(vec![FieldProblem::new(field, &rule)]);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_bytes);
     let headers: Vec<String> = reader
@@ -150,7 +146,90 @@ pub async fn import(
     if records.is_empty() {
         return Err(refuse(ImportRule::Empty, "file"));
     }
+    Ok(Parsed { headers, records })
+}
 
+/// Checks (`dry_run`) or imports a CSV of people, in the request. Administrators only; units and
+/// supervisors must be within their scope, as when adding one person.
+pub async fn import(
+    app: &App,
+    principal: &Principal,
+    csv_bytes: &[u8],
+    dry_run: bool,
+    lang: Lang,
+    meta: &RequestMeta,
+) -> Result<ImportReport, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    check_and_write(app, principal, parse(csv_bytes)?, dry_run, lang, meta, None).await
+}
+
+/// Above this many rows, the pages check and import a file in the background with its progress
+/// shown, rather than in the request.
+pub const BACKGROUND_ABOVE_ROWS: usize = 500;
+
+/// How many data rows a file has (0 when it cannot be read: the import will say why).
+pub fn row_count(csv_bytes: &[u8]) -> usize {
+    parse(csv_bytes).map(|p| p.records.len()).unwrap_or(0)
+}
+
+/// A file waiting in the object store to be checked or imported by a job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QueuedImport {
+    pub upload_key: String,
+    pub dry_run: bool,
+    pub lang: Lang,
+}
+
+/// Queues a check or an import of a CSV file: its shape is checked now (a file that cannot be
+/// imported is refused at once), its rows by the job, whose report is then downloadable.
+pub async fn queue(
+    app: &App,
+    principal: &Principal,
+    csv_bytes: Vec<u8>,
+    dry_run: bool,
+    lang: Lang,
+    meta: &RequestMeta,
+) -> Result<crate::downloads::Download, AppError> {
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    parse(&csv_bytes)?;
+    let upload_key = format!("uploads/{}/{}.csv", principal.institution_id, crate::new_id());
+    app.objects.put(&upload_key, csv_bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+    let job = crate::jobs::Job::PeopleImport(QueuedImport { upload_key, dry_run, lang });
+    crate::downloads::queue(app, principal, &job, meta).await
+}
+
+/// What a queued import's job does: the file, checked row by row with progress, then written
+/// or not.
+pub(crate) async fn run_queued(
+    app: &App,
+    principal: &Principal,
+    queued: &QueuedImport,
+    progress: &crate::jobs::Progress,
+) -> Result<ImportReport, AppError> {
+    let bytes =
+        app.objects.get(&queued.upload_key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+    let parsed = parse(&bytes)?;
+    let meta = RequestMeta::default();
+    check_and_write(app, principal, parsed, queued.dry_run, queued.lang, &meta, Some(progress)).await
+}
+
+/// The rows, each with exactly the rules of adding one person; written only when every row is
+/// clean and more than a dry run was asked for.
+async fn check_and_write(
+    app: &App,
+    principal: &Principal,
+    parsed: Parsed,
+    dry_run: bool,
+    lang: Lang,
+    meta: &RequestMeta,
+    progress: Option<&crate::jobs::Progress>,
+) -> Result<ImportReport, AppError> {
+    let Parsed { headers, records } = parsed;
+    let total = records.len() as i64;
     let inst = &principal.institution_id;
     let units: HashMap<String, String> = unit::Entity::find()
         .filter(unit::Column::InstitutionId.eq(inst))
@@ -164,6 +243,9 @@ pub async fn import(
     let mut added: HashMap<String, String> = HashMap::new();
     let mut problems = Vec::new();
     for (i, record) in records.iter().enumerate() {
+        if let Some(p) = progress {
+            p.count("checking", i as i64, total).await;
+        }
         let row = i + 2;
         let field =
             |name: &str| headers.iter().position(|h| h == name).and_then(|p| record.get(p)).filter(|v| !v.is_empty());
@@ -235,10 +317,16 @@ pub async fn import(
             Err(e) => return Err(e),
         }
     }
+    if let Some(p) = progress {
+        p.count("checking", total, total).await;
+    }
     let created = if dry_run || !problems.is_empty() {
         txn.rollback().await?;
         0
     } else {
+        if let Some(p) = progress {
+            p.count("importing", total, total).await;
+        }
         audit::record(
             &txn,
             now_ms,

@@ -2,6 +2,7 @@
 //! institution's default schedule, its holiday calendar and its discipline table, by the pure
 //! rules in `hadir_domain::attendance`.
 
+pub mod export;
 mod month_cache;
 pub mod today;
 

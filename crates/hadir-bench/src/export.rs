@@ -48,7 +48,7 @@ fn report(rows: &[RecapRow]) -> RecapReport {
             leave: text("Cuti/izin"),
             deduction: text("Potongan TPP"),
         },
-        lines: rows.iter().cloned().map(hadir_web::api::recap::report_line).collect(),
+        lines: rows.iter().cloned().map(hadir_app::recap::export::report_line).collect(),
     }
 }
 

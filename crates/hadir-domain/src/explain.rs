@@ -1,7 +1,8 @@
 //! Stable error codes with bilingual messages.
 
 /// The two languages the product speaks. Indonesian is the default everywhere.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Id,

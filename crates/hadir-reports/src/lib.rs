@@ -8,7 +8,7 @@ mod xlsx;
 pub use pdf::recap_pdf;
 pub use xlsx::recap_xlsx;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One person's month.
 #[derive(Clone, Debug, Serialize)]
@@ -27,8 +27,8 @@ pub struct RecapLine {
     pub deduction_bp: u32,
 }
 
-/// The words of a report, in the reader's language.
-#[derive(Clone, Debug, Serialize)]
+/// The words of a report, in the reader's language (kept with a queued export, hence Deserialize).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RecapTexts {
     pub title: String,
     pub period_label: String,

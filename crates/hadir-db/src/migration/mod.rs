@@ -20,6 +20,7 @@ mod m0016_registers;
 mod m0017_consent;
 mod m0018_leave_openings;
 mod m0019_unit_status;
+mod m0020_job_results;
 
 use sea_orm_migration::prelude::*;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_consent::Migration),
             Box::new(m0018_leave_openings::Migration),
             Box::new(m0019_unit_status::Migration),
+            Box::new(m0020_job_results::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod away;
 pub mod calendar;
 pub mod consent;
 pub mod devices;
+pub mod downloads;
 pub mod health;
 pub mod institutions;
 pub mod leave;
@@ -74,7 +75,8 @@ pub struct FieldProblemBody {
         (name = "privacy", description = "Data-subject requests, retention, legal holds, registers"),
         (name = "calendar", description = "Holidays, cuti bersama and the discipline table"),
         (name = "institutions", description = "Tenants"),
-        (name = "audit", description = "The audit log of writes")
+        (name = "audit", description = "The audit log of writes"),
+        (name = "downloads", description = "Files prepared in the background: recap exports, import reports")
     )
 )]
 struct ApiDoc;
@@ -143,11 +145,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::person_month))
         .routes(routes!(recap::unit_recap))
         .routes(routes!(people::import))
+        .routes(routes!(people::import_job))
         .routes(routes!(recap::today))
         .routes(routes!(recap::today_people))
         .routes(routes!(recap::unit_recap_csv))
         .routes(routes!(recap::unit_recap_xlsx))
         .routes(routes!(recap::unit_recap_pdf))
+        .routes(routes!(recap::request_export))
+        .routes(routes!(downloads::mine))
+        .routes(routes!(downloads::one))
+        .routes(routes!(downloads::file))
         .routes(routes!(recap::absences))
         .routes(routes!(leave::pending))
         .routes(routes!(leave::decide))

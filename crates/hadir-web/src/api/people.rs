@@ -152,3 +152,23 @@ pub async fn import(
     let lang = crate::pages::lang_of(&headers);
     Ok(Json(people_import::import(&state.app, &auth.principal, &body, q.dry_run, lang, &auth.meta).await?))
 }
+
+/// The same check or import as `POST /api/v1/people/import`, in the background: the file's
+/// shape is checked at once (422), its rows by a job followed at `GET /api/v1/downloads/{id}`,
+/// whose file is the report (JSON, as the direct import answers).
+#[utoipa::path(post, path = "/api/v1/people/import/jobs", tag = "people", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, body = hadir_app::downloads::Download),
+        (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody, description = "Not a CSV with the expected columns")))]
+pub async fn import_job(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<(axum::http::StatusCode, Json<hadir_app::downloads::Download>)> {
+    let lang = crate::pages::lang_of(&headers);
+    let queued = people_import::queue(&state.app, &auth.principal, body.to_vec(), q.dry_run, lang, &auth.meta).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(queued)))
+}

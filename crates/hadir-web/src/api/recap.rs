@@ -6,10 +6,15 @@ use crate::guard::{Admin, Auth, Signed};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use hadir_app::recap::export::{self, ExportFormat, RecapExport, ReportWords};
 use hadir_app::recap::{self, AbsenceRow, PersonMonth, RecapRow};
 use serde::Deserialize;
+
+use crate::json::ApiJson;
+use crate::pages::Tr;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -52,55 +57,20 @@ pub async fn unit_recap(
     Ok(Json(recap::unit_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
 }
 
-/// A file to download, named after the month (`rekap-2026-11.xlsx`).
-fn download(month: &str, extension: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
-    let month = month.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "");
-    let disposition = format!("attachment; filename=\"rekap-{month}.{extension}\"");
+/// A file to download under its name.
+pub(super) fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let name = name.replace(|c: char| !c.is_ascii_alphanumeric() && !matches!(c, '-' | '.' | '_'), "");
+    let disposition = format!("attachment; filename=\"{name}\"");
     ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-/// The same recap as a CSV download.
-#[utoipa::path(get, path = "/api/v1/recap.csv", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = super::ProblemBody)))]
-pub async fn unit_recap_csv(
-    State(state): State<AppState>,
-    auth: Auth<Admin>,
-    Query(q): Query<RecapQuery>,
-) -> ApiResult<Response> {
-    let rows = recap::unit_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?;
-    Ok(download(&q.month, "csv", "text/csv; charset=utf-8", recap::recap_csv(&rows).into_bytes()))
-}
-
-/// The recap with its heading (institution, period, unit, when made) in the reader's language.
-async fn report(
-    state: &AppState,
-    auth: &Auth<Admin>,
-    q: &RecapQuery,
-    headers: &HeaderMap,
-) -> Result<hadir_reports::RecapReport, hadir_app::AppError> {
-    let (app, p) = (&state.app, &auth.principal);
-    let rows = recap::unit_recap(app, p, &q.month, q.unit_id.as_deref()).await?;
-    let t = crate::pages::Tr { lang: crate::pages::lang_of(headers) };
-    let institution = hadir_app::institutions::current(app, p).await?.name;
-    let unit = match &q.unit_id {
-        Some(id) => hadir_app::units::list(app, p)
-            .await?
-            .into_iter()
-            .find(|u| &u.id == id)
-            .map_or_else(String::new, |u| format!("{} · {}", u.code, u.name)),
-        None => t.get("all-units"),
+/// The words around a recap file's rows, in the reader's language.
+pub fn report_words(t: Tr, month: &str) -> ReportWords {
+    let period = match month.split_once('-').map(|(y, m)| (y, m.parse::<u32>())) {
+        Some((year, Ok(m))) => format!("{} {year}", t.get(&format!("month-{m}"))),
+        _ => month.to_string(),
     };
-    let period = match q.month.split_once('-').map(|(y, m)| (y, m.parse::<u32>())) {
-        Some((year, Ok(month))) => format!("{} {year}", t.get(&format!("month-{month}"))),
-        _ => q.month.clone(),
-    };
-    let zone = hadir_domain::time_zone::WorkZone::Jakarta;
-    let generated_at = format!("{} {}", zone.local(app.clock.now()).format("%d-%m-%Y %H:%M"), zone.abbreviation());
-    Ok(hadir_reports::RecapReport {
-        institution,
-        period,
-        unit,
-        generated_at,
+    ReportWords {
         texts: hadir_reports::RecapTexts {
             title: t.get("admin-recap-title"),
             period_label: t.get("month"),
@@ -115,34 +85,41 @@ async fn report(
             leave: t.get("total-leave"),
             deduction: t.get("total-deduction"),
         },
-        lines: rows.into_iter().map(report_line).collect(),
-    })
-}
-
-/// One person's month as the report files show it.
-pub fn report_line(r: RecapRow) -> hadir_reports::RecapLine {
-    hadir_reports::RecapLine {
-        employee_number: r.employee_number,
-        full_name: r.full_name,
-        unit: r.unit_code.unwrap_or_default(),
-        present_days: r.totals.present_days,
-        late: r.totals.late,
-        early: r.totals.early,
-        absent_days: r.totals.absent_days,
-        leave_days: r.totals.leave_days,
-        deduction_bp: r.totals.deduction.0,
+        period,
+        all_units: t.get("all-units"),
     }
 }
 
-/// Typesetting is CPU work: it runs beside the request threads, not on them.
-async fn render_file(
-    report: hadir_reports::RecapReport,
-    render: fn(&hadir_reports::RecapReport) -> Result<Vec<u8>, hadir_reports::ReportError>,
-) -> Result<Vec<u8>, hadir_app::AppError> {
-    tokio::task::spawn_blocking(move || render(&report))
-        .await
-        .map_err(|e| hadir_app::AppError::Internal(e.to_string()))?
-        .map_err(|e| hadir_app::AppError::Internal(e.to_string()))
+/// The recap as a file in the request. A PDF of more than 5,000 people is refused with
+/// `422 export_too_large` (prepare it as a download instead: `POST /api/v1/recap/exports`).
+async fn recap_file(
+    state: &AppState,
+    auth: &Auth<Admin>,
+    headers: &HeaderMap,
+    q: RecapQuery,
+    format: ExportFormat,
+) -> ApiResult<Response> {
+    let (app, p) = (&state.app, &auth.principal);
+    let rows = recap::unit_recap(app, p, &q.month, q.unit_id.as_deref()).await?;
+    if format == ExportFormat::Pdf {
+        export::check_pdf_size(rows.len(), export::PDF_DIRECT_MAX_ROWS)?;
+    }
+    let words = report_words(Tr { lang: crate::pages::lang_of(headers) }, &q.month);
+    let export = RecapExport { month: q.month, unit_id: q.unit_id, format, words };
+    let bytes = export::render(app, p, &export, rows).await?;
+    Ok(download(&export.file_name(), format.content_type(), bytes))
+}
+
+/// The same recap as a CSV download.
+#[utoipa::path(get, path = "/api/v1/recap.csv", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = super::ProblemBody)))]
+pub async fn unit_recap_csv(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    headers: HeaderMap,
+    Query(q): Query<RecapQuery>,
+) -> ApiResult<Response> {
+    recap_file(&state, &auth, &headers, q, ExportFormat::Csv).await
 }
 
 /// The same recap as an XLSX workbook (numbers as numbers; texts in the reader's language).
@@ -155,30 +132,12 @@ pub async fn unit_recap_xlsx(
     headers: HeaderMap,
     Query(q): Query<RecapQuery>,
 ) -> ApiResult<Response> {
-    let bytes = render_file(report(&state, &auth, &q, &headers).await?, hadir_reports::recap_xlsx).await?;
-    Ok(download(&q.month, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes))
-}
-
-/// More rows than this take longer than a request should (about 0.8 ms a row, see
-/// docs/PERFORMANCE.md): the PDF is refused with the way out, until export jobs exist.
-const PDF_MAX_ROWS: usize = 5_000;
-
-struct TooLarge;
-
-impl hadir_domain::Explain for TooLarge {
-    fn code(&self) -> &'static str {
-        "export_too_large"
-    }
-    fn message(&self, lang: hadir_domain::Lang) -> String {
-        match lang {
-            hadir_domain::Lang::Id => "PDF paling banyak 5.000 orang: pilih satu unit, atau unduh XLSX".into(),
-            hadir_domain::Lang::En => "A PDF holds at most 5,000 people: choose a unit, or download the XLSX".into(),
-        }
-    }
+    recap_file(&state, &auth, &headers, q, ExportFormat::Xlsx).await
 }
 
 /// The same recap as an A4 PDF with the institution, period, unit, when it was made and page
-/// numbers; at most 5,000 people (`422 export_too_large`: filter by unit or take the XLSX).
+/// numbers; at most 5,000 people here (`422 export_too_large`: filter by unit, or prepare it
+/// with `POST /api/v1/recap/exports`).
 #[utoipa::path(get, path = "/api/v1/recap.pdf", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = super::ProblemBody),
         (status = 422, body = super::ProblemBody, description = "More than 5,000 people")))]
@@ -188,12 +147,36 @@ pub async fn unit_recap_pdf(
     headers: HeaderMap,
     Query(q): Query<RecapQuery>,
 ) -> ApiResult<Response> {
-    let report = report(&state, &auth, &q, &headers).await?;
-    if report.lines.len() > PDF_MAX_ROWS {
-        return Err(hadir_app::AppError::field("unit_id", &TooLarge).into());
-    }
-    let bytes = render_file(report, hadir_reports::recap_pdf).await?;
-    Ok(download(&q.month, "pdf", "application/pdf", bytes))
+    recap_file(&state, &auth, &headers, q, ExportFormat::Pdf).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Only this unit and the units below it.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    pub format: ExportFormat,
+}
+
+/// Prepare the recap as a file in the background — any size (a PDF up to 50,000 people) — and
+/// follow it at `GET /api/v1/downloads/{id}`; the file stays a day.
+#[utoipa::path(post, path = "/api/v1/recap/exports", tag = "attendance", request_body = ExportRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, body = hadir_app::downloads::Download), (status = 403, body = super::ProblemBody),
+        (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn request_export(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<ExportRequest>,
+) -> ApiResult<(StatusCode, Json<hadir_app::downloads::Download>)> {
+    let words = report_words(Tr { lang: crate::pages::lang_of(&headers) }, &r.month);
+    let export = RecapExport { month: r.month, unit_id: r.unit_id, format: r.format, words };
+    let queued = hadir_app::downloads::request_recap(&state.app, &auth.principal, export, &auth.meta).await?;
+    Ok((StatusCode::ACCEPTED, Json(queued)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -14,7 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use hadir_app::attendance::{self, ReviewDecision};
 use hadir_app::devices::{self, Rejection};
-use hadir_app::{AppError, people, recap, units};
+use hadir_app::recap::export::{ExportFormat, RecapExport};
+use hadir_app::{AppError, downloads, people, recap, units};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -247,4 +248,29 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         month,
         query,
     })
+}
+
+/// The recap page's "prepare in the background" form.
+#[derive(Deserialize)]
+pub struct PrepareForm {
+    month: String,
+    #[serde(default)]
+    unit_id: String,
+    format: String,
+}
+
+/// Queues the recap as a file of any size; the answer is its progress line, in place.
+pub async fn prepare_recap(State(state): State<AppState>, page: Page<Admin>, Form(f): Form<PrepareForm>) -> Response {
+    let format = match f.format.as_str() {
+        "csv" => ExportFormat::Csv,
+        "xlsx" => ExportFormat::Xlsx,
+        "pdf" => ExportFormat::Pdf,
+        _ => return failed(page.t, AppError::field("format", &hadir_app::Rule::UnknownChoice)),
+    };
+    let words = crate::api::recap::report_words(page.t, &f.month);
+    let export = RecapExport { month: f.month, unit_id: Some(f.unit_id).filter(|u| !u.is_empty()), format, words };
+    match downloads::request_recap(&state.app, &page.principal, export, &page.meta).await {
+        Ok(d) => super::downloads::progress_of(&state, page.t, &page.principal, &d.id).await,
+        Err(e) => super::downloads::not_queued(page.t, e),
+    }
 }

@@ -1,5 +1,6 @@
 //! Importing people from a CSV file: a dry run first shows every problem by row and field;
-//! the import itself writes the whole file or nothing.
+//! the import itself writes the whole file or nothing. A file of more than 500 rows is checked
+//! in the background, its progress shown in place until the report replaces it.
 
 use super::login::Chrome;
 use super::render;
@@ -55,6 +56,13 @@ pub async fn submit(State(state): State<AppState>, page: Page<Admin>, mut form: 
             Ok(None) => break,
             Err(_) => return super::session::refusal(StatusCode::BAD_REQUEST, page.t, "import-unreadable"),
         }
+    }
+    // A large file is checked (or imported) in the background, its progress shown in place.
+    if people_import::row_count(&file) > people_import::BACKGROUND_ABOVE_ROWS {
+        return match people_import::queue(&state.app, &page.principal, file, dry_run, page.t.lang, &page.meta).await {
+            Ok(d) => super::downloads::progress_of(&state, page.t, &page.principal, &d.id).await,
+            Err(e) => super::downloads::not_queued(page.t, e),
+        };
     }
     match people_import::import(&state.app, &page.principal, &file, dry_run, page.t.lang, &page.meta).await {
         Ok(report) => render(&Report { t: page.t, report }),

@@ -13,6 +13,7 @@ mod assets;
 mod assignments;
 mod dashboard;
 mod discipline;
+mod downloads;
 mod employee;
 mod fence_map;
 mod holidays;
@@ -74,6 +75,10 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/admin/tinjauan", get(admin::reviews))
         .route("/admin/tinjauan/{id}", post(admin::review))
         .route("/admin/rekap", get(admin::recap))
+        .route("/admin/rekap/siapkan", post(admin::prepare_recap))
+        .route("/admin/unduhan", get(downloads::list))
+        .route("/admin/unduhan/{id}", get(downloads::one))
+        .route("/admin/unduhan/{id}/kemajuan", get(downloads::progress))
         .route("/admin/impor", get(import::form).post(import::submit))
         .route("/admin/orang", get(people::list).post(people::create))
         .route("/admin/orang/cari", post(people::search))

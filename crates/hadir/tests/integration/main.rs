@@ -8,6 +8,7 @@ mod bad_input;
 mod calendar;
 mod cli;
 mod devices;
+mod downloads;
 mod isolation;
 mod leave;
 mod operations;

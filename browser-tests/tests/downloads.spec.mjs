@@ -1,0 +1,50 @@
+// Work that takes longer than a page should wait: a recap prepared in the background and a large
+// CSV checked in the background, each showing its progress in place until the file (or the
+// report) is ready; and the list of one's downloads.
+import { test, expect } from '@playwright/test';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { signIn } from './demo.mjs';
+
+test('an admin prepares the recap PDF in the background and downloads it when ready', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, 'Admin instansi');
+  await page.goto('/admin/rekap');
+  await page.selectOption('#export-form select[name=format]', 'pdf');
+  await page.click('#export-form button[type=submit]');
+  const ready = page.locator('#export-progress a.button');
+  await expect(ready).toContainText(/rekap-\d{4}-\d{2}\.pdf/, { timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), ready.click()]);
+  const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
+  const pdf = await getDocument({ data: new Uint8Array(bytes) }).promise;
+  const text = (await (await pdf.getPage(1)).getTextContent()).items.map((i) => i.str).join(' ');
+  expect(text).toContain('Pemerintah Provinsi Bengkulu');
+  expect(text).toContain('Semua unit');
+
+  await page.goto('/admin/unduhan');
+  const row = page.locator('#downloads tbody tr').first();
+  await expect(row).toContainText('Rekap bulanan');
+  await expect(row).toContainText('Siap');
+  await page.screenshot({ path: '../docs/screenshots/admin-downloads.png', fullPage: true });
+});
+
+test('a CSV of 700 rows is checked in the background with its progress, then reported', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, 'Admin instansi');
+  await page.goto('/admin/impor');
+  // Valid NIPs: born 1 Jan 1990, in service from January 2015, men and women, numbered 001–350.
+  const rows = ['employee_number,employment_type,full_name,unit_code'];
+  for (let n = 0; n < 700; n += 1) {
+    rows.push(`19900101201501${n < 350 ? 1 : 2}${String((n % 350) + 1).padStart(3, '0')},asn,Pegawai Uji ${n},SETDA.1`);
+  }
+  rows.push('199001012015011001,asn,Nomor Ganda,SETDA.1');
+  await page.setInputFiles('input[name=file]', { name: 'besar.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.click('#import-check');
+  // The progress line shows first, then the report takes its place.
+  await expect(page.locator('#import-result .download, #import-result #import-report').first()).toBeVisible();
+  await expect(page.locator('#import-report')).toContainText('Masalah ditemukan: 1', { timeout: 60_000 });
+  await expect(page.locator('#import-report')).toContainText('Baris data: 701');
+  await expect(page.locator('#import-problems tbody tr')).toHaveCount(1);
+  await expect(page.locator('#import-problems tbody tr td').first()).toHaveText('702');
+  await page.goto('/admin/unduhan');
+  await expect(page.locator('#downloads tbody tr', { hasText: 'Impor pegawai' })).toHaveCount(1);
+});
