@@ -35,6 +35,12 @@ async function checkinsToday(page) {
   return res.json();
 }
 
+/** The device id a page's browser keeps (read from its storage: the page may be reloading). */
+async function deviceIdOf(page) {
+  const { origins } = await page.context().storageState();
+  return origins.flatMap((o) => o.localStorage).find((e) => e.name === 'hadir_device_id').value;
+}
+
 /** Opens the check-in page and waits until the location and the camera are there. */
 async function openCheckin(page, where = 'di dalam area') {
   await page.goto('/app');
@@ -105,23 +111,41 @@ test('a check-in outside the fence waits for review and the unit admin decides i
   expect(events.map((e) => e.outcome)).toEqual(['accepted']);
 });
 
-test("an employee checks out by scanning the kiosk's rotating QR code", async () => {
+test("a paired tablet shows the kiosk; an employee scans it, another types its code", async ({ browser }) => {
   const admin = pages['Admin OPD'];
   await admin.goto('/admin/kiosk');
   await admin.getByRole('link', { name: 'Kantor Gubernur Bengkulu' }).click();
-  await expect(admin.locator('#qr svg')).toBeVisible();
-  await admin.screenshot({ path: `${shots}/kiosk.png` });
+  await admin.fill('#tablet-form input[name=name]', 'Tablet lobi');
+  await admin.click('#tablet-form button[type=submit]');
+  const code = (await admin.locator('#pairing-code').textContent()).trim();
+
+  // The tablet pairs with the code and holds no administrator's session.
+  const tablet = await (await browser.newContext({ viewport: { width: 800, height: 1000 } })).newPage();
+  await tablet.goto('/kios');
+  await tablet.fill('input[name=code]', 'ZZZZ-ZZZZ');
+  await tablet.click('#pair-form button');
+  await expect(tablet.locator('#pair-error')).toContainText('Kode pemasangan salah');
+  await tablet.fill('input[name=code]', code.toLowerCase());
+  await tablet.click('#pair-form button');
+  await expect(tablet).toHaveURL(/\/kios\/layar$/);
+  await expect(tablet.locator('#qr svg')).toBeVisible();
+  await expect(tablet.locator('#typed-code')).toHaveText(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  expect((await tablet.request.get('/api/v1/me')).status()).toBe(401);
+  await tablet.screenshot({ path: `${shots}/kiosk.png` });
+  // The picture the phone's camera gets is taken at a phone's size, as the scan was tested with.
+  await tablet.setViewportSize({ width: 360, height: 800 });
+
   // The phone's camera sees the kiosk: Chromium plays a picture of the code as its camera.
   const video = join(mkdtempSync(join(tmpdir(), 'hadir-qr-')), 'kiosk.mjpeg');
   // Chromium plays a motion-JPEG file of even width and height (I420 frames).
-  const box = await admin.locator('#qr svg').boundingBox();
+  const box = await tablet.locator('#qr svg').boundingBox();
   const even = (n) => 2 * Math.floor(n / 2);
   const clip = { x: Math.floor(box.x), y: Math.floor(box.y), width: even(box.width), height: even(box.height) };
-  await admin.screenshot({ path: video, type: 'jpeg', quality: 95, clip });
+  await tablet.screenshot({ path: video, type: 'jpeg', quality: 95, clip });
 
-  const who = 'Kepala bidang (atasan)';
-  const deviceId = await pages[who].evaluate(() => localStorage.getItem('hadir_device_id'));
   const { launchOptions, baseURL } = test.info().project.use;
+  const who = 'Kepala bidang (atasan)';
+  const deviceId = await deviceIdOf(pages[who]);
   const phone = await chromium.launch({
     ...launchOptions,
     args: [...launchOptions.args, `--use-file-for-fake-video-capture=${video}`],
@@ -140,6 +164,37 @@ test("an employee checks out by scanning the kiosk's rotating QR code", async ()
   } finally {
     await phone.close();
   }
+
+  // Someone whose camera is refused is told why, offered the kiosk, and types its code.
+  const employee = 'Pegawai';
+  const employeeDevice = await deviceIdOf(pages[employee]);
+  const blocked = await browser.newContext({ geolocation: office, permissions: ['geolocation'] });
+  await blocked.addInitScript((id) => {
+    localStorage.setItem('hadir_device_id', id);
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+  }, employeeDevice);
+  const page = await blocked.newPage();
+  await signIn(page, employee);
+  await expect(page.locator('#camera-error')).toBeVisible();
+  await page.click('#camera-error .use-kiosk');
+  await expect(page.locator('#mode')).toHaveValue('qr');
+  await expect(page.locator('#typed-fallback')).toBeVisible();
+  await page.click('#check-out');
+  await expect(page.locator('#result')).toContainText('Ketik kode');
+  await page.fill('#typed-code', (await tablet.locator('#typed-code').textContent()).trim().replace('-', ' '));
+  await page.click('#check-out');
+  await expect(page.locator('#synced li').first()).toContainText('Diterima', { timeout: 20_000 });
+  await blocked.close();
+
+  // Revoked, the tablet goes back to the pairing form at its next fetch.
+  await admin.reload();
+  const row = admin.locator('#tablets tbody tr', { hasText: 'Tablet lobi' });
+  await expect(row).toContainText('Terpasang');
+  admin.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: 'Cabut' }).click();
+  await expect(admin.locator('#tablets tr.decided')).toContainText('Dicabut');
+  await expect(tablet).toHaveURL(/\/kios$/, { timeout: 15_000 });
+  await tablet.context().close();
 });
 
 test('an offline check-out waits in the queue and is sent exactly once when back online', async () => {
@@ -157,10 +212,10 @@ test('an offline check-out waits in the queue and is sent exactly once when back
   await expect(page.locator('#synced')).toContainText('Diterima');
   await page.waitForURL('**/app', { waitUntil: 'load' });
   await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
+  // Exactly one offline check-out (beside the one sent by typing the kiosk's code).
   const events = await checkinsToday(page);
-  const outs = events.filter((e) => e.kind === 'out');
+  const outs = events.filter((e) => e.kind === 'out' && e.offline);
   expect(outs.length).toBe(1);
-  expect(outs[0].offline).toBe(true);
 });
 
 test('a session that ends keeps the queued check-in and sends it after signing in again', async () => {
@@ -177,7 +232,7 @@ test('a session that ends keeps the queued check-in and sends it after signing i
   await signIn(page, 'Pegawai');
   await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
   await expect(page.locator('#synced li')).toHaveCount(1);
-  const outs = (await checkinsToday(page)).filter((e) => e.kind === 'out');
+  const outs = (await checkinsToday(page)).filter((e) => e.kind === 'out' && e.offline);
   expect(outs.length).toBe(2);
 });
 

@@ -27,7 +27,7 @@ use hadir_domain::{Explain, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
-const QR_SECRET: &str = "qr_secret";
+pub(crate) const QR_SECRET: &str = "qr_secret";
 
 /// What the phone sends as the `metadata` part of `POST /api/v1/checkins`.
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
@@ -227,18 +227,29 @@ fn enum_str<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-/// Checks a scanned kiosk token: where and for which slot it was made, and whether this person
-/// already used it. A string that is not a token at all is bad input, not a signal.
+/// Checks a scanned kiosk token (or the code typed off the kiosk): where and for which slot it
+/// was made, and whether this person already used it. A string that is neither is bad input,
+/// not a signal.
 async fn scan(
     app: &App,
     principal: &Principal,
     token: &str,
     now: DateTime<Utc>,
     recent: &Recent,
+    sites: &[crate::locations::LocationView],
 ) -> Result<(Option<QrCheck>, Option<i64>), AppError> {
     let inst = &principal.institution_id;
     let secret = settings::secret(app, inst, QR_SECRET).await?;
-    match qr::verify(&secret, inst, token, qr::slot_of(now.timestamp())) {
+    let now_slot = qr::slot_of(now.timestamp());
+    // A code typed off the kiosk's screen (no camera) names no location: it is tried against the
+    // person's own work locations, where their kiosks stand.
+    let verified = if qr::is_typed(token) {
+        let sites: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();
+        qr::verify_typed(&secret, inst, &sites, token, now_slot)
+    } else {
+        qr::verify(&secret, inst, token, now_slot)
+    };
+    match verified {
         Ok(scanned) => {
             // A token lives a minute, well inside the recent events.
             let used = recent.events.iter().any(|e| {
@@ -299,7 +310,7 @@ pub async fn check_in(
         .find(|e| e.outcome != "rejected" && e.lat.is_some())
         .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
     let (qr_check, qr_slot) = match (&req.mode, &req.qr_token) {
-        (CheckMode::Qr, Some(token)) => scan(app, principal, token, now, &recent).await?,
+        (CheckMode::Qr, Some(token)) => scan(app, principal, token, now, &recent, sites).await?,
         _ => (None, None),
     };
 
@@ -435,6 +446,8 @@ pub async fn check_in(
 pub struct KioskToken {
     /// Show this as a QR code; it changes every 30 seconds.
     pub token: String,
+    /// Show this under the QR code, for someone whose camera cannot scan (`ABCD-EFGH`).
+    pub typed_code: String,
     /// Unix milliseconds after which a scan of this token is refused.
     pub valid_until: i64,
     /// Unix milliseconds when the kiosk should fetch the next one.
@@ -456,6 +469,7 @@ pub async fn kiosk_token(app: &App, principal: &Principal, location_id: &str) ->
     let slot_ms = qr::SLOT_SECONDS * 1000;
     Ok(KioskToken {
         token: qr::token(&secret, &principal.institution_id, location_id, slot),
+        typed_code: qr::typed_code(&secret, &principal.institution_id, location_id, slot),
         valid_until: (slot + 2) * slot_ms,
         refresh_at: (slot + 1) * slot_ms,
     })

@@ -61,7 +61,7 @@ pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn new_token() -> Result<String, AppError> {
+pub(crate) fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random source: {e}")))?;
     Ok(format!("hdr_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))

@@ -24,6 +24,7 @@ pub mod error;
 pub mod institutions;
 pub mod jobs;
 pub mod keys;
+pub mod kiosks;
 pub mod leave;
 pub mod locations;
 pub mod my_day;

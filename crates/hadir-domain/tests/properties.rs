@@ -294,3 +294,21 @@ proptest! {
         prop_assert_eq!(BasisPoints::parse_percent(&shown.replace('.', ",")), Some(BasisPoints(bp)));
     }
 }
+
+proptest! {
+    /// A typed kiosk code verifies for its location within its minute, however it is typed, and
+    /// never for another location.
+    #[test]
+    fn typed_kiosk_codes_verify_where_and_when_they_were_shown(
+        secret in proptest::collection::vec(any::<u8>(), 1..40),
+        slot in 0i64..100_000_000,
+        lower in any::<bool>(),
+    ) {
+        use hadir_domain::attendance::qr;
+        let code = qr::typed_code(&secret, "inst", "loc-1", slot);
+        let typed = if lower { code.to_lowercase() } else { code.replace('-', "") };
+        prop_assert!(qr::verify_typed(&secret, "inst", &["loc-1"], &typed, slot).is_ok());
+        prop_assert!(qr::verify_typed(&secret, "inst", &["loc-1"], &typed, slot + 1).is_ok());
+        prop_assert!(qr::verify_typed(&secret, "inst", &["loc-2"], &typed, slot).is_err());
+    }
+}

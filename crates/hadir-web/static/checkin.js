@@ -17,16 +17,30 @@ const approved = setup.devices.some(([id, status]) => id === deviceId() && statu
 document.getElementById('device-warning').hidden = approved;
 
 const modeSelect = document.getElementById('mode');
+const typedFallback = document.getElementById('typed-fallback');
+const typedCode = document.getElementById('typed-code');
 let cameraReady;
+// Without a camera, the kiosk's code is typed instead of scanned.
+function showTypedFallback() {
+  cameraReady.then((ok) => { typedFallback.hidden = ok || modeSelect.value !== 'qr'; });
+}
 function startCamera() {
   // The kiosk's code is scanned with the back camera; selfies with the front one.
   cameraReady = camera.start(video, modeSelect.value === 'qr' ? 'environment' : 'user').then((ok) => {
     document.getElementById('camera-error').hidden = ok;
     return ok;
   });
+  showTypedFallback();
 }
 startCamera();
 modeSelect.addEventListener('change', startCamera);
+// Location or camera refused: the kiosk at the entrance proves presence instead.
+for (const button of document.querySelectorAll('.use-kiosk')) {
+  button.addEventListener('click', () => {
+    modeSelect.value = 'qr';
+    startCamera();
+  });
+}
 
 // Metres between two points (haversine).
 function distance(a, b) {
@@ -162,9 +176,13 @@ async function attempt(kind) {
   let photo = null;
   let qrToken = null;
   if (mode === 'qr') {
-    if (!(await cameraReady)) return;
-    result.textContent = text.aim;
-    qrToken = await camera.scanQr(video);
+    if (await cameraReady) {
+      result.textContent = text.aim;
+      qrToken = await camera.scanQr(video);
+    } else {
+      qrToken = typedCode.value.trim();
+      if (!qrToken) result.textContent = text.typeCode;
+    }
     if (!qrToken) return;
   } else {
     photo = (await cameraReady) ? await camera.snapshot(video) : null;

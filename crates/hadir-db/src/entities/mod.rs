@@ -15,6 +15,7 @@ pub mod holiday;
 pub mod institution;
 pub mod institution_setting;
 pub mod job;
+pub mod kiosk;
 pub mod leave_opening;
 pub mod leave_request;
 pub mod legal_hold;

@@ -21,6 +21,7 @@ mod m0017_consent;
 mod m0018_leave_openings;
 mod m0019_unit_status;
 mod m0020_job_results;
+mod m0021_kiosks;
 
 use sea_orm_migration::prelude::*;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_leave_openings::Migration),
             Box::new(m0019_unit_status::Migration),
             Box::new(m0020_job_results::Migration),
+            Box::new(m0021_kiosks::Migration),
         ]
     }
 }

@@ -34,6 +34,70 @@ pub fn token(secret: &[u8], institution_id: &str, location_id: &str, slot: i64) 
     format!("{location_id}.{slot}.{tag}")
 }
 
+/// Crockford's base32: no I, L, O or U, so a code read off a screen is typed without doubt.
+const TYPED_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters in a typed code: 40 bits, far beyond guessing within its minute.
+const TYPED_LEN: usize = 8;
+
+/// The short code the kiosk shows under its QR for the same slot, for someone whose camera cannot
+/// scan: `ABCD-EFGH`. Its own MAC (a distinct label), so it reveals nothing of the token.
+pub fn typed_code(secret: &[u8], institution_id: &str, location_id: &str, slot: i64) -> String {
+    let mut m = keyed(secret, institution_id, location_id, slot);
+    m.update(b"typed");
+    let mac = m.finalize().into_bytes();
+    let mut bits: u64 = mac[..5].iter().fold(0, |acc, b| (acc << 8) | u64::from(*b));
+    let mut code = [0u8; TYPED_LEN];
+    for c in code.iter_mut().rev() {
+        *c = TYPED_ALPHABET[(bits & 31) as usize];
+        bits >>= 5;
+    }
+    let code = String::from_utf8_lossy(&code).into_owned();
+    format!("{}-{}", &code[..4], &code[4..])
+}
+
+/// A typed code as the kiosk shows it, whatever the person typed: case, spaces and dashes do not
+/// matter, and the letters people mistake for digits are read as the digits.
+fn normalised(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    let fits = code.len() == TYPED_LEN && code.bytes().all(|b| TYPED_ALPHABET.contains(&b));
+    fits.then(|| format!("{}-{}", &code[..4], &code[4..]))
+}
+
+/// Whether a scanned or typed text is a typed code rather than a token.
+pub fn is_typed(text: &str) -> bool {
+    !text.contains('.')
+}
+
+/// Checks a typed code against the kiosks of `location_ids` (the person's work locations) at
+/// `now_slot`: accepted for the current and the previous slot, like a token.
+pub fn verify_typed(
+    secret: &[u8],
+    institution_id: &str,
+    location_ids: &[&str],
+    typed: &str,
+    now_slot: i64,
+) -> Result<ScannedQr, QrProblem> {
+    let code = normalised(typed).ok_or(QrProblem::Malformed)?;
+    for location_id in location_ids {
+        for slot in [now_slot, now_slot - 1] {
+            let expected = typed_code(secret, institution_id, location_id, slot);
+            // Compared whole, byte by byte without an early exit.
+            if expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0 {
+                return Ok(ScannedQr { location_id: location_id.to_string(), slot });
+            }
+        }
+    }
+    Err(QrProblem::Forged)
+}
+
 /// A token that verified: where and when it was shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScannedQr {
@@ -101,6 +165,34 @@ mod tests {
         let last = flipped.pop().unwrap();
         flipped.push(if last == 'A' { 'B' } else { 'A' });
         assert!(verify(SECRET, "inst-a", &flipped, 1000).is_err(), "a changed MAC");
+    }
+
+    #[test]
+    fn a_typed_code_works_like_the_token_where_the_person_works() {
+        let code = typed_code(SECRET, "inst-a", "loc-1", 1000);
+        assert_eq!(code.len(), 9);
+        assert!(code.chars().all(|c| c == '-' || TYPED_ALPHABET.contains(&(c as u8))), "{code}");
+        let typed = code.to_lowercase().replace('-', " ");
+        let scanned = Ok(ScannedQr { location_id: "loc-1".into(), slot: 1000 });
+        assert_eq!(verify_typed(SECRET, "inst-a", &["loc-9", "loc-1"], &typed, 1000), scanned);
+        assert!(verify_typed(SECRET, "inst-a", &["loc-1"], &code, 1001).is_ok(), "the next slot too");
+        assert_eq!(verify_typed(SECRET, "inst-a", &["loc-1"], &code, 1002), Err(QrProblem::Forged), "expired");
+        assert_eq!(verify_typed(SECRET, "inst-a", &["loc-2"], &code, 1000), Err(QrProblem::Forged), "elsewhere");
+        assert_eq!(verify_typed(SECRET, "inst-b", &["loc-1"], &code, 1000), Err(QrProblem::Forged));
+        for garbage in ["", "ABC", "ABCD-EFGHJ", "ABCD-EFG!", "ABCDUFGH"] {
+            assert_eq!(
+                verify_typed(SECRET, "inst-a", &["loc-1"], garbage, 1000),
+                Err(QrProblem::Malformed),
+                "{garbage}"
+            );
+        }
+        assert!(is_typed(&code) && !is_typed(&token(SECRET, "inst-a", "loc-1", 1000)));
+    }
+
+    #[test]
+    fn letters_mistaken_for_digits_are_read_as_digits() {
+        assert_eq!(normalised("o1il-abcd"), Some("0111-ABCD".into()));
+        assert_eq!(normalised("  0 1 1 1 A B C D "), Some("0111-ABCD".into()));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod downloads;
 pub mod health;
 pub mod institutions;
+pub mod kiosks;
 pub mod leave;
 pub mod locations;
 pub mod people;
@@ -152,6 +153,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::unit_recap_xlsx))
         .routes(routes!(recap::unit_recap_pdf))
         .routes(routes!(recap::request_export))
+        .routes(routes!(kiosks::create, kiosks::list))
+        .routes(routes!(kiosks::revoke))
+        .routes(routes!(kiosks::pair))
+        .routes(routes!(kiosks::screen))
         .routes(routes!(downloads::mine))
         .routes(routes!(downloads::one))
         .routes(routes!(downloads::file))

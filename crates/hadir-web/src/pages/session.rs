@@ -41,13 +41,17 @@ impl<P: Policy> Page<P> {
 
 /// Back to the sign-in page: a redirect, or for htmx an instruction to go there.
 pub fn to_sign_in(parts: &Parts) -> Response {
-    if parts.headers.contains_key("hx-request") {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        response.headers_mut().insert("hx-redirect", HeaderValue::from_static("/masuk"));
-        return response;
-    }
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(LOCATION, HeaderValue::from_static("/masuk"));
+    to_sign_in_at(parts, "/masuk")
+}
+
+/// Back to a page where one signs in (`/masuk`, or `/kios` for a tablet).
+pub fn to_sign_in_at(parts: &Parts, page: &'static str) -> Response {
+    let (status, header) = match parts.headers.contains_key("hx-request") {
+        true => (StatusCode::NO_CONTENT, "hx-redirect"),
+        false => (StatusCode::SEE_OTHER, LOCATION.as_str()),
+    };
+    let mut response = status.into_response();
+    response.headers_mut().insert(header, HeaderValue::from_static(page));
     response
 }
 

@@ -323,6 +323,67 @@ db_test!(qr_kiosk_tokens_work_once_where_and_when_they_were_shown, |db| {
     assert_eq!(body["errors"][0]["code"], "qr_token_format");
 });
 
+db_test!(a_paired_tablet_shows_its_locations_codes_and_nothing_else_until_revoked, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let tablets = format!("/api/v1/locations/{}/kiosks", t.a.location);
+    let (status, new) = t.post(&tablets, &unit_admin, json!({ "name": "Tablet lobi" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{new}");
+    assert_eq!(new["kiosk"]["state"], "waiting");
+    let code = new["pairing_code"].as_str().unwrap().to_string();
+    // Another institution's administrator neither sees nor names tablets here.
+    let admin_b = t.login(&t.b.admin).await;
+    assert_eq!(t.get(&tablets, &admin_b).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.post(&tablets, &token, json!({ "name": "x" })).await.0, StatusCode::FORBIDDEN);
+
+    let pair = |code: &str| t.call(Method::POST, "/api/v1/kiosk/pair", None, Some(json!({ "code": code })));
+    let (status, body) = pair("ZZZZ-ZZZZ").await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("kiosk_pairing_code"))
+    );
+    let (status, credential) = pair(&code.to_lowercase()).await;
+    assert_eq!(status, StatusCode::OK, "{credential}");
+    let tablet = credential["token"].as_str().unwrap().to_string();
+    assert_eq!(pair(&code).await.0, StatusCode::UNPROCESSABLE_ENTITY, "a code pairs one tablet");
+    // The tablet's token is not a session: it shows codes, and nothing else answers it.
+    assert_eq!(t.get("/api/v1/me", &tablet).await.0, StatusCode::UNAUTHORIZED);
+    let (status, screen) = t.get("/api/v1/kiosk/screen", &tablet).await;
+    assert_eq!(status, StatusCode::OK, "{screen}");
+    assert_eq!(screen["location_name"], "Kantor");
+
+    // What it shows works at the check-in: the code typed by someone whose camera cannot scan,
+    // then the same slot's QR token is a replay for them.
+    let qr = |kind: &str, text: &Value| json!({ "attempt_id": uuid::Uuid::new_v4(), "kind": kind, "mode": "qr", "device_id": PHONE, "qr_token": text, "device_time": t.clock.now() });
+    let form = |metadata: Value| {
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string());
+        t.http.post(t.url("/api/v1/checkins")).bearer_auth(&token).multipart(form).send()
+    };
+    let typed = json!(screen["typed_code"].as_str().unwrap().replace('-', " ").to_lowercase());
+    let answer: Value = form(qr("in", &typed)).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (answer["outcome"].clone(), answer["location_id"].clone()),
+        (json!("accepted"), json!(t.a.location)),
+        "{answer}"
+    );
+    let again: Value = form(qr("out", &screen["token"])).await.unwrap().json().await.unwrap();
+    assert_eq!(again["signals"], json!(["replayed_qr"]));
+
+    let (_, listed) = t.get(&tablets, &unit_admin).await;
+    assert_eq!((listed[0]["state"].clone(), listed[0]["name"].clone()), (json!("paired"), json!("Tablet lobi")));
+    let revoke = format!("/api/v1/kiosks/{}/revoke", listed[0]["id"].as_str().unwrap());
+    assert_eq!(t.call(Method::POST, &revoke, Some(&admin_b), None).await.0, StatusCode::NOT_FOUND);
+    let (_, revoked) = t.call(Method::POST, &revoke, Some(&unit_admin), None).await;
+    assert_eq!(revoked["state"], "revoked");
+    assert_eq!(t.get("/api/v1/kiosk/screen", &tablet).await.0, StatusCode::UNAUTHORIZED);
+
+    // An unused code runs out after ten minutes.
+    let (_, later) = t.post(&tablets, &unit_admin, json!({ "name": "Tablet samping" })).await;
+    t.clock.advance(chrono::Duration::minutes(11));
+    assert_eq!(pair(later["pairing_code"].as_str().unwrap()).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+});
+
 db_test!(bad_check_ins_get_clear_codes_and_change_nothing, |db| {
     let t = TestApp::start(db).await;
     let token = ready(&t, &t.a.employee).await;
