@@ -1,7 +1,7 @@
 // The admin console's registers: the unit tree and people, added, found, changed, given a
 // login and deactivated, with field-level errors that keep what was typed.
 import { test, expect } from '@playwright/test';
-import { nameOf, signIn } from './demo.mjs';
+import { nameOf, serveTiles, signIn } from './demo.mjs';
 
 test('an institution admin adds a unit under another and renames it in place', async ({ page }) => {
   await page.setViewportSize({ width: 1100, height: 800 });
@@ -131,15 +131,9 @@ test('an employee proposes a WFH point from the phone and the unit admin approve
   await admin.close();
 });
 
-// One grey pixel, stretched over each 256-pixel tile.
-const tile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uIRAAViAq8jdeqYAAAAAElFTkSuQmCC', 'base64');
-
 test('an admin draws a polygon location, sees it over the configured tiles, then makes it a circle', async ({ page }) => {
   const fetched = [];
-  await page.route('https://tiles.hadir.test/**', (route) => {
-    fetched.push(route.request().url());
-    return route.fulfill({ contentType: 'image/png', body: tile });
-  });
+  await serveTiles(page.context(), fetched);
   await page.setViewportSize({ width: 1100, height: 900 });
   await signIn(page, 'Admin instansi');
   await page.goto('/admin/lokasi');

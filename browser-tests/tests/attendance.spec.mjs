@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { elsewhere, login, nameOf, office, signIn } from './demo.mjs';
+import { elsewhere, login, nameOf, office, serveTiles, signIn } from './demo.mjs';
 
 const shots = '../docs/screenshots';
 test.describe.configure({ mode: 'serial' });
@@ -19,6 +19,7 @@ const pages = {};
 test.beforeAll(async ({ browser }) => {
   for (const who of ['Pegawai', 'Kepala bidang (atasan)', 'Admin OPD']) {
     const context = await browser.newContext({ geolocation: office, permissions: ['camera', 'geolocation'] });
+    await serveTiles(context);
     pages[who] = await context.newPage();
   }
 });
@@ -102,6 +103,9 @@ test('a check-in outside the fence waits for review and the unit admin decides i
   await admin.goto('/admin/tinjauan');
   const row = admin.locator('#review-queue tbody tr').first();
   await expect(row).toContainText('di luar area kantor');
+  // The evidence: where the phone was, over the nearest office's fence.
+  await expect(row.locator('td.evidence svg circle.marker')).toHaveCount(1);
+  await expect(row.locator('td.evidence svg .fence')).toHaveCount(1);
   await admin.screenshot({ path: `${shots}/admin-reviews.png` });
   // A reason is required: the browser keeps the form until one is typed.
   await row.locator('input[name=reason]').fill('Rapat di kantor gubernur, dikonfirmasi kepala OPD');

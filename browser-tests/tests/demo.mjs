@@ -38,3 +38,14 @@ export function nameOf(label) {
   const line = printed().split('\n').find((l) => l.startsWith(`  ${label} `));
   return line.slice(2 + label.length).trim().split(/\s{2,}/)[0];
 }
+
+/** One grey pixel, stretched over each 256-pixel map tile: the tests answer for the tile server. */
+export const greyTile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uIRAAViAq8jdeqYAAAAAElFTkSuQmCC', 'base64');
+
+/** Answers map tile requests of a browser context with the grey tile. */
+export async function serveTiles(context, fetched = []) {
+  await context.route('https://tiles.hadir.test/**', (route) => {
+    fetched.push(route.request().url());
+    return route.fulfill({ contentType: 'image/png', body: greyTile });
+  });
+}

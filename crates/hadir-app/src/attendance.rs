@@ -487,6 +487,10 @@ pub struct EventView {
     pub local_date: String,
     pub offline: bool,
     pub location_id: Option<String>,
+    /// Where the phone said it was (kept exact for a year by default; then reduced to the
+    /// distance by retention).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub distance_m: Option<f64>,
     pub accuracy_m: Option<f64>,
     pub has_photo: bool,
@@ -509,6 +513,8 @@ impl EventView {
             local_date: e.local_date,
             offline: e.offline,
             location_id: e.location_id,
+            lat: e.lat,
+            lon: e.lon,
             distance_m: e.distance_m,
             accuracy_m: e.accuracy_m,
             has_photo: e.photo_key.is_some(),

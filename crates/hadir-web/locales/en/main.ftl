@@ -492,3 +492,5 @@ tablet-pair = Pair
 use-kiosk-code = Use the kiosk's code
 typed-code-label = The code under the QR on the kiosk's screen
 typed-code-needed = Type the code shown under the QR code on the kiosk's screen.
+review-where = Position (red) and the nearest office's area
+nav-admin-settings = Settings

@@ -492,3 +492,5 @@ tablet-pair = Pasangkan
 use-kiosk-code = Pakai kode kios
 typed-code-label = Kode di bawah QR pada layar kios
 typed-code-needed = Ketik kode yang tampil di bawah kode QR pada layar kios.
+review-where = Posisi (merah) dan area kantor terdekat
+nav-admin-settings = Pengaturan

@@ -16,6 +16,7 @@ use hadir_app::attendance::{self, ReviewDecision};
 use hadir_app::devices::{self, Rejection};
 use hadir_app::recap::export::{ExportFormat, RecapExport};
 use hadir_app::{AppError, downloads, people, recap, units};
+use hadir_domain::geo::{GeoPoint, Geofence};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -107,7 +108,7 @@ pub async fn decide_device(
 /// The row that replaces a decided one: what was decided, in the page's language.
 pub(super) fn decided_row(t: super::Tr, status: &str, what: &str) -> Response {
     axum::response::Html(format!(
-        "<tr class=\"decided\"><td colspan=\"5\">{}</td></tr>",
+        "<tr class=\"decided\"><td colspan=\"10\">{}</td></tr>",
         t.get(&format!("{what}-{status}"))
     ))
     .into_response()
@@ -115,6 +116,8 @@ pub(super) fn decided_row(t: super::Tr, status: &str, what: &str) -> Response {
 
 pub struct ReviewRow {
     pub id: String,
+    /// The check-in's position over the nearest of the institution's fences (SVG), if known.
+    pub map: String,
     pub person: String,
     pub when: String,
     pub kind: String,
@@ -137,15 +140,18 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
     let loaded = async {
         let queue = attendance::review_queue(&state.app, &page.principal).await?;
         let (name, names) = names(&state, &page, queue.iter().map(|e| e.person_id.clone())).await?;
-        Ok::<_, AppError>((name, queue, names))
+        let fences: Vec<Geofence> =
+            hadir_app::locations::list(&state.app, &page.principal).await?.into_iter().map(|l| l.geofence).collect();
+        Ok::<_, AppError>((name, queue, names, fences))
     };
-    let (name, queue, names) = match loaded.await {
+    let (name, queue, names, fences) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
     let rows = queue
         .into_iter()
         .map(|e| ReviewRow {
+            map: evidence_map(&state, &fences, &e),
             person: names.get(&e.person_id).cloned().unwrap_or_default(),
             when: labels::moment(e.occurred_at),
             kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
@@ -161,6 +167,15 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
         })
         .collect();
     render(&ReviewsPage { c: Chrome::of(&page, name, "/admin/tinjauan"), rows })
+}
+
+/// Where a flagged check-in was, over the institution's fence nearest to it.
+fn evidence_map(state: &AppState, fences: &[Geofence], e: &attendance::EventView) -> String {
+    let (Some(lat), Some(lon)) = (e.lat, e.lon) else { return String::new() };
+    let Ok(at) = GeoPoint::new(lat, lon) else { return String::new() };
+    let nearest = fences.iter().min_by(|a, b| a.distance_to_center_m(at).total_cmp(&b.distance_to_center_m(at)));
+    let marker = super::fence_map::Marker { at, accuracy_m: e.accuracy_m.unwrap_or(0.0) };
+    nearest.map(|f| super::fence_map::draw_with(f, Some(marker), state.config.map_tiles.as_ref())).unwrap_or_default()
 }
 
 /// Approves or rejects a flagged check-in with a reason; the answer replaces the row.

@@ -5,7 +5,7 @@
 //! Everything is projected with Web Mercator at a zoom chosen so the shape fills the picture,
 //! the projection slippy-map tiles use, so the shape sits where the tiles show it.
 
-use hadir_domain::geo::Geofence;
+use hadir_domain::geo::{GeoPoint, Geofence};
 use std::f64::consts::PI;
 use std::fmt::Write;
 
@@ -70,8 +70,23 @@ fn metres_per_pixel(lat: f64, z: i32) -> f64 {
     EQUATOR_MPP * lat.to_radians().cos() / 2f64.powi(z)
 }
 
-/// The shape's extent: (south, west, north, east) in degrees.
-fn bounds(fence: &Geofence) -> (f64, f64, f64, f64) {
+/// Where a check-in was, with the accuracy its phone reported: drawn over the fence as evidence.
+#[derive(Clone, Copy, Debug)]
+pub struct Marker {
+    pub at: GeoPoint,
+    pub accuracy_m: f64,
+}
+
+/// The extent of what is drawn: (south, west, north, east) in degrees.
+fn bounds(fence: &Geofence, marker: Option<Marker>) -> (f64, f64, f64, f64) {
+    let (s, w, n, e) = fence_bounds(fence);
+    let Some(m) = marker else { return (s, w, n, e) };
+    let dlat = m.accuracy_m / 111_320.0;
+    let dlon = m.accuracy_m / (111_320.0 * m.at.lat().to_radians().cos());
+    (s.min(m.at.lat() - dlat), w.min(m.at.lon() - dlon), n.max(m.at.lat() + dlat), e.max(m.at.lon() + dlon))
+}
+
+fn fence_bounds(fence: &Geofence) -> (f64, f64, f64, f64) {
     match fence {
         Geofence::Circle { center, radius_m } => {
             let dlat = radius_m / 111_320.0;
@@ -86,9 +101,9 @@ fn bounds(fence: &Geofence) -> (f64, f64, f64, f64) {
     }
 }
 
-/// The deepest zoom at which the shape, with a margin, fits in the picture.
-fn zoom_for(fence: &Geofence) -> i32 {
-    let (s, w, n, e) = bounds(fence);
+/// The deepest zoom at which the shape (and the marker), with a margin, fit in the picture.
+fn zoom_for(fence: &Geofence, marker: Option<Marker>) -> i32 {
+    let (s, w, n, e) = bounds(fence, marker);
     let lat = (s + n) / 2.0;
     let height_m = (n - s) * 111_320.0;
     let width_m = (e - w) * 111_320.0 * lat.to_radians().cos();
@@ -108,8 +123,13 @@ fn scale_bar(mpp: f64) -> (f64, String) {
 
 /// The preview's SVG markup (classes style it; the pages' CSP allows no inline style).
 pub fn draw(fence: &Geofence, tiles: Option<&MapTiles>) -> String {
-    let z = zoom_for(fence);
-    let (s, w, n, e) = bounds(fence);
+    draw_with(fence, None, tiles)
+}
+
+/// The fence with a check-in's position and its accuracy circle, framed to show both.
+pub fn draw_with(fence: &Geofence, marker: Option<Marker>, tiles: Option<&MapTiles>) -> String {
+    let z = zoom_for(fence, marker);
+    let (s, w, n, e) = bounds(fence, marker);
     let (cx, cy) = project((s + n) / 2.0, (w + e) / 2.0, z);
     let (left, top) = (cx - SIDE / 2.0, cy - SIDE / 2.0);
     let mpp = metres_per_pixel((s + n) / 2.0, z);
@@ -150,7 +170,17 @@ pub fn draw(fence: &Geofence, tiles: Option<&MapTiles>) -> String {
             let _ = write!(svg, "<polygon class=\"fence\" points=\"{}\"/>", corners.join(" "));
         }
     }
-    let _ = write!(svg, "<circle class=\"fence-centre\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3\"/>");
+    if let Some(m) = marker {
+        let (x, y) = project(m.at.lat(), m.at.lon(), z);
+        let _ = write!(
+            svg,
+            "<circle class=\"accuracy\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/>\
+             <circle class=\"marker\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"/>",
+            m.accuracy_m / mpp
+        );
+    } else {
+        let _ = write!(svg, "<circle class=\"fence-centre\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3\"/>");
+    }
     let (bar, label) = scale_bar(mpp);
     let (x0, y0) = (left + 16.0, top + SIDE - 16.0);
     let _ = write!(
@@ -189,7 +219,7 @@ mod tests {
     #[test]
     fn an_office_circle_fills_the_picture_at_street_zoom() {
         let svg = draw(&circle(-3.8215, 102.287, 150.0), None);
-        let z = zoom_for(&circle(-3.8215, 102.287, 150.0));
+        let z = zoom_for(&circle(-3.8215, 102.287, 150.0), None);
         assert_eq!(z, 17);
         let r: f64 = svg.split("r=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
         assert!((r - 150.0 / metres_per_pixel(-3.8215, z)).abs() < 0.1);
@@ -203,12 +233,26 @@ mod tests {
         let tiles = MapTiles::parse("https://tile.example.org/{z}/{x}/{y}.png").unwrap();
         assert_eq!(tiles.origin(), "https://tile.example.org");
         let svg = draw(&circle(-6.1754, 106.8272, 200.0), Some(&tiles));
-        let z = zoom_for(&circle(-6.1754, 106.8272, 200.0));
+        let z = zoom_for(&circle(-6.1754, 106.8272, 200.0), None);
         let (x, y) = project(-6.1754, 106.8272, z);
         let centre_tile = format!("https://tile.example.org/{z}/{}/{}.png", (x / TILE) as i64, (y / TILE) as i64);
         assert!(svg.contains(&centre_tile), "{svg}");
         let count = svg.matches("<image").count();
         assert!((4..=9).contains(&count), "{count} tiles for a {SIDE} px picture");
+    }
+
+    #[test]
+    fn a_check_in_far_outside_is_framed_with_its_fence() {
+        let fence = circle(-3.8215, 102.287, 150.0);
+        let far = Marker { at: GeoPoint::new(-3.8315, 102.287).unwrap(), accuracy_m: 25.0 };
+        let svg = draw_with(&fence, Some(far), None);
+        let z = zoom_for(&fence, Some(far));
+        assert!(z < 17, "zoomed out to show a point 1.1 km away: {z}");
+        let vb = view_box(&svg);
+        let (x, y) = project(far.at.lat(), far.at.lon(), z);
+        assert!(x >= vb[0] && x <= vb[0] + vb[2] && y >= vb[1] && y <= vb[1] + vb[3]);
+        assert!(svg.contains("class=\"marker\"") && svg.contains("class=\"accuracy\""));
+        assert!(!svg.contains("fence-centre"));
     }
 
     #[test]
@@ -240,7 +284,7 @@ mod tests {
             let Ok(fence) = Geofence::polygon(points.clone()) else { return Ok(()) };
             let svg = draw(&fence, None);
             let vb = view_box(&svg);
-            let z = zoom_for(&fence);
+            let z = zoom_for(&fence, None);
             for p in points {
                 let (x, y) = project(p.lat(), p.lon(), z);
                 prop_assert!(x >= vb[0] && x <= vb[0] + vb[2] && y >= vb[1] && y <= vb[1] + vb[3]);
