@@ -20,12 +20,29 @@ export function login(label) {
 export const office = { latitude: -3.8215, longitude: 102.287, accuracy: 8 };
 export const elsewhere = { latitude: -3.8300, longitude: 102.300, accuracy: 8 };
 
+/**
+ * Signs in and lands on the app. At a person's first sign-in the notice in force asks for their
+ * consent decisions first: they are refused (a decision too), and the app opens.
+ */
 export async function signIn(page, label) {
   await page.goto('/masuk');
   await page.fill('input[name=login]', login(label));
   await page.fill('input[name=password]', password());
   await page.click('button[type=submit].primary');
+  await expect(page).toHaveURL(/\/app(\/privasi)?$/);
+  if (page.url().endsWith('/privasi')) await decideConsents(page);
   await expect(page).toHaveURL(/\/app$/);
+}
+
+/** On "my privacy" with decisions pending: refuses each one, then goes on to the app. */
+export async function decideConsents(page) {
+  const undecided = page.locator('#purposes tbody tr', { has: page.locator('strong.warn') });
+  while (await undecided.count() > 0) {
+    const before = await undecided.count();
+    await undecided.first().locator('button[name=granted][value=false]').click();
+    await expect(undecided).toHaveCount(before - 1);
+  }
+  await page.click('#continue');
 }
 
 export async function signOut(page) {

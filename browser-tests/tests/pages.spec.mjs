@@ -1,7 +1,7 @@
 // What every visitor meets: the sign-in form with its errors, the language toggle, the pages'
 // security headers, and a clear word when the location is refused.
 import { test, expect } from '@playwright/test';
-import { login, password, signIn, signOut } from './demo.mjs';
+import { decideConsents, login, password, signIn, signOut } from './demo.mjs';
 
 test('a wrong password keeps what was typed and says why, in either language', async ({ page }) => {
   await page.goto('/masuk');
@@ -17,6 +17,7 @@ test('a wrong password keeps what was typed and says why, in either language', a
   await page.fill('input[name=login]', login('Pegawai'));
   await page.fill('input[name=password]', password());
   await page.click('button[type=submit].primary');
+  if (page.url().endsWith('/privasi')) await decideConsents(page);
   await expect(page.getByRole('button', { name: 'Check in' })).toBeVisible();
   await page.click('#language');
   await expect(page.getByRole('button', { name: 'Absen Masuk' })).toBeVisible();
@@ -24,6 +25,29 @@ test('a wrong password keeps what was typed and says why, in either language', a
   await signOut(page);
   await page.goto('/app');
   await expect(page).toHaveURL(/\/masuk$/);
+});
+
+test('a first sign-in asks for the consent decisions before the app opens', async ({ page }) => {
+  await page.goto('/masuk');
+  await page.fill('input[name=login]', login('Kepala OPD (atasan)'));
+  await page.fill('input[name=password]', password());
+  await page.click('button[type=submit].primary');
+  await expect(page).toHaveURL(/\/app\/privasi$/);
+  await expect(page.locator('#consent-pending')).toContainText('Putuskan dulu');
+  await expect(page.locator('#notice')).toContainText('Pemberitahuan privasi versi 1');
+  // Nothing else opens until then; the password page does.
+  await page.goto('/app/riwayat');
+  await expect(page).toHaveURL(/\/app\/privasi$/);
+  await page.screenshot({ path: '../docs/screenshots/privacy-first-run.png', fullPage: true });
+  const row = page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' });
+  await row.getByRole('button', { name: 'Beri persetujuan' }).click();
+  await expect(page.locator('#purposes tbody tr', { hasText: 'Pengumuman lewat e-mail' })).toContainText('Diberikan');
+  await expect(page.locator('#continue')).toHaveCount(0);
+  await page.locator('#purposes tbody tr', { hasText: 'Pencocokan wajah' }).getByRole('button', { name: 'Tarik' }).click();
+  await expect(page.locator('#consent-pending')).toHaveCount(0);
+  await page.click('#continue');
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.locator('#check-in')).toBeVisible();
 });
 
 test('pages forbid inline scripts and offer the camera only to the employee app', async ({ page }) => {

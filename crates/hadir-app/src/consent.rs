@@ -2,12 +2,16 @@
 //! English) with a review period; the register of purposes says which rest on consent; each
 //! person grants or withdraws those one by one, and every decision is appended to the ledger
 //! with the notice version, time, channel, address and device — the proof Ps 24 asks for.
-//! Not built yet: blocking the app until pending consents are decided, and what a withdrawal
-//! switches off (Hadir does no face matching today, so withdrawing it changes no check-in).
+//! Once a notice is in force, a person with consent-based purposes still undecided under it is
+//! taken to "my privacy" before anything else in the web app ([`must_decide`]). While a new
+//! version is under review, everyone is told when it will bind and may comment on it
+//! ([`give_feedback`]); the privacy officer reads the comments.
+//! Not built: what a withdrawal switches off — Hadir does no face matching, so withdrawing that
+//! consent changes no check-in.
 
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id, settings};
-use hadir_db::entities::{consent_entry as entry, person, privacy_notice as notice};
+use hadir_db::entities::{consent_entry as entry, notice_feedback as feedback, person, privacy_notice as notice};
 use hadir_domain::consent::{Purpose, default_purposes, validate};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -82,7 +86,7 @@ pub async fn publish(
     }
     let mut problems = Vec::new();
     let mut text = |field: &'static str, value: &str| {
-        hadir_domain::person::text(value, 20_000).map_err(|e| problems.push(FieldProblem::new(field, &e))).ok()
+        hadir_domain::person::paragraphs(value, 20_000).map_err(|e| problems.push(FieldProblem::new(field, &e))).ok()
     };
     let (text_id, text_en) = (text("text_id", &input.text_id), text("text_en", &input.text_en));
     if input.review_days > 90 {
@@ -252,4 +256,108 @@ pub async fn of_person(app: &App, principal: &Principal, person_id: &str) -> Res
         .await?
         .ok_or(AppError::NotFound("person"))?;
     consents_of(app, &principal.institution_id, person_id).await
+}
+
+/// Whether the person must decide consent-based purposes before using the app: some are
+/// undecided under the notice in force.
+pub async fn must_decide(app: &App, principal: &Principal) -> Result<bool, AppError> {
+    Ok(!mine(app, principal).await?.pending.is_empty())
+}
+
+/// A published version not yet in force: what the app announces, with the date it binds.
+pub async fn upcoming(app: &App, principal: &Principal) -> Result<Option<NoticeView>, AppError> {
+    let now_ms = app.now_ms();
+    Ok(latest(app, &principal.institution_id).await?.filter(|n| n.effective_at > now_ms).map(NoticeView::from))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackInput {
+    /// The version commented on: the latest one.
+    pub version: i32,
+    pub text: String,
+}
+
+struct NotLatest;
+
+impl hadir_domain::Explain for NotLatest {
+    fn code(&self) -> &'static str {
+        "notice_not_latest"
+    }
+    fn message(&self, lang: hadir_domain::Lang) -> String {
+        match lang {
+            hadir_domain::Lang::Id => "Masukan hanya untuk versi pemberitahuan terbaru".into(),
+            hadir_domain::Lang::En => "Feedback is taken on the latest version of the notice only".into(),
+        }
+    }
+}
+
+/// Records a comment on the latest notice, for the privacy officer.
+pub async fn give_feedback(
+    app: &App,
+    principal: &Principal,
+    input: FeedbackInput,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let latest = latest(app, &principal.institution_id).await?;
+    if latest.as_ref().map(|n| n.version) != Some(input.version) {
+        return Err(AppError::field("version", &NotLatest));
+    }
+    let text = hadir_domain::person::paragraphs(&input.text, 2_000).map_err(|e| AppError::field("text", &e))?;
+    let now_ms = app.now_ms();
+    let id = new_id();
+    let txn = app.db.begin().await?;
+    feedback::Entity::insert(feedback::ActiveModel {
+        institution_id: Set(principal.institution_id.clone()),
+        id: Set(id.clone()),
+        notice_version: Set(input.version),
+        person_id: Set(principal.person_id.clone()),
+        text: Set(text),
+        created_at: Set(now_ms),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let e = Entry::by(principal, "privacy_notice.feedback", "privacy_notice", None)
+        .with(serde_json::json!({ "version": input.version }));
+    audit::record(&txn, now_ms, meta, e).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FeedbackView {
+    pub person_id: String,
+    pub full_name: String,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// The comments on a version, oldest first; the privacy officer only.
+pub async fn feedback(app: &App, principal: &Principal, version: i32) -> Result<Vec<FeedbackView>, AppError> {
+    if !principal.is_privacy_officer() {
+        return Err(AppError::Forbidden);
+    }
+    let rows = feedback::Entity::find()
+        .filter(feedback::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(feedback::Column::NoticeVersion.eq(version))
+        .order_by_asc(feedback::Column::CreatedAt)
+        .all(&app.db)
+        .await?;
+    let names = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id.clone())))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.full_name))
+        .collect::<std::collections::HashMap<_, _>>();
+    Ok(rows
+        .into_iter()
+        .map(|r| FeedbackView {
+            full_name: names.get(&r.person_id).cloned().unwrap_or_default(),
+            person_id: r.person_id,
+            text: r.text,
+            created_at: r.created_at,
+        })
+        .collect())
 }

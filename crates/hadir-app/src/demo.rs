@@ -328,6 +328,36 @@ fn geofence(opd: &Opd) -> Geofence {
     }
 }
 
+/// The demo's privacy notice (UU PDP Ps 21): what is processed, why, on which basis, for how long,
+/// by whom, and the rights a person has. A real institution writes its own.
+const NOTICE_ID: &str = "Pemberitahuan Privasi Hadir — Pemerintah Provinsi Bengkulu
+
+Pengendali data: Pemerintah Provinsi Bengkulu (BKD), Jl. Pembangunan No. 1, Bengkulu. Petugas pelindungan data dapat dihubungi lewat menu Privasi saya.
+
+Data yang diproses: identitas kepegawaian (nama, NIP/NI PPPK, NIK, unit, jabatan, atasan), kontak, swafoto dan lokasi saat presensi, perangkat yang didaftarkan, cuti dan izin beserta dokumennya, serta rekap kehadiran.
+
+Tujuan dan dasar hukum: presensi dan rekap kehadiran (kewajiban hukum: Perpres 21/2023, PP 94/2021); lokasi hanya saat presensi (pelayanan publik); penilaian kinerja (pelayanan publik); pengumuman lewat e-mail (persetujuan, boleh ditolak atau ditarik kapan saja). Pencocokan wajah hanya dengan persetujuan eksplisit; tanpa itu presensi tetap bisa dengan kode QR kios.
+
+Masa simpan: swafoto presensi 90 hari; koordinat persis 1 tahun lalu hanya jarak/di dalam area; catatan kehadiran 5 tahun; catatan akses 2 tahun; riwayat persetujuan selama akun ada ditambah 5 tahun. Penahanan hukum dapat menunda penghapusan.
+
+Pemroses: tidak ada pihak ketiga; data disimpan di server instansi di Indonesia (PP 71/2019).
+
+Hak Anda (Ps 5–13): informasi, akses dan salinan, perbaikan, penghapusan atau penghentian, pembatasan, keberatan atas keputusan otomatis, salinan yang dapat dipindahkan, dan penarikan persetujuan — ajukan lewat Privasi saya; instansi menanggapi dalam 3×24 jam bila undang-undang menetapkannya.";
+
+const NOTICE_EN: &str = "Hadir Privacy Notice — Provincial Government of Bengkulu
+
+Controller: the Provincial Government of Bengkulu (BKD), Jl. Pembangunan No. 1, Bengkulu. The data protection officer is reached through My privacy.
+
+Data processed: employment identity (name, NIP/NI PPPK, NIK, unit, position, supervisor), contact details, the selfie and location at check-in, registered phones, leave and absence with their documents, and the attendance recap.
+
+Purposes and lawful bases: attendance and its recap (legal obligation: Perpres 21/2023, PP 94/2021); location at check-in only (public service); performance evaluation (public service); announcements by e-mail (consent, which may be refused or withdrawn at any time). Face matching only with explicit consent; without it, attendance works with the kiosk's QR code.
+
+Retention: check-in selfies 90 days; exact coordinates 1 year, then only the distance / inside the fence; attendance records 5 years; access log 2 years; consent history as long as the account plus 5 years. A legal hold may suspend deletion.
+
+Processors: no third party; data is stored on the institution's servers in Indonesia (PP 71/2019).
+
+Your rights (Ps 5–13): information, access and a copy, rectification, erasure or ending processing, restriction, objection to automated decisions, portability, and withdrawing consent — file them in My privacy; the institution answers within 3×24 hours where the law sets it.";
+
 /// Seeds the demo institution unless it exists.
 pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     if let Some(existing) = institutions::find_by_slug(app, SLUG).await? {
@@ -487,6 +517,10 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     )
     .await?;
     txn.commit().await?;
+    // The notice is in force from the start: everyone is asked the consent-based purposes at
+    // their first sign-in, as a real institution would have them.
+    let notice = crate::consent::NoticeInput { text_id: NOTICE_ID.into(), text_en: NOTICE_EN.into(), review_days: 0 };
+    crate::consent::publish(app, &crate::Principal::operator(inst), notice, &meta).await?;
 
     let logins = planned
         .iter()

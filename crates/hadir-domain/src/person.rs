@@ -181,6 +181,23 @@ pub fn text(input: &str, max: usize) -> Result<String, FieldError> {
     Ok(trimmed.to_string())
 }
 
+/// Like [`text`], for writing in paragraphs (a notice, a comment): line breaks and tabs are kept
+/// (`\r\n` becomes `\n`); other control characters are refused.
+pub fn paragraphs(input: &str, max: usize) -> Result<String, FieldError> {
+    let normalised = input.replace("\r\n", "\n");
+    let trimmed = normalised.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::Empty);
+    }
+    if trimmed.chars().count() > max {
+        return Err(FieldError::TooLong(max));
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(FieldError::ControlCharacters);
+    }
+    Ok(trimmed.to_string())
+}
+
 /// A lower-cased e-mail address with one `@`, a non-empty local part and a dotted domain.
 pub fn email(input: &str) -> Result<String, FieldError> {
     let value = text(input, MAX_TEXT_LEN)?.to_lowercase();
@@ -234,6 +251,10 @@ mod tests {
         assert_eq!(text("   ", 150), Err(FieldError::Empty));
         assert_eq!(text(&"a".repeat(151), 150), Err(FieldError::TooLong(150)));
         assert_eq!(text("a\u{0}b", 150), Err(FieldError::ControlCharacters));
+        assert_eq!(text("a\nb", 150), Err(FieldError::ControlCharacters), "a name is one line");
+        assert_eq!(paragraphs(" Satu.\r\n\r\nDua\tTiga \n", 150).unwrap(), "Satu.\n\nDua\tTiga");
+        assert_eq!(paragraphs("a\u{7}b", 150), Err(FieldError::ControlCharacters));
+        assert_eq!(paragraphs("\n \n", 150), Err(FieldError::Empty));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod leave_request;
 pub mod legal_hold;
 pub mod location_assignment;
 pub mod login_throttle;
+pub mod notice_feedback;
 pub mod person;
 pub mod privacy_notice;
 pub mod processor;

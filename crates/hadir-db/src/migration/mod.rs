@@ -22,6 +22,7 @@ mod m0018_leave_openings;
 mod m0019_unit_status;
 mod m0020_job_results;
 mod m0021_kiosks;
+mod m0022_notice_feedback;
 
 use sea_orm_migration::prelude::*;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_unit_status::Migration),
             Box::new(m0020_job_results::Migration),
             Box::new(m0021_kiosks::Migration),
+            Box::new(m0022_notice_feedback::Migration),
         ]
     }
 }

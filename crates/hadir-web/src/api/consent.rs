@@ -7,7 +7,9 @@ use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hadir_app::consent::{self, Consents, CurrentNotice, Decision, NoticeInput, NoticeView};
+use hadir_app::consent::{
+    self, Consents, CurrentNotice, Decision, FeedbackInput, FeedbackView, NoticeInput, NoticeView,
+};
 use hadir_domain::consent::Purpose;
 
 /// The notice in force (or in review) and the purposes with their lawful bases.
@@ -70,4 +72,29 @@ pub async fn of_person(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Consents>> {
     Ok(Json(consent::of_person(&state.app, &auth.principal, &id).await?))
+}
+
+/// Comment on the latest notice (the feedback box that comes with each new version).
+#[utoipa::path(post, path = "/api/v1/privacy-notice/feedback", tag = "privacy", request_body = FeedbackInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Recorded"), (status = 422, body = super::ProblemBody)))]
+pub async fn give_feedback(
+    State(state): State<AppState>,
+    auth: Auth<SelfService>,
+    ApiJson(input): ApiJson<FeedbackInput>,
+) -> ApiResult<StatusCode> {
+    consent::give_feedback(&state.app, &auth.principal, input, &auth.meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What people said about a version of the notice; the privacy officer only.
+#[utoipa::path(get, path = "/api/v1/privacy-notices/{version}/feedback", tag = "privacy", params(("version" = i32, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<FeedbackView>), (status = 403, body = super::ProblemBody)))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    Path(version): Path<i32>,
+) -> ApiResult<Json<Vec<FeedbackView>>> {
+    Ok(Json(consent::feedback(&state.app, &auth.principal, version).await?))
 }

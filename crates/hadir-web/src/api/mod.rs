@@ -184,6 +184,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(consent::set_purposes))
         .routes(routes!(consent::mine, consent::decide))
         .routes(routes!(consent::of_person))
+        .routes(routes!(consent::give_feedback))
+        .routes(routes!(consent::feedback))
         .routes(routes!(leave::balance))
         .routes(routes!(leave::openings))
         .routes(routes!(leave::set_opening))

@@ -62,6 +62,8 @@ struct Home {
     status_bad: bool,
     events: Vec<EventLine>,
     setup: String,
+    /// A privacy notice under review: its version and when it binds.
+    upcoming_notice: Option<(i32, String)>,
 }
 
 pub async fn home(State(state): State<AppState>, page: Page) -> Response {
@@ -70,9 +72,10 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
         let name = page.own_name(&state.app).await?;
         let day: MyDay = my_day::my_day(&state.app, &page.principal).await?;
         let devices = devices::mine(&state.app, &page.principal).await?;
-        Ok::<_, AppError>((name, day, devices))
+        let upcoming = hadir_app::consent::upcoming(&state.app, &page.principal).await?;
+        Ok::<_, AppError>((name, day, devices, upcoming))
     };
-    let (name, day, devices) = match loaded.await {
+    let (name, day, devices, upcoming) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -89,6 +92,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
         status_bad: day.status.as_ref().is_some_and(|d| labels::day_is_bad(&d.status)),
         events: day.events.iter().map(|e| event_line(t, day.zone, e)).collect(),
         setup: embedded_json(&setup),
+        upcoming_notice: upcoming.map(|n| (n.version, labels::moment(n.effective_at))),
     })
 }
 

@@ -62,6 +62,7 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/app/akun/sesi/{id}", axum::routing::delete(account::revoke))
         .route("/app/privasi/persetujuan", post(privacy::decide))
         .route("/app/privasi/permintaan", post(privacy::file))
+        .route("/app/privasi/masukan", post(privacy::feedback))
         .route("/app/cuti/{id}/batal", post(leave::cancel))
         .route("/app/wfh", get(wfh::mine).post(wfh::propose))
         .route("/admin/wfh", get(wfh::pending))

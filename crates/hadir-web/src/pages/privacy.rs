@@ -42,6 +42,8 @@ pub struct RequestLine {
 struct Privacy {
     c: Chrome,
     notice: Option<(i32, String)>,
+    /// A version under review: its number, text, and the date it binds.
+    upcoming: Option<(i32, String, String)>,
     purposes: Vec<PurposeLine>,
     pending: usize,
     reads: Vec<(String, String, String, String)>,
@@ -59,9 +61,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             consent::mine(&state.app, p).await?,
             access_log::about_me(&state.app, p, 100).await?,
             subject_rights::mine(&state.app, p).await?,
+            consent::upcoming(&state.app, p).await?,
         ))
     };
-    let (name, current, mine, reads, requests) = match loaded.await {
+    let (name, current, mine, reads, requests, upcoming) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -79,6 +82,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
         .collect();
     render(&Privacy {
         c: Chrome::of(&page, name, "/app/privasi"),
+        upcoming: upcoming.map(|n| {
+            let binds = labels::moment(n.effective_at);
+            (n.version, if t.lang == Lang::En { n.text_en } else { n.text_id }, binds)
+        }),
         notice: current.notice.map(|n| (n.version, if t.lang == Lang::En { n.text_en } else { n.text_id })),
         purposes,
         pending: mine.pending.len(),
@@ -126,6 +133,22 @@ pub async fn decide(State(state): State<AppState>, page: Page, Form(form): Form<
     let decision = consent::Decision { purpose: form.purpose, granted: form.granted == "true" };
     match consent::decide(&state.app, &page.principal, decision, &page.meta).await {
         Ok(_) => refreshed(),
+        Err(e) => failed(page.t, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct FeedbackForm {
+    version: i32,
+    #[serde(default)]
+    text: String,
+}
+
+/// A comment on the notice under review, for the privacy officer.
+pub async fn feedback(State(state): State<AppState>, page: Page, Form(form): Form<FeedbackForm>) -> Response {
+    let input = consent::FeedbackInput { version: form.version, text: form.text };
+    match consent::give_feedback(&state.app, &page.principal, input, &page.meta).await {
+        Ok(()) => super::session::saved(page.t),
         Err(e) => failed(page.t, e),
     }
 }

@@ -110,6 +110,21 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Where consent-based purposes are decided.
+const CONSENT_PAGE: &str = "/app/privasi";
+/// Pages open while consents are pending: deciding them, and one's password and account.
+const OPEN_BEFORE_CONSENT: [&str; 3] = [CONSENT_PAGE, "/app/sandi", "/app/akun"];
+
+/// Whether this request opens a page that waits until the person has decided the consents the
+/// notice in force asks for (UU PDP Ps 21–22): every full page but those above. Fragments a
+/// page fetches for itself are not pages of their own.
+fn waits_for_consent(parts: &Parts) -> bool {
+    let path = parts.uri.path();
+    parts.method == Method::GET
+        && !parts.headers.contains_key("hx-request")
+        && !OPEN_BEFORE_CONSENT.iter().any(|open| path.starts_with(open))
+}
+
 impl<P: Policy> FromRequestParts<AppState> for Page<P> {
     type Rejection = Response;
 
@@ -134,6 +149,17 @@ impl<P: Policy> FromRequestParts<AppState> for Page<P> {
         }
         if !P::allows(&principal) {
             return Err(refusal(StatusCode::FORBIDDEN, t, "forbidden"));
+        }
+        if waits_for_consent(parts) {
+            match hadir_app::consent::must_decide(&state.app, &principal).await {
+                Ok(false) => {}
+                Ok(true) => {
+                    let mut response = StatusCode::SEE_OTHER.into_response();
+                    response.headers_mut().insert(LOCATION, HeaderValue::from_static(CONSENT_PAGE));
+                    return Err(response);
+                }
+                Err(e) => return Err(failed(t, e)),
+            }
         }
         Ok(Page { principal, meta: meta_of(parts, state), t, csrf, policy: PhantomData })
     }

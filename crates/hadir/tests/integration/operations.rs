@@ -134,6 +134,8 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/dpia", "get"),
         ("/api/v1/privacy-notice", "get"),
         ("/api/v1/privacy-notices", "post"),
+        ("/api/v1/privacy-notice/feedback", "post"),
+        ("/api/v1/privacy-notices/{version}/feedback", "get"),
         ("/api/v1/purposes", "put"),
         ("/api/v1/me/consents", "get"),
         ("/api/v1/me/consents", "post"),

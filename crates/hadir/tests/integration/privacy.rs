@@ -3,7 +3,7 @@
 use crate::support::TestApp;
 use hadir_app::Clock;
 use hadir_db::db_test;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 const HOURS_72: i64 = 72 * 60 * 60 * 1000;
@@ -214,4 +214,66 @@ db_test!(consent_is_asked_per_purpose_recorded_with_its_notice_and_provable, |db
         t.get("/api/v1/me/consents", &employee).await.1["pending"],
         json!(["biometric_matching", "announcements_email"])
     );
+});
+
+db_test!(the_web_app_waits_for_pending_consents_and_takes_feedback_on_a_notice_in_review, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let notice = json!({ "text_id": "Pemberitahuan baru…", "text_en": "A new notice…", "review_days": 14 });
+    assert_eq!(t.post("/api/v1/privacy-notices", &admin, notice).await.0, StatusCode::CREATED);
+
+    // A browser signed in as the employee; redirects are looked at, not followed.
+    let browser =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let who = &t.a.employee;
+    let sign_in = || {
+        browser
+            .post(t.url("/api/v1/auth/login"))
+            .json(&json!({ "login": who.login, "password": crate::support::PASSWORD, "client": "browser" }))
+            .send()
+    };
+    assert_eq!(sign_in().await.unwrap().status(), StatusCode::OK);
+    let open = |path: &'static str| browser.get(t.url(path)).send();
+    // Under review: the app is open, and says when the new notice binds.
+    let home = open("/app").await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(home.text().await.unwrap().contains("notice-announced"));
+
+    // Feedback on the version under review; only the latest version takes it.
+    let employee = t.login(who).await;
+    let send =
+        |body: serde_json::Value| t.call(Method::POST, "/api/v1/privacy-notice/feedback", Some(&employee), Some(body));
+    assert_eq!(
+        send(json!({ "version": 1, "text": "Mohon jelaskan masa simpan swafoto." })).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, body) = send(json!({ "version": 2, "text": "x" })).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("notice_not_latest"))
+    );
+    assert_eq!(send(json!({ "version": 1, "text": "  " })).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, said) = t.get("/api/v1/privacy-notices/1/feedback", &admin).await;
+    assert_eq!(
+        (said[0]["text"].clone(), said[0]["full_name"].clone()),
+        (json!("Mohon jelaskan masa simpan swafoto."), json!("Pegawai Satu"))
+    );
+    assert_eq!(t.get("/api/v1/privacy-notices/1/feedback", &employee).await.0, StatusCode::FORBIDDEN);
+
+    // In force: every page but "my privacy" (and one's password and account) waits for the decisions.
+    t.clock.advance(chrono::Duration::days(15));
+    assert_eq!(sign_in().await.unwrap().status(), StatusCode::OK);
+    let waiting = open("/app").await.unwrap();
+    assert_eq!(waiting.status(), StatusCode::SEE_OTHER);
+    assert_eq!(waiting.headers()["location"], "/app/privasi");
+    assert_eq!(open("/app/riwayat").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(open("/app/privasi").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(open("/app/akun").await.unwrap().status(), StatusCode::OK);
+    let employee = t.login(who).await;
+    for purpose in ["biometric_matching", "announcements_email"] {
+        let decision = json!({ "purpose": purpose, "granted": false });
+        assert_eq!(t.post("/api/v1/me/consents", &employee, decision).await.0, StatusCode::OK);
+    }
+    // Refusing is a decision too: the app opens again.
+    assert_eq!(open("/app").await.unwrap().status(), StatusCode::OK);
 });
