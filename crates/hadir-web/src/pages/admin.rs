@@ -151,7 +151,7 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
     let rows = queue
         .into_iter()
         .map(|e| ReviewRow {
-            map: evidence_map(&state, &fences, &e),
+            map: evidence_map(&fences, &e),
             person: names.get(&e.person_id).cloned().unwrap_or_default(),
             when: labels::moment(e.occurred_at),
             kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
@@ -169,13 +169,14 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
     render(&ReviewsPage { c: Chrome::of(&page, name, "/admin/tinjauan"), rows })
 }
 
-/// Where a flagged check-in was, over the institution's fence nearest to it.
-fn evidence_map(state: &AppState, fences: &[Geofence], e: &attendance::EventView) -> String {
+/// Where a flagged check-in was, over the institution's fence nearest to it. Drawn without map
+/// tiles even when the operator configured some: a tile server would learn where a person was.
+fn evidence_map(fences: &[Geofence], e: &attendance::EventView) -> String {
     let (Some(lat), Some(lon)) = (e.lat, e.lon) else { return String::new() };
     let Ok(at) = GeoPoint::new(lat, lon) else { return String::new() };
     let nearest = fences.iter().min_by(|a, b| a.distance_to_center_m(at).total_cmp(&b.distance_to_center_m(at)));
     let marker = super::fence_map::Marker { at, accuracy_m: e.accuracy_m.unwrap_or(0.0) };
-    nearest.map(|f| super::fence_map::draw_with(f, Some(marker), state.config.map_tiles.as_ref())).unwrap_or_default()
+    nearest.map(|f| super::fence_map::draw_with(f, Some(marker), None)).unwrap_or_default()
 }
 
 /// Approves or rejects a flagged check-in with a reason; the answer replaces the row.
