@@ -17,8 +17,11 @@ pub struct Download {
     pub id: String,
     /// `recap_export` or `people_import`.
     pub kind: String,
-    /// `queued`, `running`, `done`, `failed`, or `expired` (done, and the file is gone).
+    /// `queued`, `running`, `done`, `failed`, `downloaded` (a copy of one's data, fetched once
+    /// and gone), or `expired` (done, and the file is gone).
     pub status: String,
+    /// For a copy of one's data: the data-subject request it answers.
+    pub request_id: Option<String>,
     /// What it is doing now: `computing`, `writing`, `checking`, `importing`.
     pub step: Option<String>,
     /// How far within the step (of `total`; both 0 when the step has no count).
@@ -39,14 +42,20 @@ impl Download {
             Some(p) => (p.step, p.done, p.total),
             None => (j.progress_step, j.progress_done, j.progress_total),
         };
-        let status = match (j.status.as_str(), &j.result_key, j.expires_at) {
-            ("done", None, Some(_)) => "expired".to_string(),
+        let status = match (j.status.as_str(), &j.result_key, j.expires_at, j.downloaded_at) {
+            ("done", None, _, Some(_)) if j.kind == "subject_export" => "downloaded".to_string(),
+            ("done", None, Some(_), _) => "expired".to_string(),
             (other, ..) => other.to_string(),
+        };
+        let request_id = match serde_json::from_str::<Job>(&j.payload) {
+            Ok(Job::SubjectExport(export)) => Some(export.request_id),
+            _ => None,
         };
         Download {
             id: j.id,
             kind: j.kind,
             status,
+            request_id,
             step,
             done,
             total,
@@ -60,6 +69,23 @@ impl Download {
     }
 }
 
+/// Inserts a job on the principal's behalf within the caller's transaction; returns its id.
+pub(crate) async fn insert_requested(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    job: &Job,
+    now_ms: i64,
+) -> Result<String, AppError> {
+    let mut row = jobs::row(&principal.institution_id, job, now_ms)?;
+    row.requested_by = Set(Some(principal.account_id.clone()));
+    let id = match &row.id {
+        sea_orm::ActiveValue::Set(id) => id.clone(),
+        _ => return Err(AppError::Internal("a job row without an id".into())),
+    };
+    job::Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(id)
+}
+
 /// Queues a job on the principal's behalf, with its audit entry, in one transaction.
 pub(crate) async fn queue(
     app: &App,
@@ -68,14 +94,8 @@ pub(crate) async fn queue(
     meta: &RequestMeta,
 ) -> Result<Download, AppError> {
     let now_ms = app.now_ms();
-    let mut row = jobs::row(&principal.institution_id, job, now_ms)?;
-    row.requested_by = Set(Some(principal.account_id.clone()));
-    let id = match &row.id {
-        sea_orm::ActiveValue::Set(id) => id.clone(),
-        _ => return Err(AppError::Internal("a job row without an id".into())),
-    };
     let txn = app.db.begin().await?;
-    job::Entity::insert(row).exec_without_returning(&txn).await?;
+    let id = insert_requested(&txn, principal, job, now_ms).await?;
     let action = format!("{}.request", job.kind());
     audit::record(&txn, now_ms, meta, Entry::by(principal, &action, "job", Some(&id))).await?;
     txn.commit().await?;
@@ -127,18 +147,25 @@ pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<Download,
     Ok(Download::of(app, own(app, principal, id).await?))
 }
 
-/// A ready file: its name, type and bytes. Fetching it is noted on the job.
+/// A ready file: its name, type and bytes. Fetching it is noted on the job; a person's copy of
+/// their data is fetched once, then removed from the store.
 pub async fn file(app: &App, principal: &Principal, id: &str) -> Result<(String, String, Vec<u8>), AppError> {
     let j = own(app, principal, id).await?;
     let (Some(key), Some(name), Some(content_type)) = (j.result_key, j.result_name, j.result_type) else {
         return Err(AppError::NotFound("download"));
     };
     let bytes = app.objects.get(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
-    job::Entity::update_many()
+    let once = j.kind == "subject_export";
+    let mut update = job::Entity::update_many()
         .col_expr(job::Column::DownloadedAt, Expr::value(app.now_ms()))
         .filter(job::Column::InstitutionId.eq(&principal.institution_id))
-        .filter(job::Column::Id.eq(id))
-        .exec(&app.db)
-        .await?;
+        .filter(job::Column::Id.eq(id));
+    if once {
+        update = update.col_expr(job::Column::ResultKey, Expr::value(Option::<String>::None));
+    }
+    update.exec(&app.db).await?;
+    if once {
+        app.objects.delete(&key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+    }
     Ok((name, content_type, bytes))
 }

@@ -43,6 +43,8 @@ pub enum Job {
     RecapExport(Box<RecapExport>),
     /// A CSV of people checked, or checked and imported, row by row.
     PeopleImport(people_import::QueuedImport),
+    /// A person's copy of their data, for their access or portability request.
+    SubjectExport(crate::subject_export::SubjectExport),
 }
 
 /// Which worker loop runs a job: quick system work, or the files people wait for.
@@ -56,7 +58,7 @@ impl Lane {
     fn kinds(self) -> &'static [&'static str] {
         match self {
             Lane::Quick => &["thumbnail", "retention"],
-            Lane::Files => &["recap_export", "people_import"],
+            Lane::Files => &["recap_export", "people_import", "subject_export"],
         }
     }
 
@@ -77,7 +79,14 @@ impl Job {
             Job::Retention => "retention",
             Job::RecapExport(_) => "recap_export",
             Job::PeopleImport(_) => "people_import",
+            Job::SubjectExport(_) => "subject_export",
         }
+    }
+
+    /// How long the file a job makes is kept: a day, or three for a person's copy of their data
+    /// (which goes at its first download anyway).
+    fn keep_ms(kind: &str) -> i64 {
+        if kind == "subject_export" { crate::subject_export::KEEP_MS } else { FILE_KEEP_MS }
     }
 }
 
@@ -183,9 +192,14 @@ async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
         if !claim(&app.db, &candidate, now, lane.lease_ms()).await? {
             continue; // another worker won it
         }
-        let outcome = match serde_json::from_str::<Job>(&candidate.payload) {
-            Ok(job) => perform(app, &candidate, job).await,
+        let job = serde_json::from_str::<Job>(&candidate.payload);
+        let outcome = match &job {
+            Ok(job) => perform(app, &candidate, job.clone()).await,
             Err(e) => Err(Failure { message: format!("unreadable payload: {e}"), retry: false }),
+        };
+        let stored_for = match (&job, &outcome) {
+            (Ok(Job::SubjectExport(export)), Ok(Some(_))) => Some(export.request_id.clone()),
+            _ => None,
         };
         let attempts = candidate.attempts + 1;
         let mut update = job::Entity::update_many()
@@ -216,7 +230,7 @@ async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
                             .col_expr(job::Column::ResultName, Expr::value(file.name))
                             .col_expr(job::Column::ResultType, Expr::value(file.content_type))
                             .col_expr(job::Column::ResultBytes, Expr::value(size))
-                            .col_expr(job::Column::ExpiresAt, Expr::value(finished + FILE_KEEP_MS))
+                            .col_expr(job::Column::ExpiresAt, Expr::value(finished + Job::keep_ms(&candidate.kind)))
                     }
                     None => update,
                 }
@@ -240,6 +254,11 @@ async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
             }
         };
         update.exec(&app.db).await?;
+        // The person's request says where their copy is, once it is there.
+        if let Some(request_id) = stored_for {
+            let until = app.now_ms() + crate::subject_export::KEEP_MS;
+            crate::subject_rights::note_export_ready(app, &candidate.institution_id, &request_id, until).await?;
+        }
     }
     if lane == Lane::Files {
         remove_expired_files(app, now).await?;
@@ -336,6 +355,10 @@ async fn perform(app: &App, j: &job::Model, job: Job) -> Result<Option<Made>, Fa
                 content_type: "application/json".into(),
                 bytes,
             }));
+        }
+        // Made for the person who asked, whatever their role: their own data.
+        Job::SubjectExport(export) => {
+            return Ok(Some(crate::subject_export::make(app, &j.institution_id, &export, &progress).await?));
         }
     }
     Ok(None)

@@ -274,9 +274,21 @@ pub async fn person_month(
     person_id: &str,
     month: &str,
 ) -> Result<PersonMonth, AppError> {
-    let days = month_days(month)?;
+    month_days(month)?;
     let subject = crate::attendance::reachable_person(app, principal, person_id).await?;
     crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::Month]).await?;
+    month_of(app, principal, subject, month).await
+}
+
+/// A person's month, computed for whoever may see it (the access was checked and logged by
+/// the caller). `principal` supplies the institution's rules.
+pub(crate) async fn month_of(
+    app: &App,
+    principal: &Principal,
+    subject: person::Model,
+    month: &str,
+) -> Result<PersonMonth, AppError> {
+    let days = month_days(month)?;
     let inputs = inputs(app, principal, &days).await?;
     let events = accepted_events(app, &principal.institution_id, Some(&[subject.id.as_str()]), &days).await?;
     let refs: Vec<&DayEvent> = events.iter().collect();

@@ -1,8 +1,8 @@
 //! Data-subject requests: a person files one in the app; it gets its legal due time; the data
 //! protection officer (`dpo` role; an institution administrator where none is appointed) moves
-//! it along with a note at each step and closes it with an answer. Every step is kept. What each
-//! kind then does (the export of an access request, applying a rectification, weighing an
-//! erasure against retention and holds) is not automated yet: the answer records what was done.
+//! it along with a note at each step and closes it with an answer. Every step is kept.
+//! An access or portability request queues the person's copy of their data at once
+//! ([`crate::subject_export`]); its readiness is a step of the request.
 
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id};
@@ -114,6 +114,12 @@ pub async fn file(
     step::Entity::insert(step_row(principal, &model.id, model.filed_at, RequestStatus::Received, None))
         .exec_without_returning(&txn)
         .await?;
+    // A copy of everything held is made at once for an access or portability request.
+    if matches!(input.kind, RequestKind::Access | RequestKind::Portability) {
+        let export = crate::subject_export::SubjectExport { request_id: model.id.clone() };
+        let job = crate::jobs::Job::SubjectExport(export);
+        crate::downloads::insert_requested(&txn, principal, &job, model.filed_at).await?;
+    }
     let entry = Entry::by(principal, "subject_request.file", "subject_request", Some(&model.id))
         .with(serde_json::json!({ "kind": model.kind }));
     audit::record(&txn, model.filed_at, meta, entry).await?;
@@ -253,4 +259,48 @@ pub async fn count_overdue(app: &App) -> Result<u64, AppError> {
         .filter(request::Column::DueAt.lt(app.now_ms()))
         .count(&app.db)
         .await?)
+}
+
+/// Records on the request that the person's copy of their data is ready (a step by the system,
+/// moving a received request to in progress); the privacy officer still answers it.
+pub(crate) async fn note_export_ready(
+    app: &App,
+    institution_id: &str,
+    request_id: &str,
+    until_ms: i64,
+) -> Result<(), AppError> {
+    let Some(current) =
+        request::Entity::find_by_id((institution_id.to_string(), request_id.to_string())).one(&app.db).await?
+    else {
+        return Ok(());
+    };
+    let status = RequestStatus::parse(&current.status).unwrap_or(RequestStatus::Received);
+    let next = if status == RequestStatus::Received { RequestStatus::InProgress } else { status };
+    let until = DateTime::from_timestamp_millis(until_ms)
+        .map(|t| hadir_domain::time_zone::WorkZone::Jakarta.local(t).format("%d-%m-%Y %H:%M WIB").to_string())
+        .unwrap_or_default();
+    let note = format!(
+        "Salinan data siap di Privasi saya, dapat diunduh sekali sampai {until}. / \
+         The copy of your data is ready in My privacy, for one download until {until}."
+    );
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    if next != status {
+        let mut active: request::ActiveModel = current.into();
+        active.status = Set(next.as_str().into());
+        sea_orm::ActiveModelTrait::update(active, &txn).await?;
+    }
+    step::Entity::insert(step::ActiveModel {
+        institution_id: Set(institution_id.into()),
+        id: Set(new_id()),
+        request_id: Set(request_id.into()),
+        at: Set(now_ms),
+        actor_account_id: Set("system".into()),
+        status: Set(next.as_str().into()),
+        note: Set(Some(note)),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -1,10 +1,13 @@
-//! Reports people download: the monthly attendance recap as a spreadsheet and as a PDF, each with
-//! the institution's name, the period, the unit, when it was made, and (PDF) page numbers. The
-//! caller supplies the texts in the reader's language; nothing here reads a database.
+//! Files people download: the monthly attendance recap as a spreadsheet and as a PDF, each with
+//! the institution's name, the period, the unit, when it was made, and (PDF) page numbers; and a
+//! person's copy of their data as a ZIP. The caller supplies the texts in the reader's language;
+//! nothing here reads a database.
 
+mod archive;
 mod pdf;
 mod xlsx;
 
+pub use archive::{csv_of, zip_files};
 pub use pdf::recap_pdf;
 pub use xlsx::recap_xlsx;
 
@@ -64,6 +67,8 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("PDF: {0}")]
     Pdf(String),
+    #[error("ZIP: {0}")]
+    Archive(String),
 }
 
 #[cfg(test)]

@@ -168,6 +168,7 @@ mod tests {
             id: "j".into(),
             kind: "recap_export".into(),
             status: status.into(),
+            request_id: None,
             step: step.map(Into::into),
             done,
             total,

@@ -29,6 +29,9 @@ pub struct PurposeLine {
 }
 
 pub struct RequestLine {
+    /// The copy of one's data made for an access or portability request: (job id, whether it
+    /// can be fetched now, what to say about it).
+    pub copy: Option<(String, bool, String)>,
     pub kind: String,
     pub status: String,
     pub filed: String,
@@ -62,9 +65,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             access_log::about_me(&state.app, p, 100).await?,
             subject_rights::mine(&state.app, p).await?,
             consent::upcoming(&state.app, p).await?,
+            hadir_app::downloads::mine(&state.app, p).await?,
         ))
     };
-    let (name, current, mine, reads, requests, upcoming) = match loaded.await {
+    let (name, current, mine, reads, requests, upcoming, copies) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -99,6 +103,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
         requests: requests
             .into_iter()
             .map(|r| RequestLine {
+                copy: copies.iter().find(|d| d.request_id.as_deref() == Some(r.id.as_str())).map(|d| {
+                    let ready = d.status == "done";
+                    (d.id.clone(), ready, t.get(&format!("copy-{}", d.status)))
+                }),
                 kind: kind_label(t, r.kind),
                 status: t.get(&format!("request-{}", r.status.as_str())),
                 filed: labels::moment(r.filed_at),

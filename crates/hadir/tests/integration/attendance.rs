@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 
 const PHONE: &str = "android-kantor-0001";
 /// Inside the 150 m fence of the fixture's office (-3.8215, 102.287).
-const INSIDE: (f64, f64) = (-3.8216, 102.2871);
+pub(crate) const INSIDE: (f64, f64) = (-3.8216, 102.2871);
 /// About 1.1 km south of it.
 const OUTSIDE: (f64, f64) = (-3.8315, 102.287);
 
 /// Registers and approves `who`'s phone and assigns them the office; returns their token.
-async fn ready(t: &TestApp, who: &Someone) -> String {
+pub(crate) async fn ready(t: &TestApp, who: &Someone) -> String {
     let token = t.login(who).await;
     let admin = t.login(&t.a.admin).await;
     let (_, device) =
@@ -33,7 +33,7 @@ async fn ready(t: &TestApp, who: &Someone) -> String {
     token
 }
 
-fn attempt(t: &TestApp, kind: &str, at: (f64, f64)) -> Value {
+pub(crate) fn attempt(t: &TestApp, kind: &str, at: (f64, f64)) -> Value {
     json!({
         "attempt_id": uuid::Uuid::new_v4(),
         "kind": kind,
@@ -46,7 +46,7 @@ fn attempt(t: &TestApp, kind: &str, at: (f64, f64)) -> Value {
     })
 }
 
-async fn send(t: &TestApp, token: &str, metadata: &Value, photo_filler: usize) -> (StatusCode, Value) {
+pub(crate) async fn send(t: &TestApp, token: &str, metadata: &Value, photo_filler: usize) -> (StatusCode, Value) {
     t.upload("/api/v1/checkins", token, metadata.clone(), "photo", sample_jpeg(480, 640, photo_filler)).await
 }
 

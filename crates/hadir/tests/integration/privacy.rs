@@ -277,3 +277,72 @@ db_test!(the_web_app_waits_for_pending_consents_and_takes_feedback_on_a_notice_i
     // Refusing is a decision too: the app opens again.
     assert_eq!(open("/app").await.unwrap().status(), StatusCode::OK);
 });
+
+db_test!(an_access_request_gets_a_copy_of_everything_held_downloadable_once, |db| {
+    use crate::attendance::{INSIDE, attempt, ready, send};
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::minutes(25)); // 07:25 WIB
+    let (_, checked_in) = send(&t, &token, &attempt(&t, "in", INSIDE), 3000).await;
+    assert_eq!(checked_in["outcome"], "accepted", "{checked_in}");
+    // A staff read, so the trail has something in it.
+    let admin = t.login(&t.a.admin).await;
+    assert_eq!(t.get(&format!("/api/v1/people/{}", t.a.employee.person_id), &admin).await.0, StatusCode::OK);
+
+    let (status, filed) =
+        t.post("/api/v1/me/requests", &token, json!({ "kind": "access", "detail": "Semua data saya" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let (_, mine) = t.get("/api/v1/downloads", &token).await;
+    assert_eq!(
+        (mine[0]["kind"].clone(), mine[0]["request_id"].clone()),
+        (json!("subject_export"), filed["id"].clone())
+    );
+    hadir_app::jobs::run_due(&t.app).await.unwrap();
+
+    // The request says the copy is ready; the privacy officer still answers it.
+    let (_, requests) = t.get("/api/v1/me/requests", &token).await;
+    assert_eq!(requests[0]["status"], "in_progress");
+    assert!(requests[0]["steps"][1]["note"].as_str().unwrap().contains("sekali"), "{requests}");
+    let (_, mine) = t.get("/api/v1/downloads", &token).await;
+    assert_eq!(mine[0]["status"], "done", "{mine}");
+    let file = format!("/api/v1/downloads/{}/file", mine[0]["id"].as_str().unwrap());
+    // Nobody else fetches it, not even the administrator.
+    assert_eq!(t.http.get(t.url(&file)).bearer_auth(&admin).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let res = t.http.get(t.url(&file)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    for expected in [
+        "README.txt",
+        "profile.json",
+        "checkins.csv",
+        "devices.json",
+        "consents.json",
+        "access_log.json",
+        "days.json",
+        "requests.json",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("photos/checkin-") && n.ends_with(".jpg")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("photos/device-")), "{names:?}");
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let checkins = read(&mut zip, "checkins.json");
+    assert_eq!(checkins[0]["id"], checked_in["event_id"]);
+    assert!(checkins[0].get("photo_key").is_none() && checkins[0].get("answer").is_none(), "plumbing held back");
+    assert_eq!(read(&mut zip, "access_log.json")[0]["data"], "profile");
+    let account = read(&mut zip, "account.json");
+    assert!(account[0].get("password_hash").is_none(), "no password hash");
+    assert_eq!(read(&mut zip, "profile.json")[0]["full_name"], "Pegawai Satu");
+
+    // Once: the file is gone from the store after its download.
+    assert_eq!(t.http.get(t.url(&file)).bearer_auth(&token).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let (_, mine) = t.get("/api/v1/downloads", &token).await;
+    assert_eq!(mine[0]["status"], "downloaded");
+});
