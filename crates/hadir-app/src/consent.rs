@@ -204,7 +204,7 @@ pub async fn decide(app: &App, principal: &Principal, d: Decision, meta: &Reques
     consents_of(app, &principal.institution_id, &principal.person_id).await
 }
 
-async fn consents_of(app: &App, institution_id: &str, person_id: &str) -> Result<Consents, AppError> {
+pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str) -> Result<Consents, AppError> {
     let rows = entry::Entity::find()
         .filter(entry::Column::InstitutionId.eq(institution_id))
         .filter(entry::Column::PersonId.eq(person_id))
@@ -256,6 +256,11 @@ pub async fn of_person(app: &App, principal: &Principal, person_id: &str) -> Res
         .await?
         .ok_or(AppError::NotFound("person"))?;
     consents_of(app, &principal.institution_id, person_id).await
+}
+
+/// The version of the notice a decision made now is recorded under (0 before any).
+pub(crate) async fn version_in_force(app: &App, institution_id: &str) -> Result<i32, AppError> {
+    Ok(latest(app, institution_id).await?.map_or(0, |n| n.version))
 }
 
 /// Whether the person must decide consent-based purposes before using the app: some are

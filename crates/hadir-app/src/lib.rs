@@ -39,6 +39,7 @@ pub mod retention;
 pub mod schedules;
 pub mod sealing;
 mod settings;
+pub mod subject_actions;
 pub mod subject_export;
 pub mod subject_rights;
 mod throttle;

@@ -272,17 +272,21 @@ async fn files_of(app: &App, subject: &person::Model, progress: &Progress) -> Re
         .filter(subject_request::Column::PersonId.eq(pid))
         .all(&app.db)
         .await?;
-    both(
-        &mut files,
-        "requests",
-        &subject_request::Entity::find()
-            .filter(subject_request::Column::InstitutionId.eq(inst))
-            .filter(subject_request::Column::PersonId.eq(pid))
-            .order_by_asc(subject_request::Column::FiledAt)
-            .into_json()
-            .all(&app.db)
-            .await?,
-    )?;
+    let mut request_rows = subject_request::Entity::find()
+        .filter(subject_request::Column::InstitutionId.eq(inst))
+        .filter(subject_request::Column::PersonId.eq(pid))
+        .order_by_asc(subject_request::Column::FiledAt)
+        .into_json()
+        .all(&app.db)
+        .await?;
+    // A rectification's proposed value is sealed at rest; it is theirs, so it is opened.
+    for row in &mut request_rows {
+        if let Some(Value::String(sealed)) = row.get("proposed") {
+            let opened = app.keys.open_text(sealed).ok();
+            row["proposed"] = json!(opened);
+        }
+    }
+    both(&mut files, "requests", &request_rows)?;
     both(
         &mut files,
         "request_steps",

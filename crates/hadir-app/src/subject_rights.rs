@@ -18,6 +18,58 @@ pub struct RequestInput {
     pub kind: RequestKind,
     /// In the person's words: what to access, which value is wrong and what it should be, …
     pub detail: String,
+    /// For a rectification: the field to correct (`full_name`, `nik`, `email`, `phone`,
+    /// `position`) and the value it should hold — checked by the same rules as any edit.
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// The fields a person may ask to correct by themselves: their own personal data. Their unit,
+/// supervisor or employee number are the institution's records, changed by an administrator.
+pub const RECTIFIABLE: [&str; 5] = ["full_name", "nik", "email", "phone", "position"];
+
+#[derive(Clone, Copy)]
+enum RectifyRule {
+    Field,
+    Value,
+}
+
+impl hadir_domain::Explain for RectifyRule {
+    fn code(&self) -> &'static str {
+        match self {
+            RectifyRule::Field => "rectification_field",
+            RectifyRule::Value => "rectification_value_required",
+        }
+    }
+    fn message(&self, lang: hadir_domain::Lang) -> String {
+        let (id, en) = match self {
+            RectifyRule::Field => (
+                "Pilih data yang diperbaiki: nama, NIK, e-mail, telepon atau jabatan",
+                "Choose what to correct: name, NIK, e-mail, phone or position",
+            ),
+            RectifyRule::Value => ("Isi nilai yang benar", "Give the correct value"),
+        };
+        match lang {
+            hadir_domain::Lang::Id => id.into(),
+            hadir_domain::Lang::En => en.into(),
+        }
+    }
+}
+
+/// A proposed value, checked by the rule of its field; the value as it would be stored.
+pub(crate) fn rectified(field: &str, value: &str) -> Result<String, AppError> {
+    use hadir_domain::person as rules;
+    let problem = |e: &dyn hadir_domain::Explain| AppError::field("value", e);
+    match field {
+        "full_name" => rules::text(value, rules::MAX_NAME_LEN).map_err(|e| problem(&e)),
+        "position" => rules::text(value, rules::MAX_TEXT_LEN).map_err(|e| problem(&e)),
+        "email" => rules::email(value).map_err(|e| problem(&e)),
+        "phone" => rules::phone(value).map_err(|e| problem(&e)),
+        "nik" => hadir_domain::identifiers::Nik::parse(value).map(|n| n.as_str().to_string()).map_err(|e| problem(&e)),
+        _ => Err(AppError::field("field", &RectifyRule::Field)),
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -33,6 +85,9 @@ pub struct RequestView {
     pub person_id: String,
     pub kind: RequestKind,
     pub detail: String,
+    /// A rectification's field and proposed value.
+    pub field: Option<String>,
+    pub proposed: Option<String>,
     pub status: RequestStatus,
     pub filed_at: i64,
     /// When the law's deadline runs out (3×24 hours), if it sets one.
@@ -61,6 +116,8 @@ fn view(app: &App, r: request::Model, steps: Vec<step::Model>) -> RequestView {
                 note: s.note,
             })
             .collect(),
+        proposed: r.proposed.as_deref().and_then(|sealed| app.keys.open_text(sealed).ok()),
+        field: r.field,
         id: r.id,
         person_id: r.person_id,
         detail: r.detail,
@@ -96,6 +153,19 @@ pub async fn file(
     meta: &RequestMeta,
 ) -> Result<RequestView, AppError> {
     let detail = hadir_domain::person::text(&input.detail, 2000).map_err(|e| AppError::field("detail", &e))?;
+    let (field, proposed) = match (input.kind, input.field.as_deref().map(str::trim).filter(|f| !f.is_empty())) {
+        (RequestKind::Rectification, Some(field)) => {
+            if !RECTIFIABLE.contains(&field) {
+                return Err(AppError::field("field", &RectifyRule::Field));
+            }
+            let value = input.value.as_deref().filter(|v| !v.trim().is_empty());
+            let value = rectified(field, value.ok_or_else(|| AppError::field("value", &RectifyRule::Value))?)?;
+            let sealed = app.keys.seal_text(&value).map_err(|e| AppError::Internal(format!("sealing: {e}")))?;
+            (Some(field.to_string()), Some(sealed))
+        }
+        // A rectification may also be described in words only; other kinds carry no proposal.
+        _ => (None, None),
+    };
     let filed = app.clock.now();
     let model = request::Model {
         institution_id: principal.institution_id.clone(),
@@ -108,6 +178,8 @@ pub async fn file(
         due_at: input.kind.due_at(filed).map(|d| d.timestamp_millis()),
         closed_at: None,
         answer: None,
+        field,
+        proposed,
     };
     let txn = app.db.begin().await?;
     request::Entity::insert(request::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
@@ -162,6 +234,18 @@ pub async fn mine(app: &App, principal: &Principal) -> Result<Vec<RequestView>, 
         .all(&app.db)
         .await?;
     with_steps(app, &principal.institution_id, requests).await
+}
+
+/// One request of the institution; the privacy officer only.
+pub async fn one(app: &App, principal: &Principal, id: &str) -> Result<RequestView, AppError> {
+    if !principal.is_privacy_officer() {
+        return Err(AppError::Forbidden);
+    }
+    let found = request::Entity::find_by_id((principal.institution_id.clone(), id.to_string()))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound("subject_request"))?;
+    Ok(with_steps(app, &principal.institution_id, vec![found]).await?.remove(0))
 }
 
 /// Every request of the institution, open ones first by due time; the privacy officer only.

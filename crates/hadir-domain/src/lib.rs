@@ -9,6 +9,7 @@ pub mod audit_chain;
 pub mod breach;
 pub mod calendar;
 pub mod consent;
+pub mod erasure;
 pub mod explain;
 pub mod geo;
 pub mod identifiers;

@@ -19,6 +19,9 @@ pub struct Model {
     pub due_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub answer: Option<String>,
+    /// A rectification: the field to correct, and the proposed value (sealed).
+    pub field: Option<String>,
+    pub proposed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

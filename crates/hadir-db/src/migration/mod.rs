@@ -23,6 +23,7 @@ mod m0019_unit_status;
 mod m0020_job_results;
 mod m0021_kiosks;
 mod m0022_notice_feedback;
+mod m0023_rectification_proposals;
 
 use sea_orm_migration::prelude::*;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_job_results::Migration),
             Box::new(m0021_kiosks::Migration),
             Box::new(m0022_notice_feedback::Migration),
+            Box::new(m0023_rectification_proposals::Migration),
         ]
     }
 }

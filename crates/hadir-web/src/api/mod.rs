@@ -172,6 +172,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(subject_requests::file, subject_requests::mine))
         .routes(routes!(subject_requests::desk))
         .routes(routes!(subject_requests::advance))
+        .routes(routes!(subject_requests::rectify))
+        .routes(routes!(subject_requests::erasure_plan, subject_requests::erase))
         .routes(routes!(registers::processors, registers::add_processor))
         .routes(routes!(registers::disclosures, registers::add_disclosure))
         .routes(routes!(registers::breaches, registers::record_breach))

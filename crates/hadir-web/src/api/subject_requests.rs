@@ -7,6 +7,7 @@ use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use hadir_app::subject_actions::{self, ErasurePlan};
 use hadir_app::subject_rights::{self, RequestInput, RequestView, StepInput};
 use serde::Deserialize;
 
@@ -64,4 +65,45 @@ pub async fn advance(
     ApiJson(input): ApiJson<StepInput>,
 ) -> ApiResult<Json<RequestView>> {
     Ok(Json(subject_rights::advance(&state.app, &auth.principal, &id, input, &auth.meta).await?))
+}
+
+/// Apply a rectification as the person proposed it (their `field` and `value`): the record is
+/// corrected, audited, and the request answered.
+#[utoipa::path(post, path = "/api/v1/subject-requests/{id}/rectification", tag = "privacy", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = RequestView), (status = 404, body = super::ProblemBody),
+        (status = 409, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn rectify(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(subject_actions::apply_rectification(&state.app, &auth.principal, &id, &auth.meta).await?))
+}
+
+/// How an erasure request weighs against the retention schedule and legal holds: each class of
+/// the person's data erased or kept (with the ground and until when), and the answer.
+#[utoipa::path(get, path = "/api/v1/subject-requests/{id}/erasure", tag = "privacy", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = ErasurePlan), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn erasure_plan(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ErasurePlan>> {
+    let lang = crate::pages::lang_of(&headers);
+    Ok(Json(subject_actions::erasure_plan(&state.app, &auth.principal, &id, lang).await?))
+}
+
+/// Carry the erasure out as weighed, and answer the request with what was erased and kept.
+#[utoipa::path(post, path = "/api/v1/subject-requests/{id}/erasure", tag = "privacy", params(("id" = String, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = RequestView), (status = 404, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn erase(
+    State(state): State<AppState>,
+    auth: Auth<PrivacyOfficer>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(subject_actions::apply_erasure(&state.app, &auth.principal, &id, &auth.meta).await?))
 }

@@ -52,6 +52,8 @@ struct Privacy {
     reads: Vec<(String, String, String, String)>,
     requests: Vec<RequestLine>,
     kinds: Vec<(String, String)>,
+    /// What a person may ask to correct: field → label.
+    fields: Vec<(String, String)>,
 }
 
 pub async fn page(State(state): State<AppState>, page: Page) -> Response {
@@ -116,6 +118,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             })
             .collect(),
         kinds: RequestKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_label(t, *k))).collect(),
+        fields: subject_rights::RECTIFIABLE
+            .iter()
+            .map(|f| (f.to_string(), t.get(&format!("rectify-{}", f.replace('_', "-")))))
+            .collect(),
     })
 }
 
@@ -165,6 +171,11 @@ pub async fn feedback(State(state): State<AppState>, page: Page, Form(form): For
 pub struct RequestForm {
     kind: String,
     detail: String,
+    /// A rectification's field and the correct value (sent with any kind; used for that one).
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    value: String,
 }
 
 /// Files a data-subject request; its clock starts now.
@@ -172,9 +183,14 @@ pub async fn file(State(state): State<AppState>, page: Page, Form(form): Form<Re
     let Some(kind) = RequestKind::ALL.into_iter().find(|k| k.as_str() == form.kind) else {
         return super::session::refusal(axum::http::StatusCode::UNPROCESSABLE_ENTITY, page.t, "form-unreadable");
     };
-    match subject_rights::file(&state.app, &page.principal, RequestInput { kind, detail: form.detail }, &page.meta)
-        .await
-    {
+    let rectifies = kind == RequestKind::Rectification && !form.field.is_empty();
+    let input = RequestInput {
+        kind,
+        detail: form.detail,
+        field: rectifies.then_some(form.field),
+        value: rectifies.then_some(form.value),
+    };
+    match subject_rights::file(&state.app, &page.principal, input, &page.meta).await {
         Ok(_) => refreshed(),
         Err(e) => failed(page.t, e),
     }

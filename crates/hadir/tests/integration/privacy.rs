@@ -3,6 +3,7 @@
 use crate::support::TestApp;
 use hadir_app::Clock;
 use hadir_db::db_test;
+use hadir_db::sea_orm::EntityTrait;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -345,4 +346,109 @@ db_test!(an_access_request_gets_a_copy_of_everything_held_downloadable_once, |db
     assert_eq!(t.http.get(t.url(&file)).bearer_auth(&token).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     let (_, mine) = t.get("/api/v1/downloads", &token).await;
     assert_eq!(mine[0]["status"], "downloaded");
+});
+
+db_test!(a_rectification_proposed_by_the_person_is_applied_by_the_officer, |db| {
+    let t = TestApp::start(db).await;
+    let employee = t.login(&t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let file = |body: serde_json::Value| t.post("/api/v1/me/requests", &employee, body);
+    let base = |field: &str, value: &str| json!({ "kind": "rectification", "detail": "Nama saya salah eja", "field": field, "value": value });
+    let (status, body) = file(base("unit_id", "x")).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("rectification_field"))
+    );
+    let (status, body) = file(base("full_name", " ")).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("rectification_value_required"))
+    );
+    let (status, body) = file(base("nik", "1234")).await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("value")));
+    let (status, filed) = file(base("full_name", "Pegawai Satu Benar")).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    assert_eq!((filed["field"].clone(), filed["proposed"].clone()), (json!("full_name"), json!("Pegawai Satu Benar")));
+
+    let apply = format!("/api/v1/subject-requests/{}/rectification", filed["id"].as_str().unwrap());
+    assert_eq!(t.call(Method::POST, &apply, Some(&employee), None).await.0, StatusCode::FORBIDDEN);
+    let (status, answered) = t.call(Method::POST, &apply, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    assert_eq!(answered["status"], "answered");
+    assert!(answered["answer"].as_str().unwrap().contains("nama"));
+    let (_, person) = t.get(&format!("/api/v1/people/{}", t.a.employee.person_id), &admin).await;
+    assert_eq!(person["full_name"], "Pegawai Satu Benar");
+    let (_, audit) = t.get("/api/v1/audit", &admin).await;
+    assert!(audit.to_string().contains("person.rectify"), "audited");
+    // Closed: it cannot be applied twice; an erasure action does not apply to it.
+    let (status, body) = t.call(Method::POST, &apply, Some(&admin), None).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("request_kind_mismatch"))
+    );
+    let erase = format!("/api/v1/subject-requests/{}/erasure", filed["id"].as_str().unwrap());
+    assert_eq!(t.get(&erase, &admin).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+});
+
+db_test!(an_erasure_is_weighed_against_retention_and_holds_then_carried_out, |db| {
+    use crate::attendance::{INSIDE, attempt, ready, send};
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::minutes(25));
+    let (_, checked_in) = send(&t, &token, &attempt(&t, "in", INSIDE), 4000).await;
+    assert_eq!(checked_in["outcome"], "accepted");
+    let admin = t.login(&t.a.admin).await;
+    let notice = json!({ "text_id": "Pemberitahuan", "text_en": "Notice", "review_days": 0 });
+    assert_eq!(t.post("/api/v1/privacy-notices", &admin, notice).await.0, StatusCode::CREATED);
+    let consent = json!({ "purpose": "announcements_email", "granted": true });
+    assert_eq!(t.post("/api/v1/me/consents", &token, consent).await.0, StatusCode::OK);
+
+    // Under a legal hold nothing goes.
+    let (_, hold) = t
+        .post(
+            "/api/v1/legal-holds",
+            &admin,
+            json!({ "person_id": t.a.employee.person_id, "reference": "Perkara 1/2026", "reason": "Pemeriksaan" }),
+        )
+        .await;
+    let (_, filed) =
+        t.post("/api/v1/me/requests", &token, json!({ "kind": "erasure", "detail": "Hapus data saya" })).await;
+    let path = format!("/api/v1/subject-requests/{}/erasure", filed["id"].as_str().unwrap());
+    let (status, plan) = t.get(&path, &admin).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert!(plan["answer"].as_str().unwrap().starts_with("Dihapus:\n- tidak ada"), "{plan}");
+    let release = format!("/api/v1/legal-holds/{}/release", hold["id"].as_str().unwrap());
+    assert_eq!(t.call(Method::POST, &release, Some(&admin), None).await.0, StatusCode::OK);
+
+    let (_, plan) = t.get(&path, &admin).await;
+    let lines: Vec<String> =
+        plan["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    assert!(lines.contains(&"Swafoto presensi (1)".to_string()), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("Catatan presensi dan status harian: kewajiban hukum")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("Akun masuk dan sesinya: Anda masih bekerja")), "{lines:?}");
+    let event = hadir_db::entities::attendance_event::Entity::find_by_id((
+        t.get("/api/v1/institution", &admin).await.1["id"].as_str().unwrap().to_string(),
+        checked_in["event_id"].as_str().unwrap().to_string(),
+    ));
+    let before = event.clone().one(&t.app.db).await.unwrap().unwrap();
+    let key = before.photo_key.clone().unwrap();
+    assert!(t.app.objects.get_if_exists(&key).await.unwrap().is_some());
+
+    assert_eq!(t.call(Method::POST, &path, Some(&token), None).await.0, StatusCode::FORBIDDEN);
+    let (status, answered) = t.call(Method::POST, &path, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    assert_eq!(answered["status"], "answered");
+    let after = event.one(&t.app.db).await.unwrap().unwrap();
+    assert_eq!((after.photo_key, after.lat, after.lon), (None, None, None), "photo and exact place gone");
+    assert!(after.distance_m.is_some(), "the distance stays");
+    assert!(t.app.objects.get_if_exists(&key).await.unwrap().is_none(), "removed from the store");
+    let (_, consents) = t.get("/api/v1/me/consents", &token).await;
+    assert_eq!(consents["current"]["announcements_email"], false, "consent withdrawn");
+    assert_eq!(consents["history"].as_array().unwrap().last().unwrap()["channel"], "erasure");
+    // Still employed: still signed in, and the attendance record stays.
+    assert_eq!(t.get("/api/v1/me", &token).await.0, StatusCode::OK);
+    let (_, history) = t
+        .get(&format!("/api/v1/people/{}/checkins?from=2026-03-02&to=2026-03-02", t.a.employee.person_id), &token)
+        .await;
+    assert_eq!(history.as_array().unwrap().len(), 1);
 });
