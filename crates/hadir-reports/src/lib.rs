@@ -4,10 +4,12 @@
 //! nothing here reads a database.
 
 mod archive;
+mod letter;
 mod pdf;
 mod xlsx;
 
 pub use archive::{csv_of, zip_files};
+pub use letter::letter_pdf;
 pub use pdf::recap_pdf;
 pub use xlsx::recap_xlsx;
 

@@ -81,12 +81,17 @@ pub async fn record_breach(
 pub struct NoticeQuery {
     /// `subjects` or `authority`.
     pub to: NoticeFor,
+    /// `md` (the default) or `pdf`.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
-/// The notice to the affected people or to the authority, as Markdown (Indonesian, then English).
+/// The notice to the affected people or to the authority, as Markdown (Indonesian, then English)
+/// or, with `format=pdf`, as an A4 letter.
 #[utoipa::path(get, path = "/api/v1/breaches/{id}/notice", tag = "privacy", params(("id" = String, Path), NoticeQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, content_type = "text/markdown", body = String), (status = 404, body = super::ProblemBody)))]
+    responses((status = 200, content_type = "text/markdown", body = String), (status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, body = super::ProblemBody)))]
 pub async fn notice(
     State(state): State<AppState>,
     auth: Auth<PrivacyOfficer>,
@@ -94,7 +99,17 @@ pub async fn notice(
     Query(q): Query<NoticeQuery>,
 ) -> ApiResult<Response> {
     let text = registers::breach_notice(&state.app, &auth.principal, &id, q.to).await?;
-    Ok(([(CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response())
+    match q.format.as_deref() {
+        Some("pdf") => {
+            let title = text.lines().next().unwrap_or_default().trim_start_matches('#').trim().to_string();
+            let pdf = tokio::task::spawn_blocking(move || hadir_reports::letter_pdf(&title, &text))
+                .await
+                .map_err(|e| hadir_app::AppError::Internal(e.to_string()))?
+                .map_err(|e| hadir_app::AppError::Internal(e.to_string()))?;
+            Ok(super::recap::download(&format!("pemberitahuan-{id}.pdf"), "application/pdf", pdf))
+        }
+        _ => Ok(([(CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response()),
+    }
 }
 
 /// Record that the notice went out (now) to the subjects or to the authority.

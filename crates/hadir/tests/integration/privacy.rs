@@ -132,6 +132,15 @@ db_test!(registers_keep_processors_disclosures_and_breaches_with_their_clock, |d
         to_people.contains("nama, NIP dan swafoto presensi") && to_people.contains("Notice of a personal data breach")
     );
     assert!(notice("authority").await.contains("Data subjects affected:** 41"));
+    let pdf = t
+        .http
+        .get(t.url(&format!("/api/v1/breaches/{id}/notice?to=authority&format=pdf")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"), "the same notice as a letter");
 
     t.clock.advance(chrono::Duration::hours(73));
     let (_, listed) = t.get("/api/v1/breaches", &admin).await;
