@@ -41,6 +41,8 @@ pub enum Rule {
     UnknownSchedule,
     UnknownParent,
     UnknownSupervisor,
+    /// A person named by NIP or e-mail who is not in the institution.
+    UnknownPerson,
     UnitParentCycle,
     UnitCodeFormat,
     UnitRequired,
@@ -70,6 +72,7 @@ impl Explain for Rule {
             Rule::UnknownSchedule => "unknown_schedule",
             Rule::UnknownParent => "unknown_parent",
             Rule::UnknownSupervisor => "unknown_supervisor",
+            Rule::UnknownPerson => "unknown_person",
             Rule::UnitParentCycle => "unit_parent_cycle",
             Rule::UnitCodeFormat => "unit_code_format",
             Rule::UnitRequired => "unit_required",
@@ -104,6 +107,7 @@ impl Explain for Rule {
             Rule::UnknownSupervisor => {
                 ("Atasan tidak ditemukan di instansi ini", "Supervisor not found in this institution")
             }
+            Rule::UnknownPerson => ("Pegawai tidak ditemukan di instansi ini", "No such person in this institution"),
             Rule::UnitParentCycle => {
                 ("Unit tidak boleh berada di bawah dirinya sendiri", "A unit cannot sit below itself")
             }

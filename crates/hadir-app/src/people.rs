@@ -541,6 +541,30 @@ pub async fn find_by_login(app: &App, principal: &Principal, login: &str) -> Res
         .map(|p| PersonView::of(app, p, principal)))
 }
 
+/// A person of the institution found by login, for the privacy officer (placing a legal hold on
+/// anyone's data is their purpose, whatever unit the person is in): id and name.
+pub async fn find_for_privacy_desk(
+    app: &App,
+    principal: &Principal,
+    login: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    if !principal.is_privacy_officer() {
+        return Err(AppError::Forbidden);
+    }
+    let (number, email) = crate::auth::normalise_login(login);
+    let found = match (number, email) {
+        (Some(n), _) => person::Column::EmployeeNumber.eq(n),
+        (None, Some(e)) => person::Column::Email.eq(e),
+        (None, None) => return Ok(None),
+    };
+    Ok(person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(&principal.institution_id))
+        .filter(found)
+        .one(&app.db)
+        .await?
+        .map(|p| (p.id, p.full_name)))
+}
+
 /// Names to show beside rows about people the principal decides for (approval lists): id → name.
 /// Ids of anyone else are left out.
 pub async fn names_of(

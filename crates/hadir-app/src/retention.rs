@@ -194,6 +194,8 @@ pub struct HoldInput {
 pub struct HoldView {
     pub id: String,
     pub person_id: String,
+    /// Whose data is held (in lists for the privacy officer; empty elsewhere).
+    pub person_name: String,
     pub reference: String,
     pub reason: String,
     pub created_at: i64,
@@ -205,6 +207,7 @@ impl From<legal_hold::Model> for HoldView {
         HoldView {
             id: h.id,
             person_id: h.person_id,
+            person_name: String::new(),
             reference: h.reference,
             reason: h.reason,
             created_at: h.created_at,
@@ -253,14 +256,20 @@ pub async fn hold(
 
 pub async fn holds(app: &App, principal: &Principal) -> Result<Vec<HoldView>, AppError> {
     privacy_officer_only(principal)?;
-    Ok(legal_hold::Entity::find()
+    let rows = legal_hold::Entity::find()
         .filter(legal_hold::Column::InstitutionId.eq(&principal.institution_id))
         .order_by_desc(legal_hold::Column::CreatedAt)
         .limit(1000)
         .all(&app.db)
-        .await?
+        .await?;
+    let people =
+        crate::people::by_ids(app, &principal.institution_id, rows.iter().map(|h| h.person_id.clone())).await?;
+    Ok(rows
         .into_iter()
-        .map(HoldView::from)
+        .map(|h| {
+            let name = people.get(&h.person_id).map(|p| p.full_name.clone()).unwrap_or_default();
+            HoldView { person_name: name, ..HoldView::from(h) }
+        })
         .collect())
 }
 

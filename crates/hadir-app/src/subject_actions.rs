@@ -152,8 +152,10 @@ pub async fn apply_rectification(
 /// An erasure request weighed: each class of the person's data erased or kept, and the answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErasurePlan {
-    /// One line per class, in the reader's language: what it is, and what happens to it.
-    pub lines: Vec<String>,
+    /// What would be erased (with how many items), in the reader's language.
+    pub erased: Vec<String>,
+    /// What would be kept, with the ground and until when.
+    pub kept: Vec<String>,
     /// The answer the person will read (Indonesian, then English).
     pub answer: String,
 }
@@ -256,9 +258,8 @@ fn both_languages(lines: &[Line]) -> String {
 pub async fn erasure_plan(app: &App, principal: &Principal, id: &str, lang: Lang) -> Result<ErasurePlan, AppError> {
     let r = open_request(&app.db, principal, id, RequestKind::Erasure).await?;
     let (_, lines) = weighed(app, principal, &r).await?;
-    let listed =
-        erasure::answer(&lines, lang).lines().filter(|l| l.starts_with("- ")).map(|l| l[2..].to_string()).collect();
-    Ok(ErasurePlan { lines: listed, answer: both_languages(&lines) })
+    let (erased, kept) = erasure::describe(&lines, lang);
+    Ok(ErasurePlan { erased, kept, answer: both_languages(&lines) })
 }
 
 /// Carries out an erasure request as weighed: selfies and exact coordinates of decided

@@ -83,6 +83,8 @@ pub struct StepView {
 pub struct RequestView {
     pub id: String,
     pub person_id: String,
+    /// Whose request it is, for the privacy desk.
+    pub person_name: String,
     pub kind: RequestKind,
     pub detail: String,
     /// A rectification's field and proposed value.
@@ -99,7 +101,7 @@ pub struct RequestView {
     pub steps: Vec<StepView>,
 }
 
-fn view(app: &App, r: request::Model, steps: Vec<step::Model>) -> RequestView {
+fn view(app: &App, r: request::Model, steps: Vec<step::Model>, person_name: String) -> RequestView {
     let status = RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Received);
     let now = app.clock.now();
     let due = r.due_at.and_then(DateTime::from_timestamp_millis);
@@ -120,6 +122,7 @@ fn view(app: &App, r: request::Model, steps: Vec<step::Model>) -> RequestView {
         field: r.field,
         id: r.id,
         person_id: r.person_id,
+        person_name,
         detail: r.detail,
         filed_at: r.filed_at,
         due_at: r.due_at,
@@ -216,11 +219,13 @@ async fn with_steps(
     {
         steps.entry(s.request_id.clone()).or_default().push(s);
     }
+    let people = crate::people::by_ids(app, institution_id, requests.iter().map(|r| r.person_id.clone())).await?;
     Ok(requests
         .into_iter()
         .map(|r| {
             let mine = steps.remove(&r.id).unwrap_or_default();
-            view(app, r, mine)
+            let name = people.get(&r.person_id).map(|p| p.full_name.clone()).unwrap_or_default();
+            view(app, r, mine, name)
         })
         .collect())
 }

@@ -182,24 +182,37 @@ fn ground_text(ground: Ground, lang: Lang) -> &'static str {
     }
 }
 
-/// The answer the person reads: what was erased, and what is kept, why, and until when.
-pub fn answer(lines: &[Line], lang: Lang) -> String {
-    let (erased_head, kept_head, nothing, until_word) = match lang {
-        Lang::Id => ("Dihapus:", "Disimpan:", "tidak ada", "sampai"),
-        Lang::En => ("Erased:", "Kept:", "nothing", "until"),
-    };
+/// What is erased and what is kept, one line each, in `lang`.
+pub fn describe(lines: &[Line], lang: Lang) -> (Vec<String>, Vec<String>) {
+    let until_word = if lang == Lang::Id { "sampai" } else { "until" };
     let mut erased = Vec::new();
     let mut kept = Vec::new();
     for line in lines {
         match line.verdict {
-            Verdict::Erase(n) => erased.push(format!("- {} ({n})", class_text(line.class, lang))),
+            Verdict::Erase(n) => erased.push(format!("{} ({n})", class_text(line.class, lang))),
             Verdict::Keep { ground, until } => {
                 let until = until.map(|d| format!(", {until_word} {}", d.format("%d-%m-%Y"))).unwrap_or_default();
-                kept.push(format!("- {}: {}{until}", class_text(line.class, lang), ground_text(ground, lang)));
+                kept.push(format!("{}: {}{until}", class_text(line.class, lang), ground_text(ground, lang)));
             }
         }
     }
-    let list = |items: Vec<String>| if items.is_empty() { format!("- {nothing}") } else { items.join("\n") };
+    (erased, kept)
+}
+
+/// The answer the person reads: what was erased, and what is kept, why, and until when.
+pub fn answer(lines: &[Line], lang: Lang) -> String {
+    let (erased_head, kept_head, nothing) = match lang {
+        Lang::Id => ("Dihapus:", "Disimpan:", "tidak ada"),
+        Lang::En => ("Erased:", "Kept:", "nothing"),
+    };
+    let (erased, kept) = describe(lines, lang);
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            format!("- {nothing}")
+        } else {
+            items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")
+        }
+    };
     format!("{erased_head}\n{}\n{kept_head}\n{}", list(erased), list(kept))
 }
 

@@ -23,6 +23,9 @@ pub struct Chrome {
     pub admin: bool,
     /// A supervisor or administrator: sees the approval pages.
     pub decides: bool,
+    /// The privacy officer (or an institution administrator where none is appointed): sees the
+    /// privacy desk.
+    pub privacy: bool,
     /// This page's path, for the language toggle to come back to.
     pub path: &'static str,
 }
@@ -31,7 +34,8 @@ impl Chrome {
     pub fn of<P: crate::guard::Policy>(page: &Page<P>, name: String, path: &'static str) -> Chrome {
         let p = &page.principal;
         let decides = <crate::guard::Decider as crate::guard::Policy>::allows(p);
-        Chrome { t: page.t, csrf: page.csrf.clone(), name, admin: p.is_admin(), decides, path }
+        let privacy = p.is_privacy_officer();
+        Chrome { t: page.t, csrf: page.csrf.clone(), name, admin: p.is_admin(), decides, privacy, path }
     }
 }
 
@@ -46,7 +50,15 @@ struct LoginPage {
 
 fn login_page(t: Tr, login: String, institution: String, error: Option<String>) -> LoginPage {
     LoginPage {
-        c: Chrome { t, csrf: String::new(), name: String::new(), admin: false, decides: false, path: "/masuk" },
+        c: Chrome {
+            t,
+            csrf: String::new(),
+            name: String::new(),
+            admin: false,
+            decides: false,
+            privacy: false,
+            path: "/masuk",
+        },
         login,
         institution,
         error,

@@ -14,6 +14,8 @@ mod assignments;
 mod dashboard;
 mod discipline;
 mod downloads;
+mod dpo;
+mod dpo_registers;
 mod employee;
 mod fence_map;
 mod holidays;
@@ -112,6 +114,19 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/kios", get(kiosk::pair_form).post(kiosk::pair))
         .route("/kios/layar", get(kiosk::tablet_screen))
         .route("/kios/kode", get(kiosk::tablet_code))
+        .route("/dpo", get(dpo::desk))
+        .route("/dpo/permintaan/{id}/langkah", post(dpo::step))
+        .route("/dpo/permintaan/{id}/perbaikan", post(dpo::rectify))
+        .route("/dpo/permintaan/{id}/penghapusan", get(dpo::erasure).post(dpo::erase))
+        .route("/dpo/pemberitahuan", get(dpo::notices).post(dpo::publish))
+        .route("/dpo/register", get(dpo_registers::page))
+        .route("/dpo/pemroses", post(dpo_registers::add_processor))
+        .route("/dpo/pengungkapan", post(dpo_registers::add_disclosure))
+        .route("/dpo/pelanggaran", post(dpo_registers::record_breach))
+        .route("/dpo/pelanggaran/{id}/diberitahukan", post(dpo_registers::notified))
+        .route("/dpo/retensi", get(dpo_registers::retention).post(dpo_registers::save_policy))
+        .route("/dpo/penahanan", post(dpo_registers::hold))
+        .route("/dpo/penahanan/{id}/lepas", post(dpo_registers::release))
         .route("/manifest.webmanifest", get(assets::manifest))
         .route("/sw.js", get(assets::service_worker))
         .route("/static/{file}", get(assets::file))

@@ -430,9 +430,11 @@ db_test!(an_erasure_is_weighed_against_retention_and_holds_then_carried_out, |db
     assert_eq!(t.call(Method::POST, &release, Some(&admin), None).await.0, StatusCode::OK);
 
     let (_, plan) = t.get(&path, &admin).await;
-    let lines: Vec<String> =
-        plan["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
-    assert!(lines.contains(&"Swafoto presensi (1)".to_string()), "{lines:?}");
+    let text = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect()
+    };
+    assert!(text(&plan["erased"]).contains(&"Swafoto presensi (1)".to_string()), "{plan}");
+    let lines = text(&plan["kept"]);
     assert!(lines.iter().any(|l| l.starts_with("Catatan presensi dan status harian: kewajiban hukum")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("Akun masuk dan sesinya: Anda masih bekerja")), "{lines:?}");
     let event = hadir_db::entities::attendance_event::Entity::find_by_id((
