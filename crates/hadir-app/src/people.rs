@@ -483,6 +483,8 @@ pub async fn list(app: &App, principal: &Principal, query: PeopleQuery) -> Resul
     if let Some(unit_id) = &query.unit_id {
         select = select.filter(person::Column::UnitId.eq(unit_id));
     }
+    crate::access_log::record_list(app, principal, query.unit_id.as_deref(), crate::access_log::Data::PeopleList, None)
+        .await?;
     if let Some(status) = query.status {
         select = select.filter(person::Column::Status.eq(status.as_str()));
     }

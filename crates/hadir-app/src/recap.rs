@@ -411,6 +411,7 @@ pub async fn unit_recap(
         false => None,
     };
     let (mut people, codes) = people_in_scope(app, principal, unit_id, generation.map(|g| (month, g))).await?;
+    crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Recap, Some(month)).await?;
     let missing: Vec<&Member> = people.iter().filter(|p| p.stored.is_none()).map(|p| &p.member).collect();
     if !missing.is_empty() {
         let inputs = inputs(app, principal, &days).await?;
@@ -466,6 +467,8 @@ pub async fn absence_report(
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", &MonthRule))?;
     let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
     let (people, codes) = people_in_scope(app, principal, unit_id, None).await?;
+    let detail = format!("TK {year}");
+    crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Recap, Some(&detail)).await?;
     let people: Vec<Member> = people.into_iter().map(|p| p.member).collect();
     let inputs = inputs(app, principal, &days).await?;
     let everyone: Vec<&Member> = people.iter().collect();

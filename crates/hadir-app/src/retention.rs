@@ -5,7 +5,7 @@
 use crate::audit::{self, Entry};
 use crate::error::checked_texts;
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, new_id, settings, thumbnails};
-use hadir_db::entities::{access_entry, attendance_event as event, institution, legal_hold, person};
+use hadir_db::entities::{access_entry, attendance_event as event, institution, legal_hold, list_read, person};
 use hadir_domain::retention::{Class, RetentionPolicy};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -177,6 +177,20 @@ pub(crate) async fn run_for(app: &App, institution: &institution::Model, dry_run
         access_entry::Entity::find().filter(old_access.clone()).count(&app.db).await? - report.access_entries;
     if !dry_run && report.access_entries > 0 {
         access_entry::Entity::delete_many().filter(old_access).filter(unheld).exec(&app.db).await?;
+    }
+    // Reads of lists (a recap, the people list) are about many people: they go with the access
+    // log's period, unless someone is held, when the institution keeps them all.
+    let old_lists = Condition::all()
+        .add(list_read::Column::InstitutionId.eq(inst))
+        .add(list_read::Column::At.lt(before(Class::AccessLog)));
+    let old_list_reads = list_read::Entity::find().filter(old_lists.clone()).count(&app.db).await?;
+    if held.is_empty() {
+        report.access_entries += old_list_reads;
+        if !dry_run && old_list_reads > 0 {
+            list_read::Entity::delete_many().filter(old_lists).exec(&app.db).await?;
+        }
+    } else {
+        report.held += old_list_reads;
     }
     Ok(report)
 }

@@ -309,6 +309,14 @@ async fn files_of(app: &App, subject: &person::Model, progress: &Progress) -> Re
             .all(&app.db)
             .await?,
     )?;
+    // Reads of lists they were in (their unit's recap, the people list, today's board).
+    let lists: Vec<Value> = crate::access_log::reads_about(app, subject, 500)
+        .await?
+        .into_iter()
+        .filter(|r| r.detail.is_some() || matches!(r.data, crate::access_log::Data::PeopleList))
+        .map(|r| serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    both(&mut files, "list_reads", &lists)?;
     both(
         &mut files,
         "notice_feedback",
@@ -397,6 +405,8 @@ wfh_points, duties, work_locations_assigned, schedule_assigned
 consents           riwayat persetujuan / your consent history
 requests, request_steps  permintaan hak Anda / your data-subject requests
 access_log         petugas yang membaca data Anda / staff who read your data
+list_reads         daftar yang memuat Anda dan dibaca petugas (rekap unit, daftar pegawai)
+                   lists you were in that staff read (your unit's recap, the people list)
 notice_feedback    masukan Anda atas pemberitahuan privasi / your comments on the notice
 
 Tidak disertakan / Not included: hash kata sandi dan sesi (rahasia keamanan, bukan informasi

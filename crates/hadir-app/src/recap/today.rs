@@ -109,6 +109,8 @@ pub async fn people(app: &App, principal: &Principal, unit_id: Option<&str>) -> 
     let zone = crate::institutions::current(app, principal).await?.time_zone;
     let today = zone.local(app.clock.now()).date();
     let (people, codes) = people_in_scope(app, principal, unit_id, None).await?;
+    let day = today.to_string();
+    crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Today, Some(&day)).await?;
     let members: Vec<&Member> = people.iter().map(|p| &p.member).collect();
     let days = [today];
     let inputs = inputs(app, principal, &days).await?;

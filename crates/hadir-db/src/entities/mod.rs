@@ -19,6 +19,7 @@ pub mod kiosk;
 pub mod leave_opening;
 pub mod leave_request;
 pub mod legal_hold;
+pub mod list_read;
 pub mod location_assignment;
 pub mod login_throttle;
 pub mod notice_feedback;

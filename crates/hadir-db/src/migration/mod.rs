@@ -24,6 +24,7 @@ mod m0020_job_results;
 mod m0021_kiosks;
 mod m0022_notice_feedback;
 mod m0023_rectification_proposals;
+mod m0024_list_reads;
 
 use sea_orm_migration::prelude::*;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_kiosks::Migration),
             Box::new(m0022_notice_feedback::Migration),
             Box::new(m0023_rectification_proposals::Migration),
+            Box::new(m0024_list_reads::Migration),
         ]
     }
 }

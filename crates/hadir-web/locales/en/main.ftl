@@ -610,3 +610,6 @@ dpo-released = Released
 dpo-will-erase = Erased
 dpo-will-keep = Kept
 dpo-nothing-to-erase = Nothing may be erased now.
+data-recap = Your unit's recap
+data-people_list = Your unit's people list
+data-today = Your unit's attendance today

@@ -610,3 +610,6 @@ dpo-released = Dilepas
 dpo-will-erase = Dihapus
 dpo-will-keep = Disimpan
 dpo-nothing-to-erase = Tidak ada yang dapat dihapus sekarang.
+data-recap = Rekap unit Anda
+data-people_list = Daftar pegawai unit Anda
+data-today = Kehadiran hari ini unit Anda

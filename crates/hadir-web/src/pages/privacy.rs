@@ -98,7 +98,11 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
         reads: reads
             .into_iter()
             .map(|r| {
-                let data = t.get(&format!("data-{}", labels::snake(&r.data)));
+                let what = t.get(&format!("data-{}", labels::snake(&r.data)));
+                let data = match &r.detail {
+                    Some(detail) => format!("{what} ({detail})"),
+                    None => what,
+                };
                 (labels::moment(r.at), r.actor_name.unwrap_or_default(), data, t.get(&format!("read-{}", r.purpose)))
             })
             .collect(),

@@ -463,3 +463,28 @@ db_test!(an_erasure_is_weighed_against_retention_and_holds_then_carried_out, |db
         .await;
     assert_eq!(history.as_array().unwrap().len(), 1);
 });
+
+db_test!(reads_of_lists_a_person_is_in_appear_in_their_access_log, |db| {
+    let t = TestApp::start(db).await;
+    let employee = t.login(&t.a.employee).await;
+    let outsider = t.login(&t.a.outsider).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    // The unit admin reads the recap of everyone in reach, and the people list of the OPD.
+    assert_eq!(t.get("/api/v1/recap?month=2026-03", &unit_admin).await.0, StatusCode::OK);
+    let list = format!("/api/v1/people?unit_id={}", t.a.child_unit);
+    assert_eq!(t.get(&list, &unit_admin).await.0, StatusCode::OK);
+    let (_, log) = t.get("/api/v1/me/access-log", &employee).await;
+    let seen: Vec<(String, String)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["data"].as_str().unwrap().to_string(), e["detail"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    assert!(seen.contains(&("recap".into(), "2026-03".into())), "{seen:?}");
+    assert!(seen.contains(&("people_list".into(), String::new())), "{seen:?}");
+    assert_eq!(log[0]["actor_name"], "Admin Unit");
+    // Someone in a unit outside the reader's reach saw nothing of it.
+    assert_eq!(t.get("/api/v1/me/access-log", &outsider).await.1, json!([]));
+    // Reading one's own list is not logged for oneself.
+    assert_eq!(t.get("/api/v1/me/access-log", &unit_admin).await.1, json!([]));
+});
