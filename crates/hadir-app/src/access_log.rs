@@ -213,7 +213,7 @@ pub(crate) async fn reads_about(app: &App, me: &person::Model, limit: u64) -> Re
             })
         }))
         .collect();
-    views.sort_by(|a, b| b.at.cmp(&a.at));
+    views.sort_by_key(|v| std::cmp::Reverse(v.at));
     views.truncate(limit as usize);
     Ok(views)
 }
