@@ -14,6 +14,8 @@ pub enum Data {
     Profile,
     /// The full NIK.
     Nik,
+    /// The religion.
+    Religion,
     /// Check-ins with their coordinates.
     Checkins,
     /// A check-in selfie.
@@ -39,6 +41,7 @@ impl Data {
         match self {
             Data::Profile => "profile",
             Data::Nik => "nik",
+            Data::Religion => "religion",
             Data::Checkins => "checkins",
             Data::Photo => "photo",
             Data::DeviceSelfie => "device_selfie",
@@ -55,6 +58,7 @@ impl Data {
         [
             Data::Profile,
             Data::Nik,
+            Data::Religion,
             Data::Checkins,
             Data::Photo,
             Data::DeviceSelfie,

@@ -12,6 +12,7 @@ use crate::{App, AppError, RequestMeta, new_id};
 use hadir_db::entities::{location_assignment, person, schedule, unit, work_location};
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::identifiers::{NiPppk, Nik, Nip};
+use hadir_domain::person::Religion;
 use hadir_domain::roles::Role;
 use hadir_domain::schedule::WeeklySchedule;
 use hadir_domain::time_zone::WorkZone;
@@ -292,6 +293,18 @@ impl Planner {
             status: "active".into(),
             created_at: self.now_ms,
             updated_at: self.now_ms,
+            // Bengkulu is mostly Muslim, with Christian, Catholic, Hindu and Buddhist minorities.
+            religion: Some(
+                match self.seq.below(100) {
+                    0..=87 => Religion::Islam,
+                    88..=94 => Religion::Kristen,
+                    95..=97 => Religion::Katolik,
+                    98 => Religion::Hindu,
+                    _ => Religion::Buddha,
+                }
+                .as_str()
+                .into(),
+            ),
         }
     }
 }
@@ -486,6 +499,7 @@ pub async fn seed(app: &App) -> Result<DemoSummary, AppError> {
     for p in &planned {
         let mut model = p.model.clone();
         (model.nik, model.nik_index) = crate::people::seal_nik(app, model.nik.as_deref())?;
+        model.religion = crate::people::seal_religion(app, model.religion.as_deref().and_then(Religion::parse))?;
         person::Entity::insert(person::ActiveModel::from(model)).exec_without_returning(&txn).await?;
         let acc = insert_account(&txn, inst, &p.model.id, hash.clone(), false, now_ms).await?;
         insert_grant(&txn, inst, &acc.id, Role::Employee, None, None, now_ms).await?;

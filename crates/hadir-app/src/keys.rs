@@ -1,14 +1,15 @@
 //! Re-sealing what is stored under the current key: NIKs still in plain text (written before
-//! encryption at rest) or sealed with an older key, and the supporting documents of leave
-//! requests. Run at every start and by `hadir keys rotate` after a new key was added. Documents
+//! encryption at rest) or sealed with an older key, religions, rectification proposals, and the
+//! supporting documents of leave requests. Run at every start and by `hadir keys rotate` after a new key was added. Documents
 //! live in the object store, so reading them all at every start would be heavy: each
 //! institution records which key its documents were last re-sealed with, and they are read
 //! again only when the current key differs.
 
 use crate::{App, AppError};
-use hadir_db::entities::{institution, institution_setting, leave_request, person};
+use hadir_db::entities::{institution, institution_setting, leave_request, person, subject_request};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::str::FromStr;
 
 /// The setting that records the key an institution's documents were last re-sealed with.
 const DOCUMENTS_SEALED_WITH: &str = "documents_sealed_with";
@@ -17,6 +18,8 @@ const DOCUMENTS_SEALED_WITH: &str = "documents_sealed_with";
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Resealed {
     pub niks: usize,
+    /// Other sealed values in rows: religions, rectification proposals.
+    pub values: usize,
     pub documents: usize,
 }
 
@@ -44,6 +47,8 @@ pub async fn reseal(app: &App) -> Result<Resealed, AppError> {
             .await?;
         done.niks += 1;
     }
+    done.values += reseal_column::<person::Entity>(app, person::Column::Religion).await?;
+    done.values += reseal_column::<subject_request::Entity>(app, subject_request::Column::Proposed).await?;
     let current = serde_json::to_string(keys.current_id()).map_err(|e| AppError::Internal(e.to_string()))?;
     for inst in institution::Entity::find().all(&app.db).await? {
         let marker = institution_setting::Entity::find_by_id((inst.id.clone(), DOCUMENTS_SEALED_WITH.to_string()))
@@ -81,6 +86,43 @@ pub async fn reseal(app: &App) -> Result<Resealed, AppError> {
         )
         .exec_without_returning(&app.db)
         .await?;
+    }
+    Ok(done)
+}
+
+/// Re-seals one sealed text column of a table keyed by `(institution_id, id)`: the rows not yet
+/// under the current key, each only if nobody changed it meanwhile.
+async fn reseal_column<E>(app: &App, column: E::Column) -> Result<usize, AppError>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::FromQueryResult,
+{
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Expr;
+    let keys = &app.keys;
+    let sealing = |e| AppError::Internal(format!("sealing: {e}"));
+    let institution =
+        E::Column::from_str("institution_id").map_err(|_| AppError::Internal("no institution_id".into()))?;
+    let id = E::Column::from_str("id").map_err(|_| AppError::Internal("no id".into()))?;
+    let rows: Vec<(String, String, String)> = E::find()
+        .select_only()
+        .columns([institution, id, column])
+        .filter(column.is_not_null())
+        .filter(column.not_like(format!("enc:v1:{}:%", keys.current_id())))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut done = 0;
+    for (inst, row_id, stored) in rows.into_iter().filter(|(_, _, v)| !keys.is_current_text(v)) {
+        let plain = keys.open_text(&stored).map_err(sealing)?;
+        E::update_many()
+            .col_expr(column, Expr::value(keys.seal_text(&plain).map_err(sealing)?))
+            .filter(institution.eq(inst))
+            .filter(id.eq(row_id))
+            .filter(column.eq(stored))
+            .exec(&app.db)
+            .await?;
+        done += 1;
     }
     Ok(done)
 }

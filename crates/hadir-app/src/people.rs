@@ -6,7 +6,7 @@ use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id};
 use hadir_db::entities::{account, person, unit};
 use hadir_domain::identifiers::Nik;
-use hadir_domain::person::{self as rules, EmployeeNumber, EmploymentType, PersonStatus};
+use hadir_domain::person::{self as rules, EmployeeNumber, EmploymentType, PersonStatus, Religion};
 use hadir_domain::roles::AdminScope;
 use hadir_domain::{Explain, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -26,6 +26,8 @@ pub struct PersonView {
     pub nik_masked: Option<String>,
     /// The full NIK: only for the person themself and institution administrators.
     pub nik: Option<String>,
+    /// Shown to institution administrators and the person themself; absent for others.
+    pub religion: Option<Religion>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub unit_id: Option<String>,
@@ -56,6 +58,25 @@ pub(crate) fn open_nik(app: &App, p: &person::Model) -> Option<String> {
     }
 }
 
+/// The sealed form of a religion for the `people` row.
+pub(crate) fn seal_religion(app: &App, religion: Option<Religion>) -> Result<Option<String>, AppError> {
+    religion
+        .map(|r| app.keys.seal_text(r.as_str()).map_err(|e| AppError::Internal(format!("sealing: {e}"))))
+        .transpose()
+}
+
+/// The religion of a `people` row, opened (absent when it does not open: reported in the log).
+pub(crate) fn open_religion(app: &App, p: &person::Model) -> Option<Religion> {
+    let stored = p.religion.as_deref()?;
+    match app.keys.open_text(stored) {
+        Ok(code) => Religion::parse(&code),
+        Err(e) => {
+            tracing::error!(person = %p.id, error = %e, "a religion cannot be opened");
+            None
+        }
+    }
+}
+
 /// What the blind index of a NIK is computed for (one key, several purposes).
 const NIK_INDEX: &str = "nik";
 
@@ -63,7 +84,9 @@ impl PersonView {
     pub(crate) fn of(app: &App, p: person::Model, viewer: &Principal) -> PersonView {
         let full_nik = viewer.is_institution_admin() || viewer.person_id == p.id;
         let nik = open_nik(app, &p).and_then(|n| Nik::parse(&n).ok());
+        let religion = open_religion(app, &p).filter(|_| full_nik);
         PersonView {
+            religion,
             nik_masked: nik.as_ref().map(Nik::masked),
             nik: nik.filter(|_| full_nik).map(|n| n.as_str().to_string()),
             employment_type: EmploymentType::parse(&p.employment_type).unwrap_or(EmploymentType::NonAsn),
@@ -102,6 +125,9 @@ pub struct PersonInput {
     pub position: Option<String>,
     #[serde(default)]
     pub supervisor_id: Option<String>,
+    /// Recorded and seen by institution administrators only.
+    #[serde(default)]
+    pub religion: Option<Religion>,
 }
 
 /// A change to a person: absent fields stay; `null` clears an optional field.
@@ -130,6 +156,10 @@ pub struct PersonPatch {
     #[schema(value_type = Option<String>)]
     pub supervisor_id: Option<Option<String>>,
     pub status: Option<PersonStatus>,
+    /// Institution administrators only.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Religion>)]
+    pub religion: Option<Option<Religion>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -164,6 +194,7 @@ struct Valid {
     unit_id: Option<String>,
     position: Option<String>,
     supervisor_id: Option<String>,
+    religion: Option<Religion>,
 }
 
 fn optional<T>(
@@ -266,6 +297,7 @@ async fn validate(
         unit_id,
         position,
         supervisor_id,
+        religion: input.religion,
     })
 }
 
@@ -303,9 +335,13 @@ pub(crate) async fn create_in(
     if !principal.is_admin() {
         return Err(AppError::Forbidden);
     }
+    if input.religion.is_some() && !principal.is_institution_admin() {
+        return Err(AppError::Forbidden);
+    }
     let mut warnings = Vec::new();
     let v = validate(txn, principal, &input, None, &mut warnings).await?;
     let (sealed_nik, nik_index) = seal_nik(app, v.nik.as_deref())?;
+    let religion = seal_religion(app, v.religion)?;
     let id = new_id();
     let model = person::Model {
         institution_id: principal.institution_id.clone(),
@@ -323,6 +359,7 @@ pub(crate) async fn create_in(
         status: PersonStatus::Active.as_str().into(),
         created_at: now_ms,
         updated_at: now_ms,
+        religion,
     };
     person::Entity::insert(person::ActiveModel::from(model.clone()))
         .exec_without_returning(txn)
@@ -345,8 +382,10 @@ async fn visible(conn: &impl ConnectionTrait, principal: &Principal, id: &str) -
 pub async fn get(app: &App, principal: &Principal, id: &str) -> Result<PersonView, AppError> {
     let p = visible(&app.db, principal, id).await?;
     let view = PersonView::of(app, p.clone(), principal);
-    let read: &[Data] = if view.nik.is_some() { &[Data::Profile, Data::Nik] } else { &[Data::Profile] };
-    access_log::record(app, principal, &p, read).await?;
+    let mut read = vec![Data::Profile];
+    read.extend(view.nik.as_ref().map(|_| Data::Nik));
+    read.extend(view.religion.map(|_| Data::Religion));
+    access_log::record(app, principal, &p, &read).await?;
     Ok(view)
 }
 
@@ -372,7 +411,14 @@ pub async fn update(
         }
         _ => old.clone(),
     };
+    if patch.religion.is_some() && !principal.is_institution_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let current_religion = open_religion(app, &current).map(|r| r.as_str().to_string());
+    let religion = pick("religion", patch.religion.map(|r| r.map(|r| r.as_str().to_string())), &current_religion)
+        .and_then(|code| Religion::parse(&code));
     let input = PersonInput {
+        religion,
         nik: pick("nik", patch.nik, &open_nik(app, &current)),
         email: pick("email", patch.email, &current.email),
         phone: pick("phone", patch.phone, &current.phone),
@@ -400,7 +446,11 @@ pub async fn update(
     let mut warnings = Vec::new();
     let v = validate(&txn, principal, &input, Some(id), &mut warnings).await?;
     let (sealed_nik, nik_index) = seal_nik(app, v.nik.as_deref())?;
+    // A religion re-sealed only when it changed: sealing draws a fresh nonce.
+    let sealed_religion =
+        if changed.contains(&"religion") { seal_religion(app, v.religion)? } else { current.religion.clone() };
     let model = person::Model {
+        religion: sealed_religion,
         employee_number: v.employee_number,
         employment_type: v.employment_type.as_str().into(),
         full_name: v.full_name,

@@ -7,14 +7,14 @@ use crate::audit::{self, Entry};
 use crate::people::{PersonInput, create_in};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta};
 use hadir_db::entities::{person, unit};
-use hadir_domain::person::EmploymentType;
+use hadir_domain::person::{EmploymentType, Religion};
 use hadir_domain::{Explain, Lang};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The columns, in any order; the first three are required, the rest may be left out or empty.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "employee_number",
     "employment_type",
     "full_name",
@@ -24,6 +24,7 @@ pub const COLUMNS: [&str; 9] = [
     "unit_code",
     "position",
     "supervisor_number",
+    "religion",
 ];
 
 /// More rows than this are refused whole: split the file.
@@ -58,6 +59,8 @@ enum ImportRule {
     EmploymentType,
     UnknownUnit,
     UnknownSupervisor,
+    Religion,
+    ReligionNotAllowed,
 }
 
 impl Explain for ImportRule {
@@ -71,6 +74,8 @@ impl Explain for ImportRule {
             ImportRule::EmploymentType => "employment_type_unknown",
             ImportRule::UnknownUnit => "unknown_unit",
             ImportRule::UnknownSupervisor => "unknown_supervisor",
+            ImportRule::Religion => "religion_unknown",
+            ImportRule::ReligionNotAllowed => "religion_not_allowed",
         }
     }
 
@@ -91,6 +96,14 @@ impl Explain for ImportRule {
             ImportRule::UnknownSupervisor => (
                 "Atasan tidak ditemukan (NIP yang sudah ada atau di baris sebelumnya)",
                 "Supervisor not found (an existing number or one on an earlier row)",
+            ),
+            ImportRule::Religion => (
+                "Agama tidak dikenal: islam, kristen, katolik, hindu, buddha, khonghucu atau kepercayaan",
+                "Unknown religion: islam, kristen, katolik, hindu, buddha, khonghucu or kepercayaan",
+            ),
+            ImportRule::ReligionNotAllowed => (
+                "Hanya admin instansi yang mencatat agama: kosongkan kolom ini",
+                "Only institution administrators record religion: leave this column empty",
             ),
         };
         match lang {
@@ -282,8 +295,23 @@ async fn check_and_write(
             }
             None => None,
         };
+        let religion = match field("religion") {
+            Some(_) if !principal.is_institution_admin() => {
+                problems.push(problem(row, "religion", &ImportRule::ReligionNotAllowed, lang));
+                None
+            }
+            Some(text) => {
+                let parsed = Religion::parse(text);
+                if parsed.is_none() {
+                    problems.push(problem(row, "religion", &ImportRule::Religion, lang));
+                }
+                parsed
+            }
+            None => None,
+        };
         let Some(employment_type) = employment_type.filter(|_| problems.len() == before) else { continue };
         let input = PersonInput {
+            religion,
             employee_number: field("employee_number").unwrap_or("").into(),
             employment_type,
             full_name: field("full_name").unwrap_or("").into(),

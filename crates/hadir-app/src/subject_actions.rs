@@ -12,6 +12,7 @@ use hadir_db::entities::{
     notice_feedback, person, role_grant, session, subject_request as request, subject_request_step as step,
 };
 use hadir_domain::erasure::{self, DataClass, ErasureFacts, Line, Verdict};
+use hadir_domain::person::Religion;
 use hadir_domain::subject_rights::{RequestKind, RequestStatus};
 use hadir_domain::{Explain, Lang};
 use sea_orm::sea_query::Expr;
@@ -94,6 +95,8 @@ fn field_label(field: &str, lang: Lang) -> &'static str {
         ("phone", Lang::En) => "phone",
         ("position", Lang::Id) => "jabatan",
         ("position", Lang::En) => "position",
+        ("religion", Lang::Id) => "agama",
+        ("religion", Lang::En) => "religion",
         _ => "",
     }
 }
@@ -124,6 +127,7 @@ pub async fn apply_rectification(
         "email" => active.email = Set(Some(value)),
         "phone" => active.phone = Set(Some(value)),
         "position" => active.position = Set(Some(value)),
+        "religion" => active.religion = Set(crate::people::seal_religion(app, Religion::parse(&value))?),
         _ => {
             let (nik, index) = crate::people::seal_nik(app, Some(&value))?;
             active.nik = Set(nik);

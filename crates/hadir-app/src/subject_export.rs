@@ -67,6 +67,7 @@ async fn files_of(app: &App, subject: &person::Model, progress: &Progress) -> Re
         strip(person::Entity::find_by_id((inst.to_string(), pid.to_string())).into_json().all(&app.db).await?, &[]);
     if let Some(Value::Object(fields)) = profile.first_mut() {
         fields.insert("nik".into(), json!(crate::people::open_nik(app, subject)));
+        fields.insert("religion".into(), json!(crate::people::open_religion(app, subject).map(|r| r.as_str())));
     }
     both(&mut files, "profile", &profile)?;
 

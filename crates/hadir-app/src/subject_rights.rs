@@ -19,7 +19,7 @@ pub struct RequestInput {
     /// In the person's words: what to access, which value is wrong and what it should be, …
     pub detail: String,
     /// For a rectification: the field to correct (`full_name`, `nik`, `email`, `phone`,
-    /// `position`) and the value it should hold — checked by the same rules as any edit.
+    /// `position`, `religion`) and the value it should hold — checked by the same rules as any edit.
     #[serde(default)]
     pub field: Option<String>,
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct RequestInput {
 
 /// The fields a person may ask to correct by themselves: their own personal data. Their unit,
 /// supervisor or employee number are the institution's records, changed by an administrator.
-pub const RECTIFIABLE: [&str; 5] = ["full_name", "nik", "email", "phone", "position"];
+pub const RECTIFIABLE: [&str; 6] = ["full_name", "nik", "email", "phone", "position", "religion"];
 
 #[derive(Clone, Copy)]
 enum RectifyRule {
@@ -46,8 +46,8 @@ impl hadir_domain::Explain for RectifyRule {
     fn message(&self, lang: hadir_domain::Lang) -> String {
         let (id, en) = match self {
             RectifyRule::Field => (
-                "Pilih data yang diperbaiki: nama, NIK, e-mail, telepon atau jabatan",
-                "Choose what to correct: name, NIK, e-mail, phone or position",
+                "Pilih data yang diperbaiki: nama, NIK, e-mail, telepon, jabatan atau agama",
+                "Choose what to correct: name, NIK, e-mail, phone, position or religion",
             ),
             RectifyRule::Value => ("Isi nilai yang benar", "Give the correct value"),
         };
@@ -68,6 +68,9 @@ pub(crate) fn rectified(field: &str, value: &str) -> Result<String, AppError> {
         "email" => rules::email(value).map_err(|e| problem(&e)),
         "phone" => rules::phone(value).map_err(|e| problem(&e)),
         "nik" => hadir_domain::identifiers::Nik::parse(value).map(|n| n.as_str().to_string()).map_err(|e| problem(&e)),
+        "religion" => hadir_domain::person::Religion::parse(value)
+            .map(|r| r.as_str().to_string())
+            .ok_or_else(|| AppError::field("value", &crate::Rule::UnknownChoice)),
         _ => Err(AppError::field("field", &RectifyRule::Field)),
     }
 }

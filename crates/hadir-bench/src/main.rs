@@ -237,6 +237,7 @@ async fn seed(app: &App, n: usize) -> (Vec<String>, Principal, String) {
             unit_id: Some(unit.id.clone()),
             position: None,
             supervisor_id: None,
+            religion: None,
         };
         let saved = accounts::onboard(app, &op, person, PASSWORD.into(), &[], &meta)
             .await

@@ -128,6 +128,7 @@ pub async fn run(app: &App, db: &DatabaseConnection, people: usize) {
                     status: "active".into(),
                     created_at: joined,
                     updated_at: joined,
+                    religion: None,
                 })
             })
             .collect();

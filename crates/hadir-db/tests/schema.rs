@@ -57,6 +57,7 @@ db_test!(a_person_cannot_point_at_another_institutions_unit, |db| {
         status: Set("active".into()),
         created_at: Set(0),
         updated_at: Set(0),
+        religion: Set(None),
     };
     let refused = person::Entity::insert(person_of_a(Some("unit-b"))).exec_without_returning(&conn).await;
     assert!(refused.is_err(), "composite foreign key must refuse a cross-tenant unit");

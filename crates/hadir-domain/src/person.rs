@@ -62,6 +62,60 @@ impl PersonStatus {
     }
 }
 
+/// Religion as Indonesian personnel records hold it (the six recognised religions, and belief in
+/// God Almighty recognised by the Constitutional Court in 2017). Specific-purpose data under
+/// UU PDP: sealed at rest, shown only to those whose purpose needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Religion {
+    Islam,
+    Kristen,
+    Katolik,
+    Hindu,
+    Buddha,
+    Khonghucu,
+    Kepercayaan,
+}
+
+impl Religion {
+    pub const ALL: [Religion; 7] = [
+        Religion::Islam,
+        Religion::Kristen,
+        Religion::Katolik,
+        Religion::Hindu,
+        Religion::Buddha,
+        Religion::Khonghucu,
+        Religion::Kepercayaan,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Religion::Islam => "islam",
+            Religion::Kristen => "kristen",
+            Religion::Katolik => "katolik",
+            Religion::Hindu => "hindu",
+            Religion::Buddha => "buddha",
+            Religion::Khonghucu => "khonghucu",
+            Religion::Kepercayaan => "kepercayaan",
+        }
+    }
+
+    /// The code, or a name as people write it ("Kristen Protestan", "Konghucu", "Budha").
+    pub fn parse(s: &str) -> Option<Religion> {
+        let s = s.trim().to_lowercase();
+        let word = match s.as_str() {
+            "kristen protestan" | "protestan" => "kristen",
+            "katholik" => "katolik",
+            "budha" => "buddha",
+            "konghucu" | "kong hu cu" => "khonghucu",
+            "kepercayaan terhadap tuhan yme" | "kepercayaan terhadap tuhan yang maha esa" => "kepercayaan",
+            other => other,
+        };
+        Religion::ALL.into_iter().find(|r| r.as_str() == word)
+    }
+}
+
 /// The number a person is known by at work, checked by the rule of their employment type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EmployeeNumber {
@@ -243,6 +297,17 @@ mod tests {
         assert!(EmployeeNumber::parse(EmploymentType::Student, "0091234567").is_ok());
         assert_eq!(EmployeeNumber::parse(EmploymentType::NonAsn, " THL/2024/017 ").unwrap().as_str(), "THL/2024/017");
         assert_eq!(EmployeeNumber::parse(EmploymentType::NonAsn, "x'; drop table--"), Err(FieldError::OtherNumber));
+    }
+
+    #[test]
+    fn religions_are_read_as_personnel_records_write_them() {
+        for r in Religion::ALL {
+            assert_eq!(Religion::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Religion::parse(" Kristen Protestan "), Some(Religion::Kristen));
+        assert_eq!(Religion::parse("Konghucu"), Some(Religion::Khonghucu));
+        assert_eq!(Religion::parse("Budha"), Some(Religion::Buddha));
+        assert_eq!(Religion::parse("atheis"), None);
     }
 
     #[test]

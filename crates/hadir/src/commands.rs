@@ -76,9 +76,10 @@ pub async fn run(cli: Cli) -> CommandResult {
             let (_, id) = hadir_app::sealing::Keyring::add_key(&config.key_file())?;
             let done = hadir_app::keys::reseal(&open(&config).await?).await.map_err(explain)?;
             println!(
-                "new key {id} in {}; re-sealed {} NIK(s) and {} document(s)",
+                "new key {id} in {}; re-sealed {} NIK(s), {} other value(s) and {} document(s)",
                 config.key_file().display(),
                 done.niks,
+                done.values,
                 done.documents
             );
             Ok(())
@@ -140,7 +141,12 @@ async fn start(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
     let app = open(config).await?;
     let done = hadir_app::keys::reseal(&app).await.map_err(explain)?;
     if done != hadir_app::keys::Resealed::default() {
-        tracing::info!(niks = done.niks, documents = done.documents, "sealed under the current key");
+        tracing::info!(
+            niks = done.niks,
+            values = done.values,
+            documents = done.documents,
+            "sealed under the current key"
+        );
     }
     Ok(app)
 }
@@ -325,6 +331,7 @@ async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> Com
                 unit_id: unit_id.clone(),
                 position: None,
                 supervisor_id: None,
+                religion: None,
             };
             let saved =
                 accounts::onboard(&app, &operator, input, password.clone(), &roles, &meta).await.map_err(explain)?;

@@ -25,6 +25,8 @@ pub struct Model {
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Sealed like the NIK: the code of a `hadir_domain::person::Religion`.
+    pub religion: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m0021_kiosks;
 mod m0022_notice_feedback;
 mod m0023_rectification_proposals;
 mod m0024_list_reads;
+mod m0025_religion;
 
 use sea_orm_migration::prelude::*;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_notice_feedback::Migration),
             Box::new(m0023_rectification_proposals::Migration),
             Box::new(m0024_list_reads::Migration),
+            Box::new(m0025_religion::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use hadir_app::accounts::{self, NewPassword};
 use hadir_app::people::{self, PeopleQuery, PersonInput, PersonPatch, PersonView, Warning};
 use hadir_app::{AppError, units};
 use hadir_domain::Lang;
-use hadir_domain::person::{EmploymentType, PersonStatus};
+use hadir_domain::person::{EmploymentType, PersonStatus, Religion};
 use serde::Deserialize;
 
 const PER_PAGE: u64 = 25;
@@ -166,6 +166,11 @@ pub struct PersonFields {
     supervisor: String,
     #[serde(default)]
     status: String,
+    /// A religion's code, or empty; sent only by a form that showed it (institution admins).
+    #[serde(default)]
+    religion: String,
+    #[serde(default)]
+    religion_shown: bool,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -186,6 +191,24 @@ struct PersonPage {
     has_account: bool,
     /// Where they check in and their schedule (edit page only).
     a: Option<super::assignments::Assignments>,
+    religions: Vec<(String, String)>,
+}
+
+fn religions(t: Tr) -> Vec<(String, String)> {
+    Religion::ALL.iter().map(|r| (r.as_str().to_string(), t.get(&format!("religion-{}", r.as_str())))).collect()
+}
+
+/// The religion chosen in a form that showed it: `None` when not shown, `Some(None)` for "—".
+fn religion_of(f: &PersonFields) -> Result<Option<Option<Religion>>, AppError> {
+    if !f.religion_shown {
+        return Ok(None);
+    }
+    match optional(&f.religion) {
+        None => Ok(Some(None)),
+        Some(code) => Religion::parse(&code)
+            .map(|r| Some(Some(r)))
+            .ok_or_else(|| AppError::field("religion", &hadir_app::Rule::UnknownChoice)),
+    }
 }
 
 fn employment_types(t: Tr) -> Vec<(String, String)> {
@@ -199,7 +222,12 @@ pub async fn new_form(State(state): State<AppState>, page: Page<Admin>) -> Respo
         Ok(v) => v,
         Err(e) => return failed(page.t, e),
     };
-    let f = PersonFields { employment_type: "asn".into(), status: "active".into(), ..PersonFields::default() };
+    let f = PersonFields {
+        employment_type: "asn".into(),
+        status: "active".into(),
+        religion_shown: page.principal.is_institution_admin(),
+        ..PersonFields::default()
+    };
     render(&PersonPage {
         types: employment_types(page.t),
         c: Chrome::of(&page, name, "/admin/orang"),
@@ -209,6 +237,7 @@ pub async fn new_form(State(state): State<AppState>, page: Page<Admin>) -> Respo
         units,
         has_account: false,
         a: None,
+        religions: religions(page.t),
     })
 }
 
@@ -239,7 +268,7 @@ pub async fn edit_form(State(state): State<AppState>, page: Page<Admin>, Path(id
         Ok(v) => v,
         Err(e) => return failed(page.t, e),
     };
-    let f = fields_of(&person, supervisor);
+    let f = fields_of(&person, supervisor, page.principal.is_institution_admin());
     render(&PersonPage {
         types: employment_types(page.t),
         c: Chrome::of(&page, name, "/admin/orang"),
@@ -249,11 +278,15 @@ pub async fn edit_form(State(state): State<AppState>, page: Page<Admin>, Path(id
         units,
         has_account,
         a: Some(a),
+        religions: religions(page.t),
     })
 }
 
-fn fields_of(p: &PersonView, supervisor: Option<String>) -> PersonFields {
+/// The form as the person's record fills it; the religion only for a viewer who may see it.
+fn fields_of(p: &PersonView, supervisor: Option<String>, religion_visible: bool) -> PersonFields {
     PersonFields {
+        religion_shown: religion_visible,
+        religion: p.religion.map(|r| r.as_str().to_string()).unwrap_or_default(),
         employee_number: p.employee_number.clone(),
         employment_type: p.employment_type.as_str().into(),
         full_name: p.full_name.clone(),
@@ -294,6 +327,7 @@ fn employment_type(text: &str) -> Result<EmploymentType, AppError> {
 /// Adds a person; the answer links to their page, where a login can be opened.
 pub async fn create(State(state): State<AppState>, page: Page<Admin>, Form(f): Form<PersonFields>) -> Response {
     let result = async {
+        let religion = religion_of(&f)?.flatten();
         let input = PersonInput {
             employment_type: employment_type(&f.employment_type)?,
             supervisor_id: supervisor_id(&state, &page, &f.supervisor).await?,
@@ -304,6 +338,7 @@ pub async fn create(State(state): State<AppState>, page: Page<Admin>, Form(f): F
             phone: optional(&f.phone),
             unit_id: optional(&f.unit_id),
             position: optional(&f.position),
+            religion,
         };
         people::create(&state.app, &page.principal, input, &page.meta).await
     };
@@ -332,6 +367,7 @@ pub async fn update(
         let status =
             PersonStatus::parse(&f.status).ok_or_else(|| AppError::field("status", &hadir_app::Rule::UnknownChoice))?;
         let nik = optional(&f.nik);
+        let religion = religion_of(&f)?;
         let patch = PersonPatch {
             employee_number: Some(f.employee_number),
             employment_type: Some(employment_type(&f.employment_type)?),
@@ -343,6 +379,7 @@ pub async fn update(
             position: Some(optional(&f.position)),
             supervisor_id: Some(supervisor_id(&state, &page, &f.supervisor).await?),
             status: Some(status),
+            religion,
         };
         people::update(&state.app, &page.principal, &id, patch, &page.meta).await
     };

@@ -359,14 +359,23 @@ db_test!(keys_rotate_reseals_every_nik_including_ones_left_in_plain_text, |db| {
 
     let rotated = hadir(&["keys", "rotate"], &db.url, &dir, None);
     assert!(rotated.status.success(), "{}", text(&rotated));
+    let religions = {
+        let sql = "SELECT count(*) AS n FROM people WHERE religion IS NOT NULL";
+        let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap().unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    };
+    assert!(religions > 0, "the demo records religions, sealed");
     let expected = format!(
-        "new key k2 in {}; re-sealed {} NIK(s) and 0 document(s)",
+        "new key k2 in {}; re-sealed {} NIK(s), {religions} other value(s) and 0 document(s)",
         dir.join("keys").join("hadir.key").display(),
         before.len()
     );
     assert!(text(&rotated).contains(&expected), "{}", text(&rotated));
     let after = niks(conn.clone()).await;
     assert!(after.iter().all(|n| n.starts_with("enc:v1:k2:")), "{after:?}");
+    let sql = "SELECT religion FROM people WHERE religion IS NOT NULL";
+    let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap();
+    assert!(rows.iter().all(|r| r.try_get::<String>("", "religion").unwrap().starts_with("enc:v1:k2:")));
     let key_file = std::fs::read_to_string(dir.join("keys").join("hadir.key")).unwrap();
     assert!(key_file.contains("\nk2 ") && key_file.contains("\nk1 "), "the old key stays until removed by hand");
     // The retention dry run reports per institution and changes nothing.

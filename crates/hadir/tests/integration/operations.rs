@@ -210,6 +210,7 @@ async fn shutdown_lets_the_request_in_flight_finish() {
         unit_id: None,
         position: None,
         supervisor_id: None,
+        religion: None,
     };
     let saved = hadir_app::people::create(&app, &op, person, &meta).await.unwrap();
     hadir_app::accounts::create(

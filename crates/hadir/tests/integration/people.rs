@@ -359,3 +359,33 @@ db_test!(a_csv_import_reports_every_problem_and_writes_all_or_nothing, |db| {
             .await;
     assert_eq!(report["problems"][0]["code"], "unknown_supervisor", "another institution's people are not found");
 });
+
+db_test!(religion_is_sealed_and_seen_only_by_institution_admins_and_the_person, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let employee = t.login(&t.a.employee).await;
+    let path = format!("/api/v1/people/{}", t.a.employee.person_id);
+    // A unit administrator may neither set nor see it.
+    assert_eq!(t.patch(&path, &unit_admin, json!({ "religion": "islam" })).await.0, StatusCode::FORBIDDEN);
+    let (status, saved) = t.patch(&path, &admin, json!({ "religion": "katolik" })).await;
+    assert_eq!((status, saved["person"]["religion"].clone()), (StatusCode::OK, json!("katolik")), "{saved}");
+    assert!(t.get(&path, &unit_admin).await.1["religion"].is_null());
+    assert_eq!(t.get(&path, &employee).await.1["religion"], "katolik", "the person sees their own");
+    let (status, body) = t.patch(&path, &admin, json!({ "religion": "atheis" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    use hadir_db::sea_orm::{ConnectionTrait, Statement};
+    let conn = db.connect().await;
+    let sql = format!("SELECT religion FROM people WHERE id = '{}'", t.a.employee.person_id);
+    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap().unwrap();
+    let stored: String = row.try_get("", "religion").unwrap();
+    assert!(stored.starts_with("enc:v1:") && !stored.contains("katolik"), "sealed at rest: {stored}");
+
+    // Reading it is in the person's access log; clearing it is a change like any other.
+    assert_eq!(t.get(&path, &admin).await.1["religion"], "katolik");
+    let (_, log) = t.get("/api/v1/me/access-log", &employee).await;
+    assert!(log.as_array().unwrap().iter().any(|e| e["data"] == "religion"), "{log}");
+    let (_, cleared) = t.patch(&path, &admin, json!({ "religion": null })).await;
+    assert!(cleared["person"]["religion"].is_null());
+});

@@ -129,6 +129,7 @@ async fn person(
         unit_id: Some(unit.into()),
         position: None,
         supervisor_id: None,
+        religion: None,
     };
     let saved = people::create(app, op, input, &meta).await.unwrap();
     let acc =
