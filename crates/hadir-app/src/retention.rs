@@ -1,6 +1,10 @@
 //! Applying the retention schedule: check-in selfies deleted (from the object store too), exact
-//! coordinates removed, old check-in records and access-log entries deleted — except for people
-//! under a legal hold. Run nightly by the job worker, and by `hadir retention [--dry-run]`.
+//! coordinates removed, old check-in records and access-log entries deleted, and (in
+//! `personnel.rs`) leave documents and records, retired phones and departed people's logins —
+//! except for people under a legal hold. Run nightly by the job worker, and by
+//! `hadir retention [--dry-run]`.
+
+mod personnel;
 
 use crate::audit::{self, Entry};
 use crate::error::checked_texts;
@@ -40,6 +44,13 @@ pub struct Report {
     pub locations: u64,
     pub records: u64,
     pub access_entries: u64,
+    /// Doctor's letters of leave that ended long enough ago.
+    pub leave_documents: u64,
+    pub leave_records: u64,
+    /// Phones retired or refused long enough ago, with their selfies.
+    pub devices: u64,
+    /// Logins of people deactivated long enough ago.
+    pub accounts: u64,
     /// Items that were due but kept because their person is under a legal hold.
     pub held: u64,
 }
@@ -192,6 +203,7 @@ pub(crate) async fn run_for(app: &App, institution: &institution::Model, dry_run
     } else {
         report.held += old_list_reads;
     }
+    personnel::apply(app, inst, &policy, now, &held, dry_run, &mut report).await?;
     Ok(report)
 }
 

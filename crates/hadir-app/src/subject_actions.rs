@@ -229,12 +229,16 @@ async fn facts_of(app: &App, institution_id: &str, subject: &person::Model) -> R
         ),
         newest_record: newest_record.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         newest_access: newest_access.and_then(day_of),
-        has_leave: leave_request::Entity::find()
+        newest_leave: leave_request::Entity::find()
+            .select_only()
+            .column(leave_request::Column::EndDate)
             .filter(leave_request::Column::InstitutionId.eq(institution_id))
             .filter(leave_request::Column::PersonId.eq(pid))
-            .count(&app.db)
+            .order_by_desc(leave_request::Column::EndDate)
+            .into_tuple::<String>()
+            .one(&app.db)
             .await?
-            > 0,
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         has_account: account::Entity::find()
             .filter(account::Column::InstitutionId.eq(institution_id))
             .filter(account::Column::PersonId.eq(pid))

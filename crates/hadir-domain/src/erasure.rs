@@ -26,7 +26,8 @@ pub struct ErasureFacts {
     /// The day of the newest attendance record, and of the newest access-log entry about them.
     pub newest_record: Option<NaiveDate>,
     pub newest_access: Option<NaiveDate>,
-    pub has_leave: bool,
+    /// The last day of the latest leave on record.
+    pub newest_leave: Option<NaiveDate>,
     pub has_account: bool,
 }
 
@@ -122,8 +123,9 @@ pub fn assess(f: &ErasureFacts, policy: &RetentionPolicy) -> Vec<Line> {
         let until = after(f.newest_record, policy.attendance_record_days);
         lines.push(keep(DataClass::AttendanceRecords, Ground::LegalObligation, until));
     }
-    if f.has_leave {
-        lines.push(keep(DataClass::LeaveRecords, Ground::LegalObligation, None));
+    if f.newest_leave.is_some() {
+        let until = after(f.newest_leave, policy.leave_record_days);
+        lines.push(keep(DataClass::LeaveRecords, Ground::LegalObligation, until));
     }
     if f.newest_access.is_some() {
         lines.push(keep(DataClass::AccessLog, Ground::Accountability, after(f.newest_access, policy.access_log_days)));
@@ -234,7 +236,7 @@ mod tests {
             consents_given: 1,
             newest_record: Some(day(2026, 11, 20)),
             newest_access: Some(day(2026, 10, 1)),
-            has_leave: true,
+            newest_leave: Some(day(2026, 6, 30)),
             has_account: true,
             ..ErasureFacts::default()
         }

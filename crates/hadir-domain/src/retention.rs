@@ -20,6 +20,17 @@ pub struct RetentionPolicy {
     pub attendance_record_days: u32,
     /// Entries of the access log are deleted after this many days.
     pub access_log_days: u32,
+    /// Supporting documents of leave (doctor's letters: health data) are deleted this many days
+    /// after the leave ended; the request itself stays with the leave records.
+    pub leave_document_days: u32,
+    /// Leave and absence requests are deleted this many days after the leave ended.
+    pub leave_record_days: u32,
+    /// A retired or rejected phone (and its registration selfie) is deleted this many days after
+    /// it stopped being used or was refused.
+    pub retired_device_days: u32,
+    /// A deactivated person's login (account, sessions, roles) is deleted this many days after
+    /// the deactivation; their records follow their own periods.
+    pub departed_account_days: u32,
 }
 
 impl Default for RetentionPolicy {
@@ -29,12 +40,16 @@ impl Default for RetentionPolicy {
             exact_location_days: 365,
             attendance_record_days: 5 * 365,
             access_log_days: 2 * 365,
+            leave_document_days: 365,
+            leave_record_days: 5 * 365,
+            retired_device_days: 90,
+            departed_account_days: 90,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("retention periods must be 1-3650 days, photos and locations no longer than the records")]
+#[error("retention periods must be 1-3650 days; photos, locations and documents no longer than their records")]
 pub struct RetentionError;
 
 impl crate::Explain for RetentionError {
@@ -44,7 +59,9 @@ impl crate::Explain for RetentionError {
     fn message(&self, lang: crate::Lang) -> String {
         match lang {
             crate::Lang::En => self.to_string(),
-            crate::Lang::Id => "Masa simpan 1-3650 hari; foto dan lokasi tidak lebih lama dari catatan presensi".into(),
+            crate::Lang::Id => {
+                "Masa simpan 1-3650 hari; foto, lokasi dan dokumen tidak lebih lama dari catatannya".into()
+            }
         }
     }
 }
@@ -56,15 +73,28 @@ pub enum Class {
     ExactLocation,
     AttendanceRecord,
     AccessLog,
+    LeaveDocument,
+    LeaveRecord,
+    RetiredDevice,
+    DepartedAccount,
 }
 
 impl RetentionPolicy {
     pub fn validate(&self) -> Result<(), RetentionError> {
-        let days =
-            [self.checkin_photo_days, self.exact_location_days, self.attendance_record_days, self.access_log_days];
+        let days = [
+            self.checkin_photo_days,
+            self.exact_location_days,
+            self.attendance_record_days,
+            self.access_log_days,
+            self.leave_document_days,
+            self.leave_record_days,
+            self.retired_device_days,
+            self.departed_account_days,
+        ];
         let in_range = days.iter().all(|d| (1..=3650).contains(d));
         let nested = self.checkin_photo_days <= self.attendance_record_days
-            && self.exact_location_days <= self.attendance_record_days;
+            && self.exact_location_days <= self.attendance_record_days
+            && self.leave_document_days <= self.leave_record_days;
         if in_range && nested { Ok(()) } else { Err(RetentionError) }
     }
 
@@ -74,6 +104,10 @@ impl RetentionPolicy {
             Class::ExactLocation => self.exact_location_days,
             Class::AttendanceRecord => self.attendance_record_days,
             Class::AccessLog => self.access_log_days,
+            Class::LeaveDocument => self.leave_document_days,
+            Class::LeaveRecord => self.leave_record_days,
+            Class::RetiredDevice => self.retired_device_days,
+            Class::DepartedAccount => self.departed_account_days,
         }
     }
 
@@ -118,5 +152,10 @@ mod tests {
         let nested =
             RetentionPolicy { exact_location_days: 2000, attendance_record_days: 1000, ..RetentionPolicy::default() };
         assert_eq!(nested.validate(), Err(RetentionError));
+        let letters =
+            RetentionPolicy { leave_document_days: 2000, leave_record_days: 1000, ..RetentionPolicy::default() };
+        assert_eq!(letters.validate(), Err(RetentionError));
+        let stored_before: RetentionPolicy = serde_json::from_str(r#"{"checkin_photo_days": 30}"#).unwrap();
+        assert_eq!(stored_before.departed_account_days, 90, "a schedule saved earlier gets the new periods' defaults");
     }
 }

@@ -65,8 +65,19 @@ pub async fn run(cli: Cli) -> CommandResult {
             let verb = if dry_run { "would remove" } else { "removed" };
             for r in reports {
                 println!(
-                    "{}: {verb} {} photo(s), {} exact location(s), {} check-in record(s), {} access-log entr(ies); {} item(s) kept by legal holds",
-                    r.institution, r.photos, r.locations, r.records, r.access_entries, r.held
+                    "{}: {verb} {} photo(s), {} exact location(s), {} check-in record(s), {} access-log entr(ies), \
+                     {} leave document(s), {} leave record(s), {} old phone(s), {} departed login(s); \
+                     {} item(s) kept by legal holds",
+                    r.institution,
+                    r.photos,
+                    r.locations,
+                    r.records,
+                    r.access_entries,
+                    r.leave_documents,
+                    r.leave_records,
+                    r.devices,
+                    r.accounts,
+                    r.held
                 );
             }
             Ok(())

@@ -239,10 +239,27 @@ pub async fn notified(
 struct RetentionPage {
     c: Chrome,
     policy: RetentionPolicy,
-    /// What the next nightly run would remove: photos, coordinates, records, access entries, held.
-    due: (u64, u64, u64, u64, u64),
+    /// What the next nightly run would remove.
+    due: retention::Report,
     holds: Vec<(String, String, String, String, String, bool)>,
     edits: bool,
+}
+
+impl RetentionPage {
+    /// Each period of the schedule: field name, days, and its label's text key.
+    fn periods(&self) -> [(&'static str, u32, &'static str); 8] {
+        let p = &self.policy;
+        [
+            ("checkin_photo_days", p.checkin_photo_days, "dpo-keep-photos"),
+            ("exact_location_days", p.exact_location_days, "dpo-keep-locations"),
+            ("attendance_record_days", p.attendance_record_days, "dpo-keep-records"),
+            ("access_log_days", p.access_log_days, "dpo-keep-access"),
+            ("leave_document_days", p.leave_document_days, "dpo-keep-letters"),
+            ("leave_record_days", p.leave_record_days, "dpo-keep-leave"),
+            ("retired_device_days", p.retired_device_days, "dpo-keep-devices"),
+            ("departed_account_days", p.departed_account_days, "dpo-keep-accounts"),
+        ]
+    }
 }
 
 pub async fn retention(State(state): State<AppState>, page: Page<PrivacyOfficer>) -> Response {
@@ -262,7 +279,7 @@ pub async fn retention(State(state): State<AppState>, page: Page<PrivacyOfficer>
     render(&RetentionPage {
         c: Chrome::of(&page, name, "/dpo/retensi"),
         policy,
-        due: (due.photos, due.locations, due.records, due.access_entries, due.held),
+        due,
         holds: holds
             .into_iter()
             .map(|h| {
@@ -273,17 +290,9 @@ pub async fn retention(State(state): State<AppState>, page: Page<PrivacyOfficer>
     })
 }
 
+/// The schedule's periods as typed, by field name.
 #[derive(Deserialize)]
-pub struct PolicyForm {
-    #[serde(default)]
-    checkin_photo_days: String,
-    #[serde(default)]
-    exact_location_days: String,
-    #[serde(default)]
-    attendance_record_days: String,
-    #[serde(default)]
-    access_log_days: String,
-}
+pub struct PolicyForm(std::collections::HashMap<String, String>);
 
 /// Saves the schedule (institution administrators; the use case refuses others).
 pub async fn save_policy(
@@ -292,13 +301,20 @@ pub async fn save_policy(
     Form(f): Form<PolicyForm>,
 ) -> Response {
     let result = async {
-        let days =
-            |field: &str, text: &str| text.trim().parse::<u32>().map_err(|_| AppError::field(field, &Rule::NotANumber));
+        let days = |field: &str| {
+            f.0.get(field)
+                .and_then(|text| text.trim().parse::<u32>().ok())
+                .ok_or_else(|| AppError::field(field, &Rule::NotANumber))
+        };
         let policy = RetentionPolicy {
-            checkin_photo_days: days("checkin_photo_days", &f.checkin_photo_days)?,
-            exact_location_days: days("exact_location_days", &f.exact_location_days)?,
-            attendance_record_days: days("attendance_record_days", &f.attendance_record_days)?,
-            access_log_days: days("access_log_days", &f.access_log_days)?,
+            checkin_photo_days: days("checkin_photo_days")?,
+            exact_location_days: days("exact_location_days")?,
+            attendance_record_days: days("attendance_record_days")?,
+            access_log_days: days("access_log_days")?,
+            leave_document_days: days("leave_document_days")?,
+            leave_record_days: days("leave_record_days")?,
+            retired_device_days: days("retired_device_days")?,
+            departed_account_days: days("departed_account_days")?,
         };
         if !page.principal.is_institution_admin() {
             return Err(AppError::Forbidden);

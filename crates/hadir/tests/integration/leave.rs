@@ -276,3 +276,58 @@ db_test!(opening_balances_carry_over_from_years_before_hadir, |db| {
     let admin_b = t.login(&t.b.admin).await;
     assert_eq!(t.get(&openings, &admin_b).await.0, StatusCode::NOT_FOUND);
 });
+
+db_test!(retention_removes_old_letters_leave_phones_and_departed_logins, |db| {
+    use hadir_db::entities::{account, device, leave_request};
+    use hadir_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let t = TestApp::start(db).await;
+    let token = t.login(&t.a.employee).await;
+    let form = reqwest::multipart::Form::new()
+        .text("metadata", request("sick_leave", "2026-03-04", "2026-03-06").to_string())
+        .part("document", reqwest::multipart::Part::bytes(b"%PDF-1.7\n%%EOF".to_vec()).file_name("surat.pdf"));
+    let res = t.http.post(t.url("/api/v1/leave")).bearer_auth(&token).multipart(form).send().await.unwrap();
+    let filed: serde_json::Value = res.json().await.unwrap();
+    let conn = db.connect().await;
+    let letter_of = |id: String| {
+        let conn = conn.clone();
+        async move { leave_request::Entity::find().filter(leave_request::Column::Id.eq(id)).one(&conn).await.unwrap() }
+    };
+    let key = letter_of(filed["id"].as_str().unwrap().into()).await.unwrap().document_key.unwrap();
+    // A phone registered, then refused.
+    let (_, phone) = t
+        .upload("/api/v1/devices", &token, json!({ "device_id": "android-lama" }), "selfie", sample_jpeg(720, 960, 70))
+        .await;
+    let admin = t.login(&t.a.admin).await;
+    let reject = format!("/api/v1/devices/{}/reject", phone["id"].as_str().unwrap());
+    assert_eq!(t.post(&reject, &admin, json!({ "reason": "Bukan ponsel dinas" })).await.0, StatusCode::OK);
+    // The outsider leaves the institution.
+    let outsider = format!("/api/v1/people/{}", t.a.outsider.person_id);
+    assert_eq!(t.patch(&outsider, &admin, json!({ "status": "inactive" })).await.0, StatusCode::OK);
+
+    // A hundred days on: the refused phone and the departed login are due; the letter is not.
+    t.clock.advance(chrono::Duration::days(100));
+    let admin = t.login(&t.a.admin).await;
+    let (_, preview) = t.get("/api/v1/retention/preview", &admin).await;
+    assert_eq!(
+        (preview["devices"].clone(), preview["accounts"].clone(), preview["leave_documents"].clone()),
+        (json!(1), json!(1), json!(0)),
+        "{preview}"
+    );
+    hadir_app::retention::run(&t.app, false).await.unwrap();
+    let phones = device::Entity::find().filter(device::Column::Id.eq(phone["id"].as_str().unwrap())).all(&conn).await;
+    assert!(phones.unwrap().is_empty(), "the refused phone is gone");
+    let logins = account::Entity::find().filter(account::Column::PersonId.eq(&t.a.outsider.person_id)).all(&conn).await;
+    assert!(logins.unwrap().is_empty(), "the departed login is gone; the person's record stays");
+    assert_eq!(t.get(&outsider, &admin).await.0, StatusCode::OK);
+
+    // Past a year after the leave ended the letter goes; past five, the request itself.
+    t.clock.advance(chrono::Duration::days(300));
+    hadir_app::retention::run(&t.app, false).await.unwrap();
+    let row = letter_of(filed["id"].as_str().unwrap().into()).await.unwrap();
+    assert!(row.document_key.is_none());
+    assert!(t.app.objects.get_if_exists(&key).await.unwrap().is_none(), "health data gone from the store");
+    t.clock.advance(chrono::Duration::days(5 * 365));
+    let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
+    assert_eq!(reports.iter().find(|r| r.institution == "pemkot-a").unwrap().leave_records, 1);
+    assert!(letter_of(filed["id"].as_str().unwrap().into()).await.is_none());
+});
