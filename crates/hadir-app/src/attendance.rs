@@ -176,8 +176,13 @@ fn replay(principal: &Principal, earlier: &event::Model) -> Result<CheckInAnswer
     }
 }
 
-/// Checks the request's fields and reports every problem at once.
-fn parse(req: &CheckInRequest, photo: Option<&Vec<u8>>) -> Result<(Option<GeoPoint>, Option<Vec<u8>>), AppError> {
+/// Checks the request's fields and reports every problem at once. A selfie mode needs a photo
+/// unless the person has not consented to selfies (`photos`), when one sent anyway is not kept.
+fn parse(
+    req: &CheckInRequest,
+    photo: Option<&Vec<u8>>,
+    photos: bool,
+) -> Result<(Option<GeoPoint>, Option<Vec<u8>>), AppError> {
     let mut problems = Vec::new();
     let point = match (req.lat, req.lon) {
         (Some(lat), Some(lon)) => GeoPoint::new(lat, lon).map_err(|e| problems.push(FieldProblem::new("lat", &e))).ok(),
@@ -195,7 +200,7 @@ fn parse(req: &CheckInRequest, photo: Option<&Vec<u8>>) -> Result<(Option<GeoPoi
             if req.lat.is_none() {
                 problems.push(FieldProblem::new("lat", &CheckInRule::PointRequired));
             }
-            if photo.is_none() {
+            if photo.is_none() && photos {
                 problems.push(FieldProblem::new("photo", &CheckInRule::PhotoRequired));
             }
         }
@@ -205,7 +210,7 @@ fn parse(req: &CheckInRequest, photo: Option<&Vec<u8>>) -> Result<(Option<GeoPoi
             }
         }
     }
-    let cleaned = match photo {
+    let cleaned = match photo.filter(|_| photos) {
         Some(bytes) => clean_jpeg(bytes, PhotoLimits::default())
             .map_err(|e| problems.push(FieldProblem::new("photo", &e)))
             .ok()
@@ -291,8 +296,9 @@ pub async fn check_in(
     meta: &RequestMeta,
 ) -> Result<CheckInAnswer, AppError> {
     let attempt_id = req.attempt_id.to_string();
-    let (point, photo) = parse(&req, photo.as_ref())?;
     let inst = &principal.institution_id;
+    let profile = profile::of(app, inst, &principal.person_id).await?;
+    let (point, photo) = parse(&req, photo.as_ref(), profile.photos)?;
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
     let recent = recent(app, principal, &attempt_id, photo_key.as_deref()).await?;
     if let Some(earlier) = &recent.earlier {
@@ -301,7 +307,6 @@ pub async fn check_in(
     let now = app.clock.now();
 
     let policy = policy::get(app, inst).await?;
-    let profile = profile::of(app, inst, &principal.person_id).await?;
     let (sites, home_zone) = (&profile.sites, profile.home_zone);
     let registered = profile.approved_device(&req.device_id);
     let previous = recent
@@ -336,6 +341,7 @@ pub async fn check_in(
         previous,
         qr: qr_check,
         duplicate_photo: recent.duplicate_photo,
+        photo_withheld: !profile.photos,
         policy: &policy,
     };
     let mut evaluation = checkin::evaluate(&attempt, &ctx);

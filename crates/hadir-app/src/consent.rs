@@ -6,13 +6,16 @@
 //! taken to "my privacy" before anything else in the web app ([`must_decide`]). While a new
 //! version is under review, everyone is told when it will bind and may comment on it
 //! ([`give_feedback`]); the privacy officer reads the comments.
-//! Not built: what a withdrawal switches off — Hadir does no face matching, so withdrawing that
-//! consent changes no check-in.
+//! A decision takes effect at once: where the register bases selfies on consent, a person who
+//! has not given it checks in without one ([`photos_allowed`], read by check-ins and phone
+//! registration), and the nightly retention run deletes the selfies already kept of anyone who
+//! withdrew it. Hadir does no face matching, so the `biometric_matching` purpose of the default
+//! register switches nothing on or off: it is there for institutions that match faces elsewhere.
 
 use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id, settings};
 use hadir_db::entities::{consent_entry as entry, notice_feedback as feedback, person, privacy_notice as notice};
-use hadir_domain::consent::{Purpose, default_purposes, validate};
+use hadir_domain::consent::{CHECKIN_PHOTO, Purpose, default_purposes, validate};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -157,6 +160,10 @@ pub struct Consents {
     pub current: BTreeMap<String, bool>,
     /// Consent-based purposes with no decision under the notice in force.
     pub pending: Vec<String>,
+    /// Whether check-ins and phone registration take a selfie: `false` where the register bases
+    /// selfies on consent and the person has not given it (check in by QR, or without a photo for
+    /// the supervisor to confirm).
+    pub selfies_allowed: bool,
 }
 
 struct NotConsentBased;
@@ -201,7 +208,47 @@ pub async fn decide(app: &App, principal: &Principal, d: Decision, meta: &Reques
         .with(serde_json::json!({ "purpose": d.purpose }));
     audit::record(&txn, now_ms, meta, e).await?;
     txn.commit().await?;
+    // The next check-in in this process reads the decision; other processes within seconds.
+    crate::attendance::forget_profile(app, &principal.institution_id, &principal.person_id);
     consents_of(app, &principal.institution_id, &principal.person_id).await
+}
+
+/// Whether selfies may be taken and kept of this person ([`hadir_domain::consent::photos_allowed`]).
+pub async fn photos_allowed(app: &App, institution_id: &str, person_id: &str) -> Result<bool, AppError> {
+    let register = purposes(app, institution_id).await?;
+    if hadir_domain::consent::photos_allowed(&register, None) {
+        return Ok(true);
+    }
+    let standing = entry::Entity::find()
+        .filter(entry::Column::InstitutionId.eq(institution_id))
+        .filter(entry::Column::PersonId.eq(person_id))
+        .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO))
+        .order_by_desc(entry::Column::At)
+        .order_by_desc(entry::Column::Id)
+        .one(&app.db)
+        .await?;
+    Ok(hadir_domain::consent::photos_allowed(&register, standing.map(|e| e.granted)))
+}
+
+/// People whose standing decision on selfies is a withdrawal, where the register asks for
+/// consent: the retention run deletes what was kept of them.
+pub(crate) async fn photos_withdrawn(app: &App, institution_id: &str) -> Result<Vec<String>, AppError> {
+    let register = purposes(app, institution_id).await?;
+    if hadir_domain::consent::photos_allowed(&register, None) {
+        return Ok(Vec::new());
+    }
+    let rows = entry::Entity::find()
+        .filter(entry::Column::InstitutionId.eq(institution_id))
+        .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO))
+        .order_by_asc(entry::Column::At)
+        .order_by_asc(entry::Column::Id)
+        .all(&app.db)
+        .await?;
+    let mut standing = BTreeMap::new();
+    for r in rows {
+        standing.insert(r.person_id, r.granted);
+    }
+    Ok(standing.into_iter().filter(|(_, granted)| !granted).map(|(person, _)| person).collect())
 }
 
 pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str) -> Result<Consents, AppError> {
@@ -220,8 +267,9 @@ pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str
         current.insert(r.purpose.clone(), r.granted);
         decided_under.insert(r.purpose.clone(), r.notice_version);
     }
-    let pending = purposes(app, institution_id)
-        .await?
+    let register = purposes(app, institution_id).await?;
+    let selfies_allowed = hadir_domain::consent::photos_allowed(&register, current.get(CHECKIN_PHOTO).copied());
+    let pending = register
         .into_iter()
         // Consent is asked under a notice in force (Ps 21): none yet, nothing to ask.
         .filter(|p| in_force > 0 && p.needs_consent() && decided_under.get(&p.key).is_none_or(|v| *v < in_force))
@@ -239,7 +287,7 @@ pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str
             user_agent: r.user_agent,
         })
         .collect();
-    Ok(Consents { history, current, pending })
+    Ok(Consents { history, current, pending, selfies_allowed })
 }
 
 pub async fn mine(app: &App, principal: &Principal) -> Result<Consents, AppError> {

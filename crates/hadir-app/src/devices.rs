@@ -54,6 +54,9 @@ pub struct DeviceView {
     pub reason: Option<String>,
     pub created_at: i64,
     pub decided_at: Option<i64>,
+    /// Registered with a selfie: not when the person withholds consent to selfies, nor once an
+    /// erasure or retention removed it.
+    pub has_selfie: bool,
 }
 
 impl From<device::Model> for DeviceView {
@@ -68,6 +71,7 @@ impl From<device::Model> for DeviceView {
             reason: d.reason,
             created_at: d.created_at,
             decided_at: d.decided_at,
+            has_selfie: !d.photo_key.is_empty(),
         }
     }
 }
@@ -137,21 +141,32 @@ pub async fn register(
     }
     let model = optional_text("model", reg.model.as_deref(), &mut problems);
     let os = optional_text("os", reg.os.as_deref(), &mut problems);
-    let photo = match selfie {
-        None => {
+    // Without consent to selfies (where the institution asks for it), the phone is registered
+    // without one and whoever approves it knows the person by other means; a selfie sent anyway
+    // is not kept.
+    let photos = crate::consent::photos_allowed(app, &principal.institution_id, &principal.person_id).await?;
+    let photo = match selfie.filter(|_| photos) {
+        None if photos => {
             problems.push(FieldProblem::new("selfie", &rules::FieldError::Empty));
             None
         }
+        None => None,
         Some(bytes) => {
             clean_jpeg(&bytes, PhotoLimits::default()).map_err(|e| problems.push(FieldProblem::new("selfie", &e))).ok()
         }
     };
-    let (Some(photo), true) = (photo, problems.is_empty()) else {
+    if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
+    }
+    let photo_key = match photo {
+        Some(photo) => {
+            let key = photo_key(&principal.institution_id, &photo.bytes);
+            // Content-addressed, so a retry or a failed insert below leaves at most one harmless object.
+            app.objects.put(&key, photo.bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
+            key
+        }
+        None => String::new(),
     };
-    let photo_key = photo_key(&principal.institution_id, &photo.bytes);
-    // Content-addressed, so a retry or a failed insert below leaves at most one harmless object.
-    app.objects.put(&photo_key, photo.bytes).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
 
     let now_ms = app.now_ms();
     let txn = app.db.begin().await?;
@@ -355,6 +370,9 @@ pub async fn selfie(app: &App, principal: &Principal, id: &str) -> Result<Vec<u8
         .ok_or(AppError::NotFound("device"))?;
     if d.person_id != principal.person_id && !administers(&app.db, principal, &d.person_id).await? {
         return Err(AppError::NotFound("device"));
+    }
+    if d.photo_key.is_empty() {
+        return Err(AppError::NotFound("photo"));
     }
     if let Some(subject) =
         person::Entity::find_by_id((principal.institution_id.clone(), d.person_id.clone())).one(&app.db).await?

@@ -9,6 +9,7 @@ use crate::{App, AppError, Principal, RequestMeta, new_id, retention};
 use chrono::{DateTime, Utc};
 use hadir_db::entities::{breach, disclosure, institution, processor};
 use hadir_domain::breach::{Audience, Facts, notice, notify_by};
+use hadir_domain::consent::LawfulBasis;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
@@ -360,7 +361,7 @@ pub async fn mark_notified(
 pub struct Activity {
     pub name: &'static str,
     pub purpose: &'static str,
-    pub lawful_basis: &'static str,
+    pub lawful_basis: String,
     pub data: &'static str,
     pub data_subjects: &'static str,
     /// How long, from the institution's retention schedule.
@@ -385,12 +386,29 @@ pub async fn ropa(app: &App, principal: &Principal) -> Result<Ropa, AppError> {
         .await?
         .ok_or(AppError::NotFound("institution"))?;
     let r = retention::policy(app, &inst.id).await?;
+    let register = crate::consent::purposes(app, &inst.id).await?;
+    let basis_of = |key: &str, otherwise: &str| {
+        register.iter().find(|p| p.key == key).map_or(otherwise.to_string(), |p| basis_text(p.basis).to_string())
+    };
+    let selfies_by_consent = !hadir_domain::consent::photos_allowed(&register, None);
     let staff = "employees (ASN, PPPK, non-ASN) of the institution";
     let activities = vec![
         Activity {
+            name: "Personnel data",
+            purpose: "identify employees, their unit, supervisor and position",
+            lawful_basis: "legal obligation / contract".into(),
+            data: "name, NIP, NIK and religion (both encrypted), e-mail, phone, unit, position",
+            data_subjects: staff,
+            retention: format!(
+                "while employed; a departed person's login {} days after deactivation",
+                r.departed_account_days
+            ),
+            recipients: "administrators; NIK and religion only institution administrators and the person",
+        },
+        Activity {
             name: "Attendance (presensi)",
             purpose: "record working time, lateness and absence; allowance (TPP) deductions",
-            lawful_basis: "legal obligation / public service (UU PDP Ps 20(2))",
+            lawful_basis: basis_of("attendance", "legal obligation / public service (UU PDP Ps 20(2))"),
             data: "name, NIP, unit, check-in times, device id, attendance status",
             data_subjects: staff,
             retention: format!("check-in records {} days", r.attendance_record_days),
@@ -399,7 +417,7 @@ pub async fn ropa(app: &App, principal: &Principal) -> Result<Ropa, AppError> {
         Activity {
             name: "Location at check-in",
             purpose: "verify presence at the work location (geofence)",
-            lawful_basis: "legal obligation / public service",
+            lawful_basis: basis_of("location_at_checkin", "legal obligation / public service"),
             data: "GPS coordinates and accuracy at the moment of check-in only",
             data_subjects: staff,
             retention: format!(
@@ -409,27 +427,52 @@ pub async fn ropa(app: &App, principal: &Principal) -> Result<Ropa, AppError> {
             recipients: "supervisor and administrators reviewing flagged check-ins",
         },
         Activity {
-            name: "Check-in selfies",
-            purpose: "deter check-ins by someone else; evidence for reviews",
-            lawful_basis: "legal obligation / public service (no face matching is performed)",
-            data: "photo taken live at check-in, metadata removed",
+            name: "Selfies at check-in and phone registration",
+            purpose: "deter check-ins by someone else; evidence for reviews (no face matching is performed)",
+            lawful_basis: basis_of("checkin_photo", "public service"),
+            data: "photo taken live, metadata removed",
             data_subjects: staff,
-            retention: format!("{} days", r.checkin_photo_days),
+            retention: if selfies_by_consent {
+                format!("{} days; deleted at the next nightly run once consent is withdrawn", r.checkin_photo_days)
+            } else {
+                format!("{} days", r.checkin_photo_days)
+            },
             recipients: "the person, supervisor, administrators",
+        },
+        Activity {
+            name: "Phones",
+            purpose: "only approved phones check in",
+            lawful_basis: basis_of("attendance", "legal obligation"),
+            data: "device id, model, operating system, browser",
+            data_subjects: staff,
+            retention: format!("retired or refused phones {} days", r.retired_device_days),
+            recipients: "unit administrators deciding",
         },
         Activity {
             name: "Leave and sickness",
             purpose: "leave entitlement and approval (PP 11/2017)",
-            lawful_basis: "legal obligation",
+            lawful_basis: "legal obligation".into(),
             data: "leave requests; doctor's letters (health data, encrypted)",
             data_subjects: staff,
-            retention: "kept with the personnel file (not yet under the schedule)".into(),
+            retention: format!(
+                "doctor's letters {} days and requests {} days after the leave ended",
+                r.leave_document_days, r.leave_record_days
+            ),
             recipients: "supervisor, administrators deciding",
+        },
+        Activity {
+            name: "Consent records",
+            purpose: "prove consent given or withdrawn (Ps 24)",
+            lawful_basis: "legal obligation".into(),
+            data: "purpose, decision, notice version, time, channel, address, browser",
+            data_subjects: staff,
+            retention: format!("{} days after a departed person's login was deleted", r.consent_ledger_days),
+            recipients: "the data protection officer; the person",
         },
         Activity {
             name: "Access log and audit trail",
             purpose: "accountability of staff access and changes (Ps 31, Ps 35)",
-            lawful_basis: "legal obligation",
+            lawful_basis: "legal obligation".into(),
             data: "who read or changed which person's data, when",
             data_subjects: "employees and staff",
             retention: format!("access log {} days; audit trail kept", r.access_log_days),
@@ -440,10 +483,21 @@ pub async fn ropa(app: &App, principal: &Principal) -> Result<Ropa, AppError> {
         controller: inst.name,
         activities,
         processors: processors_of(app, &inst.id).await?,
-        security: "Argon2id passwords; TLS; tenant isolation; NIK and health documents encrypted at rest \
-                   (XChaCha20-Poly1305); tamper-evident audit chain; access log",
+        security: "Argon2id passwords; TLS; tenant isolation; NIK, religion and health documents encrypted \
+                   at rest (XChaCha20-Poly1305); tamper-evident audit chain; access log",
         transfers_abroad: "none: self-hosted, no outbound calls",
     })
+}
+
+fn basis_text(basis: LawfulBasis) -> &'static str {
+    match basis {
+        LawfulBasis::Consent => "explicit consent",
+        LawfulBasis::Contract => "contract",
+        LawfulBasis::LegalObligation => "legal obligation",
+        LawfulBasis::VitalInterest => "vital interest",
+        LawfulBasis::PublicService => "public service",
+        LawfulBasis::LegitimateInterest => "legitimate interest",
+    }
 }
 
 /// A draft data protection impact assessment (Ps 34) as Markdown, generated from the record of
@@ -477,8 +531,7 @@ pub async fn dpia(app: &App, principal: &Principal) -> Result<String, AppError> 
     }
     md.push_str("\n## Purposes register\n\n");
     for p in &purposes {
-        let basis = serde_json::to_value(p.basis).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        md.push_str(&format!("- **{}** ({}): {}\n", p.name_en, p.key, basis));
+        md.push_str(&format!("- **{}** ({}): {}\n", p.name_en, p.key, basis_text(p.basis)));
     }
     md.push_str("\n## Processors\n\n");
     if record.processors.is_empty() {

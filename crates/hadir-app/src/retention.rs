@@ -1,7 +1,8 @@
 //! Applying the retention schedule: check-in selfies deleted (from the object store too), exact
 //! coordinates removed, old check-in records and access-log entries deleted, and (in
 //! `personnel.rs`) leave documents and records, retired phones and departed people's logins —
-//! except for people under a legal hold. Run nightly by the job worker, and by
+//! except for people under a legal hold. Selfies of people who withdrew their consent to selfies
+//! go at the next run, whatever their age: within a day, inside the 3×24 hours UU PDP allows. Run nightly by the job worker, and by
 //! `hadir retention [--dry-run]`.
 
 mod personnel;
@@ -40,6 +41,8 @@ pub async fn set_policy(
 #[derive(Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub institution: String,
+    /// Check-in and registration selfies: old enough, or of people who withdrew their consent to
+    /// selfies.
     pub photos: u64,
     pub locations: u64,
     pub records: u64,
@@ -51,6 +54,8 @@ pub struct Report {
     pub devices: u64,
     /// Logins of people deactivated long enough ago.
     pub accounts: u64,
+    /// Entries of the consent ledger of people who left long enough ago.
+    pub consent_entries: u64,
     /// Items that were due but kept because their person is under a legal hold.
     pub held: u64,
 }
@@ -91,33 +96,43 @@ pub(crate) async fn run_for(app: &App, institution: &institution::Model, dry_run
     let not_held = || event::Column::PersonId.is_not_in(held.iter().cloned());
     let mut report = Report { institution: institution.slug.clone(), ..Report::default() };
 
-    // Selfies: an object goes only when every event using it is due and unheld. One read finds
-    // every use of the bytes that any due event carries.
+    // Selfies are due when old enough, or when their person withdrew consent to selfies (once no
+    // review still needs them as evidence). An object goes only when every event using it is due
+    // and unheld. One read finds every use of the bytes that any due event carries.
     let cutoff = before(Class::CheckinPhoto);
+    let withdrawn = crate::consent::photos_withdrawn(app, inst).await?;
+    let awaiting_review = "needs_review";
     let due_keys = sea_orm::sea_query::Query::select()
         .column(event::Column::PhotoKey)
         .from(event::Entity)
         .and_where(event::Column::InstitutionId.eq(inst))
-        .and_where(event::Column::OccurredAt.lt(cutoff))
         .and_where(event::Column::PhotoKey.is_not_null())
+        .cond_where(
+            Condition::any().add(event::Column::OccurredAt.lt(cutoff)).add(
+                Condition::all()
+                    .add(event::Column::PersonId.is_in(withdrawn.iter().cloned()))
+                    .add(event::Column::Outcome.ne(awaiting_review)),
+            ),
+        )
         .to_owned();
-    let uses: Vec<(String, String, i64)> = events()
+    let uses: Vec<(String, String, i64, String)> = events()
         .select_only()
-        .columns([event::Column::PhotoKey, event::Column::PersonId, event::Column::OccurredAt])
+        .columns([event::Column::PhotoKey, event::Column::PersonId, event::Column::OccurredAt, event::Column::Outcome])
         .filter(event::Column::PhotoKey.in_subquery(due_keys))
         .into_tuple()
         .all(&app.db)
         .await?;
-    // Per key: whether a use is held, whether a use is still too young.
+    // Per key: whether a use is held, whether a use is not due yet.
     let mut keys: BTreeMap<String, (bool, bool)> = BTreeMap::new();
-    for (key, person_id, occurred_at) in uses {
-        let (held_use, young_use) = keys.entry(key).or_default();
+    for (key, person_id, occurred_at, outcome) in uses {
+        let (held_use, kept_use) = keys.entry(key).or_default();
+        let withdrawn_use = withdrawn.contains(&person_id) && outcome != awaiting_review;
         *held_use |= held.contains(&person_id);
-        *young_use |= occurred_at >= cutoff;
+        *kept_use |= occurred_at >= cutoff && !withdrawn_use;
     }
     let mut gone = Vec::new();
-    for (key, (held_use, young_use)) in keys {
-        match (held_use, young_use) {
+    for (key, (held_use, kept_use)) in keys {
+        match (held_use, kept_use) {
             (true, _) => report.held += 1,
             (false, true) => {} // a newer check-in carries the same bytes
             (false, false) => gone.push(key),
@@ -204,6 +219,7 @@ pub(crate) async fn run_for(app: &App, institution: &institution::Model, dry_run
         report.held += old_list_reads;
     }
     personnel::apply(app, inst, &policy, now, &held, dry_run, &mut report).await?;
+    personnel::withdrawn_device_selfies(app, inst, &withdrawn, &held, dry_run, &mut report).await?;
     Ok(report)
 }
 

@@ -35,6 +35,19 @@ impl Purpose {
     }
 }
 
+/// The register's key for selfies, at check-in and when registering a phone.
+pub const CHECKIN_PHOTO: &str = "checkin_photo";
+
+/// Whether a selfie may be taken and kept for this person: always, unless the institution's
+/// register bases selfies on consent, when only while the person's standing decision (`granted`,
+/// `None` when never decided) is a grant. Without one they check in by the kiosk's QR code, or
+/// without a photo for their supervisor to confirm (DOMAIN.md §1: a non-biometric fallback for
+/// anyone who withholds or withdraws consent).
+pub fn photos_allowed(register: &[Purpose], granted: Option<bool>) -> bool {
+    let needs_consent = register.iter().any(|p| p.key == CHECKIN_PHOTO && p.needs_consent());
+    !needs_consent || granted == Some(true)
+}
+
 fn purpose(key: &str, name_id: &str, name_en: &str, basis: LawfulBasis) -> Purpose {
     Purpose { key: key.into(), name_id: name_id.into(), name_en: name_en.into(), basis }
 }
@@ -47,6 +60,12 @@ pub fn default_purposes() -> Vec<Purpose> {
             "location_at_checkin",
             "Lokasi saat presensi (hanya saat absen)",
             "Location at check-in (at that moment only)",
+            LawfulBasis::PublicService,
+        ),
+        purpose(
+            CHECKIN_PHOTO,
+            "Swafoto saat presensi dan pendaftaran ponsel",
+            "Selfies at check-in and phone registration",
             LawfulBasis::PublicService,
         ),
         purpose("performance", "Penilaian kinerja", "Performance evaluation", LawfulBasis::PublicService),
@@ -96,6 +115,20 @@ mod tests {
         let asked: Vec<_> = default_purposes().into_iter().filter(Purpose::needs_consent).map(|p| p.key).collect();
         assert_eq!(asked, ["biometric_matching", "announcements_email"]);
         assert_eq!(validate(&default_purposes()), Ok(()));
+    }
+
+    #[test]
+    fn selfies_need_a_grant_only_where_the_register_bases_them_on_consent() {
+        let mut register = default_purposes();
+        for granted in [None, Some(false), Some(true)] {
+            assert!(photos_allowed(&register, granted), "public service by default");
+            assert!(photos_allowed(&[], granted), "not in the register at all");
+        }
+        let photos = register.iter_mut().find(|p| p.key == CHECKIN_PHOTO).unwrap();
+        photos.basis = LawfulBasis::Consent;
+        assert!(photos_allowed(&register, Some(true)));
+        assert!(!photos_allowed(&register, Some(false)), "withdrawn");
+        assert!(!photos_allowed(&register, None), "never given");
     }
 
     #[test]

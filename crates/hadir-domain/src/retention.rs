@@ -31,6 +31,9 @@ pub struct RetentionPolicy {
     /// A deactivated person's login (account, sessions, roles) is deleted this many days after
     /// the deactivation; their records follow their own periods.
     pub departed_account_days: u32,
+    /// A departed person's consent ledger is deleted this many days after their login was: the
+    /// proof of consent (Ps 24) outlives the account by the time a claim could still be made.
+    pub consent_ledger_days: u32,
 }
 
 impl Default for RetentionPolicy {
@@ -44,6 +47,7 @@ impl Default for RetentionPolicy {
             leave_record_days: 5 * 365,
             retired_device_days: 90,
             departed_account_days: 90,
+            consent_ledger_days: 5 * 365,
         }
     }
 }
@@ -77,6 +81,8 @@ pub enum Class {
     LeaveRecord,
     RetiredDevice,
     DepartedAccount,
+    /// Counted from the deactivation: the login's period, then the ledger's.
+    ConsentLedger,
 }
 
 impl RetentionPolicy {
@@ -90,6 +96,7 @@ impl RetentionPolicy {
             self.leave_record_days,
             self.retired_device_days,
             self.departed_account_days,
+            self.consent_ledger_days,
         ];
         let in_range = days.iter().all(|d| (1..=3650).contains(d));
         let nested = self.checkin_photo_days <= self.attendance_record_days
@@ -108,6 +115,7 @@ impl RetentionPolicy {
             Class::LeaveRecord => self.leave_record_days,
             Class::RetiredDevice => self.retired_device_days,
             Class::DepartedAccount => self.departed_account_days,
+            Class::ConsentLedger => self.departed_account_days + self.consent_ledger_days,
         }
     }
 
@@ -140,6 +148,9 @@ mod tests {
         assert!(due(&p, Class::ExactLocation, at("2025-11-22T00:00:00Z"), now, false));
         assert!(!due(&p, Class::AttendanceRecord, at("2022-01-01T00:00:00Z"), now, false), "five years");
         assert!(due(&p, Class::AccessLog, at("2024-11-22T00:00:00Z"), now, false));
+        // Deactivated 5 years and 90 days ago: the login went after 90 days, the ledger now.
+        assert!(due(&p, Class::ConsentLedger, at("2021-08-24T23:59:59Z"), now, false));
+        assert!(!due(&p, Class::ConsentLedger, at("2021-08-26T00:00:00Z"), now, false));
     }
 
     #[test]

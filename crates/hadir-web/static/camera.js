@@ -1,7 +1,12 @@
 // The live camera: getUserMedia only — no file picker, no gallery — a JPEG taken from the
 // video at most 640 px wide, and the QR code in view (jsQR, vendored).
-export async function start(video, facingMode = 'user') {
+export function stop(video) {
   for (const track of video.srcObject?.getTracks() ?? []) track.stop();
+  video.srcObject = null;
+}
+
+export async function start(video, facingMode = 'user') {
+  stop(video);
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
       video: { facingMode, width: { ideal: 640 }, height: { ideal: 480 } },

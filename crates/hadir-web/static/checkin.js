@@ -1,7 +1,8 @@
 // The check-in page: the selfie camera, the location with whether it is inside a work site's
 // fence, and the attempts — each saved in the offline queue first, then sent; what could not be
 // sent waits for the Sync button or the network to come back. The server decides; the fence
-// shown here is only a hint.
+// shown here is only a hint. Without consent to selfies, the camera opens only to scan the
+// kiosk's code, and a check-in goes without a photo for the supervisor to confirm.
 import { deviceId } from './app.js';
 import * as camera from './camera.js';
 import * as queue from './queue.js';
@@ -25,6 +26,15 @@ function showTypedFallback() {
   cameraReady.then((ok) => { typedFallback.hidden = ok || modeSelect.value !== 'qr'; });
 }
 function startCamera() {
+  const noSelfie = !setup.photos && modeSelect.value !== 'qr';
+  document.getElementById('camera-box').hidden = noSelfie;
+  if (noSelfie) {
+    camera.stop(video);
+    cameraReady = Promise.resolve(false);
+    document.getElementById('camera-error').hidden = true;
+    showTypedFallback();
+    return;
+  }
   // The kiosk's code is scanned with the back camera; selfies with the front one.
   cameraReady = camera.start(video, modeSelect.value === 'qr' ? 'environment' : 'user').then((ok) => {
     document.getElementById('camera-error').hidden = ok;
@@ -185,8 +195,8 @@ async function attempt(kind) {
     }
     if (!qrToken) return;
   } else {
-    photo = (await cameraReady) ? await camera.snapshot(video) : null;
-    if (mode === 'office' && !photo) {
+    photo = setup.photos && (await cameraReady) ? await camera.snapshot(video) : null;
+    if (mode === 'office' && setup.photos && !photo) {
       result.textContent = text.noCamera;
       return;
     }

@@ -1,4 +1,5 @@
-// Registering this browser as the person's device, with a live selfie.
+// Registering this browser as the person's device, with a live selfie — or without one where the
+// person has not consented to selfies (the page then has no camera).
 import { deviceId } from './app.js';
 import * as camera from './camera.js';
 
@@ -6,15 +7,20 @@ const video = document.getElementById('camera');
 const result = document.getElementById('result');
 document.getElementById('device-id').textContent = deviceId();
 
-const cameraReady = camera.start(video).then((ok) => {
-  document.getElementById('camera-error').hidden = ok;
-  return ok;
-});
+const cameraReady = video
+  ? camera.start(video).then((ok) => {
+    document.getElementById('camera-error').hidden = ok;
+    return ok;
+  })
+  : null;
 
 document.getElementById('register').addEventListener('click', async () => {
-  if (!(await cameraReady)) return;
-  const selfie = await camera.snapshot(video);
-  if (!selfie) return;
+  let selfie = null;
+  if (cameraReady) {
+    if (!(await cameraReady)) return;
+    selfie = await camera.snapshot(video);
+    if (!selfie) return;
+  }
   const brands = navigator.userAgentData?.brands?.map((b) => b.brand).filter((b) => !b.includes('Not')) ?? [];
   const metadata = {
     device_id: deviceId(),
@@ -23,7 +29,7 @@ document.getElementById('register').addEventListener('click', async () => {
   };
   const form = new FormData();
   form.append('metadata', JSON.stringify(metadata));
-  form.append('selfie', selfie, 'selfie.jpg');
+  if (selfie) form.append('selfie', selfie, 'selfie.jpg');
   const response = await fetch('/api/v1/devices', { method: 'POST', body: form });
   if (response.ok) {
     result.textContent = result.dataset.done;

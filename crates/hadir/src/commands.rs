@@ -66,7 +66,8 @@ pub async fn run(cli: Cli) -> CommandResult {
             for r in reports {
                 println!(
                     "{}: {verb} {} photo(s), {} exact location(s), {} check-in record(s), {} access-log entr(ies), \
-                     {} leave document(s), {} leave record(s), {} old phone(s), {} departed login(s); \
+                     {} leave document(s), {} leave record(s), {} old phone(s), {} departed login(s), \
+                     {} consent-ledger entr(ies); \
                      {} item(s) kept by legal holds",
                     r.institution,
                     r.photos,
@@ -77,6 +78,7 @@ pub async fn run(cli: Cli) -> CommandResult {
                     r.leave_records,
                     r.devices,
                     r.accounts,
+                    r.consent_entries,
                     r.held
                 );
             }

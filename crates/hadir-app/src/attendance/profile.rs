@@ -1,7 +1,8 @@
 //! What a check-in needs to know about the person that rarely changes: where they may check in,
 //! which phones are approved, and their own time zone. Kept in memory for a few seconds, because
 //! a surge of check-ins would otherwise read the same rows thousands of times a second; device
-//! decisions and location assignments made through this process forget it at once.
+//! decisions, location assignments and consent decisions made through this process forget it
+//! at once.
 
 use crate::locations::{self, LocationView};
 use crate::{App, AppError};
@@ -11,7 +12,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A device approved or reset, or a location assigned, through another process applies after this.
+/// A device approved or reset, a location assigned, or a consent decided, through another
+/// process applies after this.
 pub(crate) const PROFILE_TTL: Duration = Duration::from_secs(10);
 
 pub(crate) struct Profile {
@@ -20,6 +22,8 @@ pub(crate) struct Profile {
     pub devices: Vec<(String, String)>,
     /// Their first work site's zone, else the institution's.
     pub home_zone: WorkZone,
+    /// Selfies may be taken and kept (`consent::photos_allowed`).
+    pub photos: bool,
 }
 
 impl Profile {
@@ -52,7 +56,8 @@ pub(crate) async fn of(app: &App, institution_id: &str, person_id: &str) -> Resu
             .and_then(|i| WorkZone::parse(&i.time_zone))
             .unwrap_or(WorkZone::Jakarta),
     };
-    let profile = Arc::new(Profile { sites, devices, home_zone });
+    let photos = crate::consent::photos_allowed(app, institution_id, person_id).await?;
+    let profile = Arc::new(Profile { sites, devices, home_zone, photos });
     app.checkin_profiles.put(key, profile.clone());
     Ok(profile)
 }

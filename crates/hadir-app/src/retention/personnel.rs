@@ -1,15 +1,15 @@
 //! The retention schedule for what is kept about people beyond their check-ins: leave documents
 //! (doctor's letters) and leave requests after the leave ended, phones after they were retired or
-//! refused, and a departed person's login after their deactivation. People under a legal hold
-//! keep everything.
+//! refused, a departed person's login after their deactivation and their consent ledger after
+//! that. People under a legal hold keep everything.
 
 use super::Report;
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
-use hadir_db::entities::{account, device, leave_request as leave, person, role_grant, session};
+use hadir_db::entities::{account, consent_entry, device, leave_request as leave, person, role_grant, session};
 use hadir_domain::retention::{Class, RetentionPolicy};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
 
 /// Applies (or counts) the personnel classes for one institution into `report`.
 pub(super) async fn apply(
@@ -90,16 +90,7 @@ pub(super) async fn apply(
         if dry_run {
             continue;
         }
-        let shared = device::Entity::find()
-            .filter(device::Column::InstitutionId.eq(inst))
-            .filter(device::Column::PhotoKey.eq(&d.photo_key))
-            .filter(device::Column::Id.ne(&d.id))
-            .one(&app.db)
-            .await?
-            .is_some();
-        if !d.photo_key.is_empty() && !shared {
-            app.objects.delete(&d.photo_key).await.map_err(store)?;
-        }
+        drop_selfie(app, inst, &d).await?;
         device::Entity::delete_by_id((inst.to_string(), d.id)).exec(&app.db).await?;
     }
 
@@ -139,6 +130,89 @@ pub(super) async fn apply(
             .exec(&app.db)
             .await?;
         account::Entity::delete_by_id((inst.to_string(), acc.id)).exec(&app.db).await?;
+    }
+
+    // The consent ledger of people who left long enough ago.
+    let cutoff = policy.cutoff(Class::ConsentLedger, now).timestamp_millis();
+    let long_gone: Vec<String> = person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(inst))
+        .filter(person::Column::Status.eq("inactive"))
+        .filter(person::Column::UpdatedAt.lt(cutoff))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let (kept, gone): (Vec<String>, Vec<String>) = long_gone.into_iter().partition(|p| is_held(p));
+    let ledger = |people: Vec<String>| {
+        consent_entry::Entity::find()
+            .filter(consent_entry::Column::InstitutionId.eq(inst))
+            .filter(consent_entry::Column::PersonId.is_in(people))
+    };
+    report.held += ledger(kept).count(&app.db).await?;
+    report.consent_entries = ledger(gone.clone()).count(&app.db).await?;
+    if !dry_run && report.consent_entries > 0 {
+        consent_entry::Entity::delete_many()
+            .filter(consent_entry::Column::InstitutionId.eq(inst))
+            .filter(consent_entry::Column::PersonId.is_in(gone))
+            .exec(&app.db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Registration selfies of people who withdrew their consent to selfies, except of a phone still
+/// awaiting its decision (the evidence it is judged on). The phone stays registered.
+pub(super) async fn withdrawn_device_selfies(
+    app: &App,
+    inst: &str,
+    withdrawn: &[String],
+    held: &[String],
+    dry_run: bool,
+    report: &mut Report,
+) -> Result<(), AppError> {
+    let phones = device::Entity::find()
+        .filter(device::Column::InstitutionId.eq(inst))
+        .filter(device::Column::PersonId.is_in(withdrawn.iter().cloned()))
+        .filter(device::Column::Status.ne("pending"))
+        .filter(device::Column::PhotoKey.ne(""))
+        .all(&app.db)
+        .await?;
+    for d in phones {
+        if held.contains(&d.person_id) {
+            report.held += 1;
+            continue;
+        }
+        report.photos += 1;
+        if dry_run {
+            continue;
+        }
+        drop_selfie(app, inst, &d).await?;
+        device::Entity::update_many()
+            .col_expr(device::Column::PhotoKey, Expr::value(""))
+            .filter(device::Column::InstitutionId.eq(inst))
+            .filter(device::Column::Id.eq(&d.id))
+            .exec(&app.db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes a phone's registration selfie from the object store, unless another phone of the
+/// institution carries the same bytes.
+async fn drop_selfie(app: &App, inst: &str, d: &device::Model) -> Result<(), AppError> {
+    if d.photo_key.is_empty() {
+        return Ok(());
+    }
+    let shared = device::Entity::find()
+        .filter(device::Column::InstitutionId.eq(inst))
+        .filter(device::Column::PhotoKey.eq(&d.photo_key))
+        .filter(device::Column::Id.ne(&d.id))
+        .one(&app.db)
+        .await?
+        .is_some();
+    if !shared {
+        app.objects.delete(&d.photo_key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))?;
     }
     Ok(())
 }

@@ -59,6 +59,9 @@ pub struct Context<'a> {
     pub qr: Option<QrCheck>,
     /// The photo's bytes equal an earlier event's.
     pub duplicate_photo: bool,
+    /// The person has not given the consent selfies rest on: none is taken (see
+    /// [`crate::consent::photos_allowed`]).
+    pub photo_withheld: bool,
     pub policy: &'a AttendancePolicy,
 }
 
@@ -150,6 +153,9 @@ pub fn evaluate(attempt: &Attempt, ctx: &Context<'_>) -> Evaluation {
             Some(QrCheck::Invalid) | None => signals.push(Signal::ForeignQr),
         },
         CheckMode::Office | CheckMode::Wfh | CheckMode::Duty => {
+            if ctx.photo_withheld {
+                signals.push(Signal::NoPhoto);
+            }
             match attempt.point.and_then(|p| match_site(ctx.sites, p)) {
                 Some((id, distance, inside)) => {
                     location_id = inside.then(|| id.to_string());
@@ -208,6 +214,7 @@ mod tests {
             previous: None,
             qr: None,
             duplicate_photo: false,
+            photo_withheld: false,
             policy: &policy,
         };
         tweak(&mut ctx);
@@ -241,6 +248,34 @@ mod tests {
             vec![Signal::PoorAccuracy, Signal::ClockSkew, Signal::DuplicatePhoto, Signal::MockLocation]
         );
         assert_eq!(e.outcome, Outcome::NeedsReview);
+    }
+
+    #[test]
+    fn a_selfie_withheld_for_want_of_consent_goes_to_the_supervisor_even_where_refusals_are_strict() {
+        let fence = office();
+        let sites = [Site { id: "kantor", fence: &fence }];
+        let mut policy = AttendancePolicy::default();
+        policy.actions.insert(Signal::NoPhoto, SignalAction::Reject);
+        let ctx = Context {
+            now: now(),
+            sites: &sites,
+            registered_device: true,
+            previous: None,
+            qr: None,
+            duplicate_photo: false,
+            photo_withheld: true,
+            policy: &policy,
+        };
+        let e = evaluate(&attempt(-3.8216, 102.2871), &ctx);
+        assert_eq!(
+            (e.outcome, e.signals, e.location_id.as_deref()),
+            (Outcome::NeedsReview, vec![Signal::NoPhoto], Some("kantor"))
+        );
+        // The kiosk's code needs no selfie: nothing to confirm.
+        let mut qr = attempt(-3.8216, 102.2871);
+        qr.mode = CheckMode::Qr;
+        let ctx = Context { qr: Some(QrCheck::Valid { location_id: "kantor".into(), already_used: false }), ..ctx };
+        assert_eq!(evaluate(&qr, &ctx).outcome, Outcome::Accepted);
     }
 
     #[test]

@@ -20,9 +20,14 @@ pub enum Signal {
     StaleOffline,
     DuplicatePhoto,
     MockLocation,
+    /// A selfie mode without a selfie, because the person has not given (or has withdrawn) the
+    /// consent their institution bases selfies on: a supervisor confirms the check-in instead.
+    /// Always reviewed, never refused: exercising a right must not cost the day.
+    NoPhoto,
 }
 
 impl Signal {
+    /// The signals whose action each institution chooses (all but [`Signal::NoPhoto`]).
     pub const ALL: [Signal; 10] = [
         Signal::OutsideGeofence,
         Signal::PoorAccuracy,
@@ -101,6 +106,8 @@ pub enum PolicyError {
     OfflineWindow,
     #[error("max_accuracy_m, max_clock_skew_secs and max_speed_kmh must be above zero")]
     Threshold,
+    #[error("no_photo is always reviewed: a check-in without a selfie for want of consent cannot be refused")]
+    NoPhotoRefused,
 }
 
 impl Explain for PolicyError {
@@ -109,6 +116,7 @@ impl Explain for PolicyError {
             PolicyError::Devices => "policy_max_active_devices",
             PolicyError::OfflineWindow => "policy_offline_window",
             PolicyError::Threshold => "policy_threshold",
+            PolicyError::NoPhotoRefused => "policy_no_photo",
         }
     }
 
@@ -119,6 +127,9 @@ impl Explain for PolicyError {
                 PolicyError::Devices => "Jumlah perangkat aktif harus antara 1 dan 5".into(),
                 PolicyError::OfflineWindow => "Batas sinkron luring harus antara 1 dan 168 jam".into(),
                 PolicyError::Threshold => "Ambang akurasi, selisih jam dan kecepatan harus di atas nol".into(),
+                PolicyError::NoPhotoRefused => {
+                    "no_photo selalu diperiksa atasan: presensi tanpa swafoto karena persetujuan tidak diberikan tidak boleh ditolak".into()
+                }
             },
         }
     }
@@ -135,11 +146,17 @@ impl AttendancePolicy {
         if self.max_accuracy_m == 0 || self.max_clock_skew_secs == 0 || self.max_speed_kmh == 0 {
             return Err(PolicyError::Threshold);
         }
+        if self.actions.get(&Signal::NoPhoto) == Some(&SignalAction::Reject) {
+            return Err(PolicyError::NoPhotoRefused);
+        }
         Ok(())
     }
 
     /// What a signal does; a signal missing from `actions` is reviewed, never silently accepted.
     pub fn action(&self, signal: Signal) -> SignalAction {
+        if signal == Signal::NoPhoto {
+            return SignalAction::Review;
+        }
         self.actions.get(&signal).copied().unwrap_or(SignalAction::Review)
     }
 }
@@ -168,5 +185,8 @@ mod tests {
         assert!(serde_json::from_str::<AttendancePolicy>(r#"{"actions":{"teleport":"reject"}}"#).is_err());
         let bad = AttendancePolicy { max_active_devices: 0, ..AttendancePolicy::default() };
         assert_eq!(bad.validate(), Err(PolicyError::Devices));
+        let refusing: AttendancePolicy = serde_json::from_str(r#"{"actions":{"no_photo":"reject"}}"#).unwrap();
+        assert_eq!(refusing.validate(), Err(PolicyError::NoPhotoRefused));
+        assert_eq!(refusing.action(Signal::NoPhoto), SignalAction::Review, "even if stored");
     }
 }

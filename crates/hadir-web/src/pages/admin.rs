@@ -34,6 +34,7 @@ pub struct DeviceRow {
     pub person: String,
     pub model: String,
     pub registered: String,
+    pub has_selfie: bool,
 }
 
 #[derive(Template)]
@@ -60,6 +61,7 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
             person: names.get(&d.person_id).cloned().unwrap_or_default(),
             model: [d.model, d.os].into_iter().flatten().collect::<Vec<_>>().join(" · "),
             registered: labels::moment(d.created_at),
+            has_selfie: d.has_selfie,
             id: d.id,
         })
         .collect();

@@ -247,7 +247,7 @@ struct RetentionPage {
 
 impl RetentionPage {
     /// Each period of the schedule: field name, days, and its label's text key.
-    fn periods(&self) -> [(&'static str, u32, &'static str); 8] {
+    fn periods(&self) -> [(&'static str, u32, &'static str); 9] {
         let p = &self.policy;
         [
             ("checkin_photo_days", p.checkin_photo_days, "dpo-keep-photos"),
@@ -258,6 +258,7 @@ impl RetentionPage {
             ("leave_record_days", p.leave_record_days, "dpo-keep-leave"),
             ("retired_device_days", p.retired_device_days, "dpo-keep-devices"),
             ("departed_account_days", p.departed_account_days, "dpo-keep-accounts"),
+            ("consent_ledger_days", p.consent_ledger_days, "dpo-keep-consents"),
         ]
     }
 }
@@ -315,6 +316,7 @@ pub async fn save_policy(
             leave_record_days: days("leave_record_days")?,
             retired_device_days: days("retired_device_days")?,
             departed_account_days: days("departed_account_days")?,
+            consent_ledger_days: days("consent_ledger_days")?,
         };
         if !page.principal.is_institution_admin() {
             return Err(AppError::Forbidden);

@@ -44,6 +44,8 @@ struct CheckinSetup<'a> {
     sites: &'a [hadir_app::locations::LocationView],
     /// The person's phones: the script compares its own device id with them.
     devices: Vec<(String, String)>,
+    /// Selfies may be taken (consent, where the institution asks for it).
+    photos: bool,
 }
 
 /// JSON to place inside `<script type="application/json">`: no `<` can end the element.
@@ -62,6 +64,7 @@ struct Home {
     status_bad: bool,
     events: Vec<EventLine>,
     setup: String,
+    photos: bool,
     /// A privacy notice under review: its version and when it binds.
     upcoming_notice: Option<(i32, String)>,
 }
@@ -73,15 +76,17 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
         let day: MyDay = my_day::my_day(&state.app, &page.principal).await?;
         let devices = devices::mine(&state.app, &page.principal).await?;
         let upcoming = hadir_app::consent::upcoming(&state.app, &page.principal).await?;
-        Ok::<_, AppError>((name, day, devices, upcoming))
+        let photos = photos_allowed(&state, &page).await?;
+        Ok::<_, AppError>((name, day, devices, upcoming, photos))
     };
-    let (name, day, devices, upcoming) = match loaded.await {
+    let (name, day, devices, upcoming, photos) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
     let setup = CheckinSetup {
         sites: &day.sites,
         devices: devices.into_iter().map(|d| (d.device_id, labels::snake(&d.status))).collect(),
+        photos,
     };
     render(&Home {
         c: Chrome::of(&page, name, "/app"),
@@ -92,8 +97,13 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
         status_bad: day.status.as_ref().is_some_and(|d| labels::day_is_bad(&d.status)),
         events: day.events.iter().map(|e| event_line(t, day.zone, e)).collect(),
         setup: embedded_json(&setup),
+        photos,
         upcoming_notice: upcoming.map(|n| (n.version, labels::moment(n.effective_at))),
     })
+}
+
+async fn photos_allowed(state: &AppState, page: &Page) -> Result<bool, AppError> {
+    hadir_app::consent::photos_allowed(&state.app, &page.principal.institution_id, &page.principal.person_id).await
 }
 
 #[derive(Template)]
@@ -101,15 +111,17 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
 struct DevicePage {
     c: Chrome,
     devices: Vec<(String, String, String)>,
+    photos: bool,
 }
 
 /// Registering this phone with a live selfie (the script does the camera and the upload).
 pub async fn device(State(state): State<AppState>, page: Page) -> Response {
     let t = page.t;
     let loaded = async {
-        Ok::<_, AppError>((page.own_name(&state.app).await?, devices::mine(&state.app, &page.principal).await?))
+        let mine = devices::mine(&state.app, &page.principal).await?;
+        Ok::<_, AppError>((page.own_name(&state.app).await?, mine, photos_allowed(&state, &page).await?))
     };
-    let (name, mine) = match loaded.await {
+    let (name, mine, photos) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -121,7 +133,7 @@ pub async fn device(State(state): State<AppState>, page: Page) -> Response {
             (d.device_id, d.model.unwrap_or_default(), label)
         })
         .collect();
-    render(&DevicePage { c: Chrome::of(&page, name, "/app/perangkat"), devices })
+    render(&DevicePage { c: Chrome::of(&page, name, "/app/perangkat"), devices, photos })
 }
 
 #[derive(Template)]

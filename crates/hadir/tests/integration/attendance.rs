@@ -427,15 +427,7 @@ db_test!(bad_check_ins_get_clear_codes_and_change_nothing, |db| {
     cut.truncate(200);
     let truncated = t.upload("/api/v1/checkins", &token, attempt(&t, "in", INSIDE), "photo", cut).await;
     assert_eq!(truncated.1["errors"][0]["code"], "photo_malformed");
-    let no_photo = t
-        .http
-        .post(t.url("/api/v1/checkins"))
-        .bearer_auth(&token)
-        .multipart(reqwest::multipart::Form::new().text("metadata", attempt(&t, "in", INSIDE).to_string()))
-        .send()
-        .await
-        .unwrap();
-    let body: Value = no_photo.json().await.unwrap();
+    let (_, body) = t.upload_without_photo("/api/v1/checkins", &token, attempt(&t, "in", INSIDE)).await;
     assert_eq!(body["errors"][0]["code"], "photo_required");
     t.assert_upload_refused_as_too_large(
         "/api/v1/checkins",

@@ -277,8 +277,8 @@ db_test!(opening_balances_carry_over_from_years_before_hadir, |db| {
     assert_eq!(t.get(&openings, &admin_b).await.0, StatusCode::NOT_FOUND);
 });
 
-db_test!(retention_removes_old_letters_leave_phones_and_departed_logins, |db| {
-    use hadir_db::entities::{account, device, leave_request};
+db_test!(retention_removes_old_letters_leave_phones_departed_logins_and_their_consent_ledger, |db| {
+    use hadir_db::entities::{account, consent_entry, device, leave_request};
     use hadir_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let t = TestApp::start(db).await;
     let token = t.login(&t.a.employee).await;
@@ -300,7 +300,10 @@ db_test!(retention_removes_old_letters_leave_phones_and_departed_logins, |db| {
     let admin = t.login(&t.a.admin).await;
     let reject = format!("/api/v1/devices/{}/reject", phone["id"].as_str().unwrap());
     assert_eq!(t.post(&reject, &admin, json!({ "reason": "Bukan ponsel dinas" })).await.0, StatusCode::OK);
-    // The outsider leaves the institution.
+    // The outsider, who had declined e-mail announcements, leaves the institution.
+    let theirs = t.login(&t.a.outsider).await;
+    let declined = json!({ "purpose": "announcements_email", "granted": false });
+    assert_eq!(t.post("/api/v1/me/consents", &theirs, declined).await.0, StatusCode::OK);
     let outsider = format!("/api/v1/people/{}", t.a.outsider.person_id);
     assert_eq!(t.patch(&outsider, &admin, json!({ "status": "inactive" })).await.0, StatusCode::OK);
 
@@ -328,6 +331,11 @@ db_test!(retention_removes_old_letters_leave_phones_and_departed_logins, |db| {
     assert!(t.app.objects.get_if_exists(&key).await.unwrap().is_none(), "health data gone from the store");
     t.clock.advance(chrono::Duration::days(5 * 365));
     let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
-    assert_eq!(reports.iter().find(|r| r.institution == "pemkot-a").unwrap().leave_records, 1);
+    let report = reports.iter().find(|r| r.institution == "pemkot-a").unwrap();
+    assert_eq!(report.leave_records, 1);
     assert!(letter_of(filed["id"].as_str().unwrap().into()).await.is_none());
+    // Five years after their login went, so does the proof of their consent decisions.
+    assert_eq!(report.consent_entries, 1);
+    let ledger = consent_entry::Entity::find().filter(consent_entry::Column::PersonId.eq(&t.a.outsider.person_id));
+    assert!(ledger.all(&conn).await.unwrap().is_empty());
 });

@@ -488,3 +488,78 @@ db_test!(reads_of_lists_a_person_is_in_appear_in_their_access_log, |db| {
     // Reading one's own list is not logged for oneself.
     assert_eq!(t.get("/api/v1/me/access-log", &unit_admin).await.1, json!([]));
 });
+
+db_test!(withdrawing_consent_to_selfies_changes_check_ins_at_once_and_removes_kept_selfies_at_the_next_run, |db| {
+    use crate::attendance::{INSIDE, attempt, ready, send};
+    use hadir_db::entities::{attendance_event as event, device};
+    use hadir_db::sea_orm::{ColumnTrait, QueryFilter};
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::minutes(25)); // 07:25 WIB
+    let (status, first) = send(&t, &token, &attempt(&t, "in", INSIDE), 700).await;
+    assert_eq!((status, first["outcome"].clone()), (StatusCode::OK, json!("accepted")), "{first}");
+    let conn = db.connect().await;
+    let first_event = event::Entity::find()
+        .filter(event::Column::Id.eq(first["event_id"].as_str().unwrap()))
+        .one(&conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let kept_selfie = first_event.photo_key.unwrap();
+    let mine = t.get("/api/v1/me/consents", &token).await.1;
+    assert_eq!(mine["selfies_allowed"], true, "public service by default: no consent asked");
+
+    // A company bases selfies on consent instead.
+    let admin = t.login(&t.a.admin).await;
+    let mut register = serde_json::to_value(hadir_domain::consent::default_purposes()).unwrap();
+    for p in register.as_array_mut().unwrap() {
+        if p["key"] == "checkin_photo" {
+            p["basis"] = json!("consent");
+        }
+    }
+    assert_eq!(t.call(Method::PUT, "/api/v1/purposes", Some(&admin), Some(register)).await.0, StatusCode::OK);
+    let decide = |granted: bool| json!({ "purpose": "checkin_photo", "granted": granted });
+    assert_eq!(t.post("/api/v1/me/consents", &token, decide(true)).await.1["selfies_allowed"], true);
+    let (_, body) = t.upload_without_photo("/api/v1/checkins", &token, attempt(&t, "out", INSIDE)).await;
+    assert_eq!(body["errors"][0]["code"], "photo_required", "consent given: the selfie is required");
+
+    // Withdrawn: the very next check-out goes without a selfie, for the supervisor to confirm.
+    assert_eq!(t.post("/api/v1/me/consents", &token, decide(false)).await.1["selfies_allowed"], false);
+    t.clock.advance(chrono::Duration::hours(9));
+    let (status, out) = t.upload_without_photo("/api/v1/checkins", &token, attempt(&t, "out", INSIDE)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!((out["outcome"].clone(), out["signals"].clone()), (json!("needs_review"), json!(["no_photo"])));
+    // A selfie sent anyway (an old app, a queued attempt) is not kept.
+    let (status, again) = send(&t, &token, &attempt(&t, "out", INSIDE), 701).await;
+    assert_eq!((status, again["signals"].clone()), (StatusCode::OK, json!(["no_photo"])));
+    let photo = format!("/api/v1/checkins/{}/photo", again["event_id"].as_str().unwrap());
+    assert_eq!(t.get(&photo, &token).await.0, StatusCode::NOT_FOUND);
+    let supervisor = t.login(&t.a.unit_admin).await;
+    let (_, review) = t.get("/api/v1/checkins/review", &supervisor).await;
+    assert!(review.as_array().unwrap().iter().any(|e| e["id"] == out["event_id"]), "{review}");
+    let refusing = json!({ "actions": { "no_photo": "reject" } });
+    let (status, body) = t.call(Method::PUT, "/api/v1/attendance-policy", Some(&admin), Some(refusing)).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("policy_no_photo"))
+    );
+
+    // A new phone registers without a selfie.
+    let phone = json!({ "device_id": "android-baru-0002" });
+    let (status, device) = t.upload_without_photo("/api/v1/devices", &token, phone).await;
+    assert_eq!((status, device["has_selfie"].clone()), (StatusCode::CREATED, json!(false)), "{device}");
+
+    // The next nightly run deletes the selfies kept of them, however young: the check-in's and
+    // the approved phone's.
+    let (_, preview) = t.get("/api/v1/retention/preview", &admin).await;
+    assert_eq!(preview["photos"], 2, "{preview}");
+    let reports = hadir_app::retention::run(&t.app, false).await.unwrap();
+    assert_eq!(reports.iter().find(|r| r.institution == "pemkot-a").unwrap().photos, 2);
+    assert!(t.app.objects.get_if_exists(&kept_selfie).await.unwrap().is_none(), "gone from the object store");
+    let phones = device::Entity::find().all(&conn).await.unwrap();
+    assert!(phones.iter().all(|d| d.photo_key.is_empty()), "no registration selfie left");
+    assert_eq!(
+        t.get(&format!("/api/v1/checkins/{}/photo", first["event_id"].as_str().unwrap()), &token).await.0,
+        StatusCode::NOT_FOUND
+    );
+});

@@ -273,6 +273,14 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Sends a `multipart/form-data` upload with its `metadata` part only (no photo).
+    pub async fn upload_without_photo(&self, path: &str, token: &str, metadata: Value) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string());
+        let res = self.http.post(self.url(path)).bearer_auth(token).multipart(form).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// Sends an upload that is too large and checks it is refused: with `413`, or — when the
     /// server answered `413` and closed the connection before the client finished writing — with
     /// the connection closed early. Either way the server must still answer afterwards.
