@@ -34,6 +34,10 @@ pub enum Data {
     PeopleList,
     /// Today's board of a unit: who is in, late, away.
     Today,
+    /// Leave requests (kind, dates, reason), as the approval queue shows them.
+    LeaveRequests,
+    /// A proposed work-from-home point: where the person lives.
+    HomeLocation,
 }
 
 impl Data {
@@ -51,6 +55,8 @@ impl Data {
             Data::Recap => "recap",
             Data::PeopleList => "people_list",
             Data::Today => "today",
+            Data::LeaveRequests => "leave_requests",
+            Data::HomeLocation => "home_location",
         }
     }
 
@@ -68,6 +74,8 @@ impl Data {
             Data::Recap,
             Data::PeopleList,
             Data::Today,
+            Data::LeaveRequests,
+            Data::HomeLocation,
         ]
         .into_iter()
         .find(|d| d.as_str() == s)
@@ -82,23 +90,51 @@ pub(crate) async fn record(
     subject: &person::Model,
     data: &[Data],
 ) -> Result<(), AppError> {
+    let at = app.now_ms();
+    let rows: Vec<_> = data.iter().filter_map(|d| entry(principal, subject, *d, at)).collect();
+    if !rows.is_empty() {
+        access_entry::Entity::insert_many(rows).exec_without_returning(&app.db).await?;
+    }
+    Ok(())
+}
+
+/// Records that `principal` read `data` of each of `subjects` at once — a queue showing several
+/// people's requests — in one write, each person once.
+pub(crate) async fn record_each<'a>(
+    app: &App,
+    principal: &Principal,
+    subjects: impl IntoIterator<Item = &'a person::Model>,
+    data: Data,
+) -> Result<(), AppError> {
+    let at = app.now_ms();
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<_> = subjects
+        .into_iter()
+        .filter(|s| seen.insert(s.id.clone()))
+        .filter_map(|subject| entry(principal, subject, data, at))
+        .collect();
+    for chunk in rows.chunks(500) {
+        access_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&app.db).await?;
+    }
+    Ok(())
+}
+
+/// One entry of the log; none for a person reading their own data.
+fn entry(principal: &Principal, subject: &person::Model, data: Data, at: i64) -> Option<access_entry::ActiveModel> {
     if subject.id == principal.person_id {
-        return Ok(());
+        return None;
     }
     let purpose = if principal.supervises(subject) { "supervision" } else { "administration" };
-    let at = app.now_ms();
-    let rows = data.iter().map(|d| access_entry::ActiveModel {
+    Some(access_entry::ActiveModel {
         institution_id: Set(principal.institution_id.clone()),
         id: Set(new_id()),
         at: Set(at),
         actor_account_id: Set(principal.account_id.clone()),
         actor_person_id: Set(principal.person_id.clone()),
         subject_person_id: Set(subject.id.clone()),
-        data: Set(d.as_str().into()),
+        data: Set(data.as_str().into()),
         purpose: Set(purpose.into()),
-    });
-    access_entry::Entity::insert_many(rows).exec_without_returning(&app.db).await?;
-    Ok(())
+    })
 }
 
 /// Records that `principal` read a list of many people — a recap, the people list, today's

@@ -609,12 +609,8 @@ pub async fn review_queue(app: &App, principal: &Principal) -> Result<Vec<EventV
     let shown: Vec<event::Model> =
         flagged.into_iter().filter(|e| people.get(&e.person_id).is_some_and(|p| may_review(principal, e, p))).collect();
     // The queue shows each person's check-in with where it was: a read of their check-ins.
-    let mut logged = std::collections::HashSet::new();
-    for e in &shown {
-        if let Some(subject) = people.get(&e.person_id).filter(|_| logged.insert(e.person_id.clone())) {
-            crate::access_log::record(app, principal, subject, &[crate::access_log::Data::Checkins]).await?;
-        }
-    }
+    let subjects = shown.iter().filter_map(|e| people.get(&e.person_id));
+    crate::access_log::record_each(app, principal, subjects, crate::access_log::Data::Checkins).await?;
     shown.into_iter().map(EventView::of).collect()
 }
 

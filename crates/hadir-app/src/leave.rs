@@ -581,11 +581,11 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<LeaveView>,
         .await?;
     let people =
         crate::people::by_ids(app, &principal.institution_id, waiting.iter().map(|l| l.person_id.clone())).await?;
-    Ok(waiting
-        .into_iter()
-        .filter(|l| people.get(&l.person_id).is_some_and(|p| may_decide(principal, l, p)))
-        .map(LeaveView::of)
-        .collect())
+    let shown: Vec<leave::Model> =
+        waiting.into_iter().filter(|l| people.get(&l.person_id).is_some_and(|p| may_decide(principal, l, p))).collect();
+    let subjects = shown.iter().filter_map(|l| people.get(&l.person_id));
+    crate::access_log::record_each(app, principal, subjects, crate::access_log::Data::LeaveRequests).await?;
+    Ok(shown.into_iter().map(LeaveView::of).collect())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -156,11 +156,11 @@ pub async fn pending(app: &App, principal: &Principal) -> Result<Vec<WfhView>, A
         .await?;
     let people =
         crate::people::by_ids(app, &principal.institution_id, waiting.iter().map(|w| w.person_id.clone())).await?;
-    Ok(waiting
-        .into_iter()
-        .filter(|w| people.get(&w.person_id).is_some_and(|p| principal.manages(p)))
-        .map(WfhView::of)
-        .collect())
+    let shown: Vec<wfh_point::Model> =
+        waiting.into_iter().filter(|w| people.get(&w.person_id).is_some_and(|p| principal.manages(p))).collect();
+    let subjects = shown.iter().filter_map(|w| people.get(&w.person_id));
+    crate::access_log::record_each(app, principal, subjects, crate::access_log::Data::HomeLocation).await?;
+    Ok(shown.into_iter().map(WfhView::of).collect())
 }
 
 /// How far a proposed home point lies from the nearest office the person is assigned to: the

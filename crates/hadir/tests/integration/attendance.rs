@@ -675,6 +675,8 @@ db_test!(wfh_and_duty_check_ins_match_their_approved_places_and_days, |db| {
     );
     let (_, waiting) = t.get("/api/v1/wfh-points/pending", &unit_admin).await;
     assert_eq!(waiting.as_array().unwrap().len(), 1);
+    let (_, log) = t.get("/api/v1/me/access-log", &token).await;
+    assert!(log.to_string().contains("home_location"), "the queue shows where they live: {log}");
     let (status, approved) =
         t.post(&format!("/api/v1/wfh-points/{id}/decide"), &unit_admin, json!({ "approve": true })).await;
     assert_eq!((status, approved["status"].clone()), (StatusCode::OK, json!("approved")));

@@ -53,6 +53,8 @@ db_test!(leave_is_requested_decided_and_shapes_the_month, |db| {
     let unit_admin = t.login(&t.a.unit_admin).await;
     let (_, waiting) = t.get("/api/v1/leave/pending", &unit_admin).await;
     assert_eq!(waiting.as_array().unwrap().len(), 1);
+    let (_, log) = t.get("/api/v1/me/access-log", &token).await;
+    assert_eq!(log[0]["data"], "leave_requests", "the queue is a read of the request: {log}");
     let (status, body) = t.post(&format!("/api/v1/leave/{id}/decide"), &unit_admin, json!({ "approve": false })).await;
     assert_eq!(
         (status, body["errors"][0]["code"].clone()),
