@@ -427,7 +427,7 @@ pub async fn check_in(
         first_reviewed_at: Set(None),
         answer: Set(serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?),
     };
-    let settled_months = recap::settled_months_touched_by_event(day, now);
+    let stale_days = recap::kept_days_of_event(day, now);
     let jobs = match &photo_key {
         Some(key) => vec![crate::jobs::row(
             inst,
@@ -436,7 +436,14 @@ pub async fn check_in(
         )?],
         None => Vec::new(),
     };
-    let new = writer::NewEvent { id: answer.event_id.clone(), institution_id: inst.clone(), row, settled_months, jobs };
+    let new = writer::NewEvent {
+        id: answer.event_id.clone(),
+        institution_id: inst.clone(),
+        person_id: principal.person_id.clone(),
+        row,
+        stale_days,
+        jobs,
+    };
     match writer::write(app, new).await? {
         writer::Written::Inserted => Ok(answer),
         // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
@@ -707,8 +714,11 @@ pub async fn review(
             .with(serde_json::json!({ "outcome": outcome, "stage": if first_of_two { "first" } else { "final" } })),
     )
     .await?;
-    if let Ok(date) = NaiveDate::parse_from_str(&e.local_date, "%Y-%m-%d") {
-        recap::forget_months(&txn, &principal.institution_id, Some(&recap::months_touched_by_event(date))).await?;
+    if let Some(days) = NaiveDate::parse_from_str(&e.local_date, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| recap::kept_days_of_event(date, app.clock.now()))
+    {
+        recap::forget_kept_days(&txn, &principal.institution_id, &e.person_id, days).await?;
     }
     txn.commit().await?;
     let updated = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))

@@ -37,7 +37,8 @@ pub const FILE_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 pub enum Job {
     /// A small copy of a stored photo, for lists and review screens.
     Thumbnail { photo_key: String },
-    /// The institution's retention schedule, applied (nightly).
+    /// Nightly: the institution's retention schedule applied, then the recap's days of the
+    /// current month kept (so the day's first recap counts only today and yesterday).
     Retention,
     /// A monthly recap file (CSV, XLSX or PDF) someone asked for.
     RecapExport(Box<RecapExport>),
@@ -336,6 +337,7 @@ async fn perform(app: &App, j: &job::Model, job: Job) -> Result<Option<Made>, Fa
                 held = done.held,
                 "retention applied"
             );
+            crate::recap::keep_recent_months(app, &j.institution_id).await.map_err(|e| e.to_string())?;
         }
         Job::RecapExport(export) => {
             let principal = requester(app, j).await?;

@@ -653,9 +653,9 @@ pub async fn decide(
     .await?;
     if status == "approved"
         && let (Ok(first), Ok(last)) = (current.start_date.parse::<NaiveDate>(), current.end_date.parse::<NaiveDate>())
+        && let Some(days) = crate::recap::kept_days_within(first, last, app.clock.now())
     {
-        crate::recap::forget_months(&txn, &principal.institution_id, Some(&crate::recap::months_between(first, last)))
-            .await?;
+        crate::recap::forget_kept_days(&txn, &principal.institution_id, &subject.id, days).await?;
     }
     txn.commit().await?;
     Ok(LeaveView::of(leave::Model {

@@ -95,6 +95,7 @@ fn fail(context: &str, e: impl std::fmt::Display) -> ! {
 async fn open(
     database_url: Option<String>,
     object_store: Option<String>,
+    clock: Arc<dyn hadir_app::Clock>,
 ) -> (std::path::PathBuf, String, DatabaseConnection, App) {
     let dir = std::env::temp_dir().join(format!("hadir-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail("temporary folder", e));
@@ -104,7 +105,7 @@ async fn open(
     let store = object_store.unwrap_or_else(|| dir.join("objects").display().to_string());
     let objects = hadir_db::Objects::open(&store).unwrap_or_else(|e| fail("object store", e));
     let settings = AppSettings { password_cost: PasswordCost::insecure_fast(), ..AppSettings::default() };
-    let app = App::new(db.clone(), objects, Arc::new(SystemClock), settings, hadir_app::sealing::Keyring::ephemeral());
+    let app = App::new(db.clone(), objects, clock, settings, hadir_app::sealing::Keyring::ephemeral());
     (dir, url, db, app)
 }
 
@@ -122,8 +123,9 @@ async fn main() {
         }
         Command::Export { people, runs } => export::run(people, runs.max(1)),
         Command::Recap { people, database_url } => {
-            let (dir, _, db, app) = open(database_url, None).await;
-            recap::run(&app, &db, people).await;
+            let clock = Arc::new(hadir_app::ManualClock::new(recap::during_the_month()));
+            let (dir, _, db, app) = open(database_url, None, clock.clone()).await;
+            recap::run(&app, &clock, &db, people).await;
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
@@ -138,7 +140,7 @@ async fn checkin(
     database_url: Option<String>,
     object_store: Option<String>,
 ) {
-    let (dir, url, db, app) = open(database_url, object_store).await;
+    let (dir, url, db, app) = open(database_url, object_store, Arc::new(SystemClock)).await;
     println!("seeding {people} people with approved phones…");
     let started = Instant::now();
     let (tokens, operator, office) = seed(&app, people).await;

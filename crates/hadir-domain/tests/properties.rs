@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use hadir_domain::attendance::{
-    BasisPoints, DayFacts, DayStatus, DisciplineTable, ScheduledDay, day_status, month_totals,
+    BasisPoints, DayCount, DayFacts, DayStatus, DisciplineTable, ScheduledDay, day_status, month_totals,
 };
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::identifiers::{IdError, IdKind, NiPppk, Nik, Nip};
@@ -263,7 +263,7 @@ proptest! {
     #[test]
     fn deductions_never_exceed_the_cap(days in proptest::collection::vec(facts_strategy(), 0..31), table in table_strategy()) {
         let statuses: Vec<DayStatus> = days.iter().map(|f| day_status(f, &table)).collect();
-        let totals = month_totals(&statuses, &table);
+        let totals = month_totals(statuses.iter().map(DayCount::of), &table);
         let sum: u32 = statuses.iter().map(|s| table.day_deduction(s).0).sum();
         prop_assert!(totals.deduction <= table.monthly_cap);
         prop_assert_eq!(totals.deduction.0, sum.min(table.monthly_cap.0));

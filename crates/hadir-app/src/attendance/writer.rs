@@ -16,13 +16,14 @@ pub(crate) enum Written {
     Collided,
 }
 
-/// A row to insert, the settled months whose cached totals it changes (see `recap`), and the
+/// A row to insert, the first of its person's kept recap days it changes (see `recap`), and the
 /// background jobs it needs once stored (a thumbnail of its photo).
 pub(crate) struct NewEvent {
     pub id: String,
     pub institution_id: String,
+    pub person_id: String,
     pub row: event::ActiveModel,
-    pub settled_months: Vec<String>,
+    pub stale_days: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     pub jobs: Vec<job::ActiveModel>,
 }
 
@@ -59,11 +60,11 @@ impl Job for InsertEvents {
         {
             tracing::warn!(error = %err, "queueing thumbnails failed");
         }
-        // Rare (an offline sync after a month ended): a settled month's cached totals stop counting.
+        // Rare (an offline sync of an earlier day): the person's kept recap days stop counting.
         for (e, answer) in batch.iter().zip(answers.iter_mut()) {
-            if !e.settled_months.is_empty()
+            if let Some(days) = e.stale_days
                 && answer.as_ref().is_ok_and(|w| *w == Written::Inserted)
-                && let Err(err) = recap::forget_months(db, &e.institution_id, Some(&e.settled_months)).await
+                && let Err(err) = recap::forget_kept_days(db, &e.institution_id, &e.person_id, days).await
             {
                 *answer = Err(format!("stored, but the month's recap was not refreshed: {err}"));
             }

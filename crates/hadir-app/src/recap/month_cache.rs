@@ -1,19 +1,25 @@
-//! Monthly totals kept for months that are over, so that an institution's recap reads one row per
-//! person instead of every event of the month.
+//! Each person's counted days of a month, kept so that a recap of 100,000 people reads one short
+//! row per person instead of every check-in of the month — for a month that is over and for the
+//! month in progress alike: the recap counts only the days after what is kept (see
+//! [`settled_through`]) and keeps what it counted.
 //!
-//! Correctness rests on generations, not on deleting rows: the recap reads the month's generation
-//! *before* it reads anything the totals depend on, and stores what it computed under that
-//! generation; every change that can alter a settled month bumps the generation after (or with)
-//! its own commit. A result computed from older inputs is therefore never served, whichever
-//! process computed it, and nothing depends on the order in which concurrent writers finish.
+//! Two counters keep a stored row honest, whichever process computed it and in whatever order
+//! concurrent writers finish:
+//!
+//! - the month's **generation**, per institution, bumped by anything that can change everyone's
+//!   month (a schedule, a holiday, the discipline table): a row counts only under the generation
+//!   the recap read *before* it read anything else;
+//! - each row's **version**, bumped with `stale_from` by anything that changes one person's days
+//!   (a late check-in, a review, a leave decision): the recap writes a row back only if its
+//!   version is still the one it read, so a result computed from older inputs never lands, and
+//!   only the days before `stale_from` are trusted.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use hadir_db::entities::{recap_generation as generation, recap_month_total as total};
-use hadir_domain::attendance::{BasisPoints, MonthTotals};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, OnConflict, SelectStatement};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, QueryFilter, QueryResult,
-};
+use hadir_db::entities::{recap_generation as generation, recap_person_month as kept};
+use hadir_domain::attendance::{DayCount, decode_days};
+use hadir_domain::time_zone::WorkZone;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, OnConflict, SelectStatement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult};
 
 /// Rows per insert when storing: below both backends' limit on bound parameters.
 const STORE_CHUNK: usize = 1_000;
@@ -23,40 +29,29 @@ pub(crate) fn month_of(date: NaiveDate) -> String {
     date.format("%Y-%m").to_string()
 }
 
-/// Whether a month is over everywhere in Indonesia with a day to spare, so its days no longer
-/// depend on what "today" is: only then are its totals worth keeping. A check-in synced offline
-/// within a day, a late review or a late leave decision still reaches it through a bump.
-pub(crate) fn settled(month_first_day: NaiveDate, now: DateTime<Utc>) -> bool {
-    month_first_day
-        .checked_add_months(Months::new(1))
-        .and_then(|next| next.succ_opt())
-        .is_some_and(|cutoff| now.date_naive() > cutoff)
+/// The last day whose counts are kept: the day before yesterday in Jakarta. A day is final by
+/// then everywhere in Indonesia (WIB is its westernmost time) for a check-in made live; what
+/// arrives later (an offline sync, a review, a leave decision) marks it stale.
+pub(crate) fn settled_through(now: DateTime<Utc>) -> NaiveDate {
+    let today = WorkZone::Jakarta.local(now).date();
+    today.checked_sub_days(chrono::Days::new(2)).unwrap_or(today)
 }
 
-/// The months whose result an event dated `local_date` can change: its own, and the previous
-/// day's (a morning check-out can close last night's shift).
-pub(crate) fn months_touched_by_event(local_date: NaiveDate) -> Vec<String> {
-    let mut months = vec![month_of(local_date)];
-    if let Some(before) = local_date.pred_opt().map(month_of).filter(|m| m != &months[0]) {
-        months.push(before);
-    }
-    months
+/// The kept days a change over `first..=last` reaches, if any (nothing after
+/// [`settled_through`] is kept).
+pub(crate) fn kept_days_within(
+    first: NaiveDate,
+    last: NaiveDate,
+    now: DateTime<Utc>,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let through = settled_through(now);
+    (first <= through).then(|| (first, Ord::min(last, through)))
 }
 
-/// Of the months an event changes, those already settled: their stored totals must stop
-/// counting when it is written (an offline sync or late review after a month ended).
-pub(crate) fn settled_months_touched_by_event(local_date: NaiveDate, now: DateTime<Utc>) -> Vec<String> {
-    [Some(local_date), local_date.pred_opt()]
-        .into_iter()
-        .flatten()
-        .filter(|d| d.with_day(1).is_some_and(|first| settled(first, now)))
-        .map(month_of)
-        .fold(Vec::new(), |mut months, m| {
-            if !months.contains(&m) {
-                months.push(m);
-            }
-            months
-        })
+/// The kept days an event dated `local_date` can change, if any: its own day, and the day before
+/// (a morning check-out can close last night's shift). Live check-ins change none.
+pub(crate) fn kept_days_of_event(local_date: NaiveDate, now: DateTime<Utc>) -> Option<(NaiveDate, NaiveDate)> {
+    kept_days_within(local_date.pred_opt()?, local_date, now)
 }
 
 /// The months a date range touches.
@@ -76,7 +71,8 @@ pub(crate) fn months_between(first: NaiveDate, last: NaiveDate) -> Vec<String> {
     months
 }
 
-/// Makes cached totals of these months (all months when `None`) stop counting.
+/// Makes every kept month of the institution (or these months) stop counting: a change to what
+/// everyone's days are judged by.
 pub(crate) async fn bump(
     conn: &impl ConnectionTrait,
     institution_id: &str,
@@ -89,6 +85,41 @@ pub(crate) async fn bump(
         update = update.filter(generation::Column::Month.is_in(months.iter().cloned()));
     }
     update.exec(conn).await?;
+    Ok(())
+}
+
+/// Marks one person's kept days from `first` to `last` stale ([`kept_days_within`] says which
+/// need it).
+pub(crate) async fn stale(
+    conn: &impl ConnectionTrait,
+    institution_id: &str,
+    person_id: &str,
+    (first, last): (NaiveDate, NaiveDate),
+) -> Result<(), DbErr> {
+    for month in months_between(first, last) {
+        let month_first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or(first);
+        let from = Ord::max(first, month_first).to_string();
+        let earliest = "CASE WHEN recap_person_months.stale_from IS NULL \
+                        OR recap_person_months.stale_from > excluded.stale_from \
+                        THEN excluded.stale_from ELSE recap_person_months.stale_from END";
+        let on_conflict =
+            OnConflict::columns([kept::Column::InstitutionId, kept::Column::Month, kept::Column::PersonId])
+                .value(kept::Column::Version, Expr::col((kept::Entity, kept::Column::Version)).add(1))
+                .value(kept::Column::StaleFrom, Expr::cust(earliest))
+                .to_owned();
+        kept::Entity::insert(kept::ActiveModel {
+            institution_id: Set(institution_id.into()),
+            month: Set(month),
+            person_id: Set(person_id.into()),
+            generation: Set(-1),
+            version: Set(1),
+            days: Set(String::new()),
+            stale_from: Set(Some(from)),
+        })
+        .on_conflict(on_conflict)
+        .exec_without_returning(conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -110,118 +141,84 @@ pub(crate) async fn current(conn: &impl ConnectionTrait, institution_id: &str, m
         .map_or(0, |g| g.generation))
 }
 
-const COUNTS: [total::Column; 13] = [
-    total::Column::PresentDays,
-    total::Column::Late1,
-    total::Column::Late2,
-    total::Column::Late3,
-    total::Column::Late4,
-    total::Column::Early1,
-    total::Column::Early2,
-    total::Column::Early3,
-    total::Column::Early4,
-    total::Column::AbsentDays,
-    total::Column::LeaveDays,
-    total::Column::DeductionUncapped,
-    total::Column::Deduction,
-];
+/// What is kept of one person's month, as read with the people.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Kept {
+    /// The row's version (0 when there is no row): the one to write back under.
+    pub version: i64,
+    /// The days that still count under `generation`, from the 1st.
+    pub days: Vec<DayCount>,
+}
 
-/// Adds each person's totals stored for this month under this generation (NULL where there are
-/// none) to a query of `people`: one read instead of two of 100,000 rows each.
-pub(crate) fn join_stored(query: &mut SelectStatement, month: &str, generation: i64) {
+/// Adds each person's kept row for `month` to a query of `people`.
+pub(crate) fn join(query: &mut SelectStatement, month: &str) {
     use hadir_db::entities::person;
-    query.columns(COUNTS.map(|c| (total::Entity, c))).join(
-        JoinType::LeftJoin,
-        total::Entity,
-        Condition::all()
-            .add(
-                Expr::col((total::Entity, total::Column::InstitutionId))
-                    .equals((person::Entity, person::Column::InstitutionId)),
-            )
-            .add(Expr::col((total::Entity, total::Column::PersonId)).equals((person::Entity, person::Column::Id)))
-            .add(Expr::col((total::Entity, total::Column::Month)).eq(month))
-            .add(Expr::col((total::Entity, total::Column::Generation)).eq(generation)),
-    );
+    query
+        .columns(
+            [kept::Column::Generation, kept::Column::Version, kept::Column::Days, kept::Column::StaleFrom]
+                .map(|c| (kept::Entity, c)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            kept::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((kept::Entity, kept::Column::InstitutionId))
+                        .equals((person::Entity, person::Column::InstitutionId)),
+                )
+                .add(Expr::col((kept::Entity, kept::Column::PersonId)).equals((person::Entity, person::Column::Id)))
+                .add(Expr::col((kept::Entity, kept::Column::Month)).eq(month)),
+        );
 }
 
-/// The totals [`join_stored`] found for a row, if any.
-pub(crate) fn stored(row: &QueryResult) -> Result<Option<MonthTotals>, DbErr> {
-    let mut values = [0u32; 13];
-    for (value, column) in values.iter_mut().zip(COUNTS) {
-        match row.try_get::<Option<i32>>("", column.as_str())? {
-            Some(v) => *value = u32::try_from(v).unwrap_or(0),
-            None => return Ok(None),
-        }
+/// The kept days [`join`] found for a row that still count under `generation`: those before
+/// `stale_from`, at most `through`'s.
+pub(crate) fn read(row: &QueryResult, generation: i64, first_day: NaiveDate, through: usize) -> Result<Kept, DbErr> {
+    let name = |c: kept::Column| sea_orm::IdenStatic::as_str(&c).to_string();
+    let Some(version) = row.try_get::<Option<i64>>("", &name(kept::Column::Version))? else {
+        return Ok(Kept::default());
+    };
+    let stored_generation: i64 = row.try_get("", &name(kept::Column::Generation))?;
+    if stored_generation != generation {
+        return Ok(Kept { version, days: Vec::new() });
     }
-    let [present, l1, l2, l3, l4, e1, e2, e3, e4, absent, leave, uncapped, deduction] = values;
-    Ok(Some(MonthTotals {
-        present_days: present,
-        late: [l1, l2, l3, l4],
-        early: [e1, e2, e3, e4],
-        absent_days: absent,
-        leave_days: leave,
-        deduction_uncapped: BasisPoints(uncapped),
-        deduction: BasisPoints(deduction),
-    }))
+    let text: String = row.try_get("", &name(kept::Column::Days))?;
+    let stale_from: Option<String> = row.try_get("", &name(kept::Column::StaleFrom))?;
+    let mut days = decode_days(&text).unwrap_or_default();
+    let valid = stale_from
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .map_or(usize::MAX, |d| usize::try_from((d - first_day).num_days()).unwrap_or(0));
+    days.truncate(valid.min(through));
+    Ok(Kept { version, days })
 }
 
+/// Writes people's counted days back — each only if its version is still the one read.
 pub(crate) async fn store(
     conn: &impl ConnectionTrait,
     institution_id: &str,
     month: &str,
     generation: i64,
-    computed: &[(&str, &MonthTotals)],
+    rows: &[(&str, i64, String)],
 ) -> Result<(), DbErr> {
-    use total::Column as C;
+    use kept::Column as C;
+    let unchanged = Expr::col((kept::Entity, C::Version)).equals((Alias::new("excluded"), C::Version));
     let replace = OnConflict::columns([C::InstitutionId, C::Month, C::PersonId])
-        .update_columns([
-            C::Generation,
-            C::PresentDays,
-            C::Late1,
-            C::Late2,
-            C::Late3,
-            C::Late4,
-            C::Early1,
-            C::Early2,
-            C::Early3,
-            C::Early4,
-            C::AbsentDays,
-            C::LeaveDays,
-            C::DeductionUncapped,
-            C::Deduction,
-        ])
+        .update_columns([C::Generation, C::Days, C::StaleFrom])
+        .action_and_where(unchanged)
         .to_owned();
-    for chunk in computed.chunks(STORE_CHUNK) {
-        let rows = chunk.iter().map(|(person_id, t)| row_of(institution_id, month, person_id, generation, t));
-        total::Entity::insert_many(rows).on_conflict(replace.clone()).exec_without_returning(conn).await?;
+    for chunk in rows.chunks(STORE_CHUNK) {
+        let models = chunk.iter().map(|(person_id, version, days)| kept::ActiveModel {
+            institution_id: Set(institution_id.into()),
+            month: Set(month.into()),
+            person_id: Set((*person_id).into()),
+            generation: Set(generation),
+            version: Set(*version),
+            days: Set(days.clone()),
+            stale_from: Set(None),
+        });
+        kept::Entity::insert_many(models).on_conflict(replace.clone()).exec_without_returning(conn).await?;
     }
     Ok(())
-}
-
-fn count(n: u32) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-fn row_of(institution_id: &str, month: &str, person_id: &str, generation: i64, t: &MonthTotals) -> total::ActiveModel {
-    total::ActiveModel {
-        institution_id: Set(institution_id.into()),
-        month: Set(month.into()),
-        person_id: Set(person_id.into()),
-        generation: Set(generation),
-        present_days: Set(count(t.present_days)),
-        late1: Set(count(t.late[0])),
-        late2: Set(count(t.late[1])),
-        late3: Set(count(t.late[2])),
-        late4: Set(count(t.late[3])),
-        early1: Set(count(t.early[0])),
-        early2: Set(count(t.early[1])),
-        early3: Set(count(t.early[2])),
-        early4: Set(count(t.early[3])),
-        absent_days: Set(count(t.absent_days)),
-        leave_days: Set(count(t.leave_days)),
-        deduction_uncapped: Set(count(t.deduction_uncapped.0)),
-        deduction: Set(count(t.deduction.0)),
-    }
 }
 
 #[cfg(test)]
@@ -237,33 +234,23 @@ mod tests {
     }
 
     #[test]
-    fn a_month_settles_a_full_day_after_it_ends() {
-        let march = date("2026-03-01");
-        assert!(!settled(march, at("2026-03-31T23:59:59Z")));
-        assert!(!settled(march, at("2026-04-01T12:00:00Z")), "the next day: an offline check-in may still sync");
-        assert!(!settled(march, at("2026-04-02T23:59:59Z")));
-        assert!(settled(march, at("2026-04-03T00:00:00Z")));
-        assert!(settled(date("2025-12-01"), at("2026-01-03T00:00:00Z")), "across the year");
+    fn days_are_kept_through_the_day_before_yesterday_in_jakarta() {
+        // 10 April 16:59 UTC is still the 10th in Jakarta; 17:00 is the 11th.
+        assert_eq!(settled_through(at("2026-04-10T16:59:59Z")), date("2026-04-08"));
+        assert_eq!(settled_through(at("2026-04-10T17:00:00Z")), date("2026-04-09"));
     }
 
     #[test]
-    fn an_event_touches_its_month_and_the_night_before() {
-        assert_eq!(months_touched_by_event(date("2026-04-01")), ["2026-04", "2026-03"]);
-        assert_eq!(months_touched_by_event(date("2026-04-02")), ["2026-04"]);
-    }
-
-    #[test]
-    fn only_settled_months_are_reported_for_an_event() {
-        // 1 April's morning check-out may close 31 March's night shift.
+    fn only_late_events_and_changes_to_past_days_mark_kept_days_stale() {
+        let now = at("2026-04-10T03:00:00Z"); // 10 April, 10:00 WIB: kept through the 8th
+        assert_eq!(kept_days_of_event(date("2026-04-10"), now), None, "live");
+        assert_eq!(kept_days_of_event(date("2026-04-09"), now), Some((date("2026-04-08"), date("2026-04-08"))));
+        assert_eq!(kept_days_of_event(date("2026-04-01"), now), Some((date("2026-03-31"), date("2026-04-01"))));
         assert_eq!(
-            settled_months_touched_by_event(date("2026-04-01"), at("2026-04-02T12:00:00Z")),
-            Vec::<String>::new()
+            kept_days_within(date("2026-04-06"), date("2026-04-17"), now),
+            Some((date("2026-04-06"), date("2026-04-08")))
         );
-        assert_eq!(settled_months_touched_by_event(date("2026-04-01"), at("2026-04-05T00:00:00Z")), ["2026-03"]);
-        assert_eq!(
-            settled_months_touched_by_event(date("2026-04-01"), at("2026-05-05T00:00:00Z")),
-            ["2026-04", "2026-03"]
-        );
+        assert_eq!(kept_days_within(date("2026-04-09"), date("2026-04-17"), now), None, "leave from tomorrow");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Today at a glance for an administrator: per unit, how many are present (on time or late), on
 //! leave, not in yet, or off — from the same day statuses as the monthly recap.
 
-use super::{Member, accepted_events, days_of, inputs, local_time, people_in_scope, shift_date};
+use super::{Member, days_of, events, inputs, local_time, people_in_scope, shift_date};
 use crate::{App, AppError, Principal};
 use chrono::NaiveDate;
 use hadir_domain::attendance::DayStatus;
@@ -120,20 +120,22 @@ pub async fn people(app: &App, principal: &Principal, unit_id: Option<&str>) -> 
     let mut first_in: HashMap<&str, (i64, String)> = HashMap::new();
     let mut last_out: HashMap<&str, (i64, String)> = HashMap::new();
     let only = (ids.len() <= super::READ_ALL_ABOVE).then_some(ids.as_slice());
-    let events = accepted_events(app, &principal.institution_id, only, &days).await?;
-    for e in &events {
-        let Some(at) = local_time(&inputs, e).filter(|_| shift_date(&inputs, &e.person_id, e) == Some(today)) else {
-            continue;
-        };
-        let moment = (e.occurred_at, at.format("%H:%M").to_string());
-        let (map, first) = if e.kind == "in" { (&mut first_in, true) } else { (&mut last_out, false) };
-        let better = match map.get(e.person_id.as_str()) {
-            None => true,
-            Some((kept, _)) if first => e.occurred_at < *kept,
-            Some((kept, _)) => e.occurred_at > *kept,
-        };
-        if better {
-            map.insert(e.person_id.as_str(), moment);
+    let events = events::accepted(app, &principal.institution_id, only, &days).await?;
+    for (person, theirs) in &events {
+        for e in theirs {
+            let Some(at) = local_time(&inputs, e).filter(|_| shift_date(&inputs, person, e) == Some(today)) else {
+                continue;
+            };
+            let moment = (e.occurred_at, at.format("%H:%M").to_string());
+            let (map, first) = if e.check_in { (&mut first_in, true) } else { (&mut last_out, false) };
+            let better = match map.get(person.as_str()) {
+                None => true,
+                Some((kept, _)) if first => e.occurred_at < *kept,
+                Some((kept, _)) => e.occurred_at > *kept,
+            };
+            if better {
+                map.insert(person.as_str(), moment);
+            }
         }
     }
     Ok(members

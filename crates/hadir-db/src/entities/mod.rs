@@ -27,7 +27,7 @@ pub mod person;
 pub mod privacy_notice;
 pub mod processor;
 pub mod recap_generation;
-pub mod recap_month_total;
+pub mod recap_person_month;
 pub mod role_grant;
 pub mod schedule;
 pub mod schedule_assignment;

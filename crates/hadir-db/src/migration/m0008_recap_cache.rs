@@ -47,7 +47,6 @@ fn month(name: impl IntoIden) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         use RecapGenerations as G;
-        use RecapMonthTotals as T;
         m.create_table(
             Table::create()
                 .table(G::Table)
@@ -58,37 +57,43 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        let mut totals = Table::create()
-            .table(T::Table)
-            .col(id(T::InstitutionId))
-            .col(month(T::Month))
-            .col(id(T::PersonId))
-            .col(ms(T::Generation))
-            .primary_key(Index::create().col(T::InstitutionId).col(T::Month).col(T::PersonId))
-            .foreign_key(&mut person_fk(T::Table, T::PersonId))
-            .take();
-        for count in [
-            T::PresentDays,
-            T::Late1,
-            T::Late2,
-            T::Late3,
-            T::Late4,
-            T::Early1,
-            T::Early2,
-            T::Early3,
-            T::Early4,
-            T::AbsentDays,
-            T::LeaveDays,
-            T::DeductionUncapped,
-            T::Deduction,
-        ] {
-            totals.col(int(count));
-        }
-        m.create_table(totals).await
+        m.create_table(totals_table()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(RecapMonthTotals::Table).take()).await?;
+        m.drop_table(Table::drop().table(RecapMonthTotals::Table).if_exists().take()).await?;
         m.drop_table(Table::drop().table(RecapGenerations::Table).take()).await
     }
+}
+
+/// The whole month's totals per person (replaced by migration 0026, whose `down` restores it).
+pub(super) fn totals_table() -> TableCreateStatement {
+    use RecapMonthTotals as T;
+    let mut totals = Table::create()
+        .table(T::Table)
+        .col(id(T::InstitutionId))
+        .col(month(T::Month))
+        .col(id(T::PersonId))
+        .col(ms(T::Generation))
+        .primary_key(Index::create().col(T::InstitutionId).col(T::Month).col(T::PersonId))
+        .foreign_key(&mut person_fk(T::Table, T::PersonId))
+        .take();
+    for count in [
+        T::PresentDays,
+        T::Late1,
+        T::Late2,
+        T::Late3,
+        T::Late4,
+        T::Early1,
+        T::Early2,
+        T::Early3,
+        T::Early4,
+        T::AbsentDays,
+        T::LeaveDays,
+        T::DeductionUncapped,
+        T::Deduction,
+    ] {
+        totals.col(int(count));
+    }
+    totals
 }

@@ -26,6 +26,7 @@ mod m0022_notice_feedback;
 mod m0023_rectification_proposals;
 mod m0024_list_reads;
 mod m0025_religion;
+mod m0026_recap_person_months;
 
 use sea_orm_migration::prelude::*;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_rectification_proposals::Migration),
             Box::new(m0024_list_reads::Migration),
             Box::new(m0025_religion::Migration),
+            Box::new(m0026_recap_person_months::Migration),
         ]
     }
 }

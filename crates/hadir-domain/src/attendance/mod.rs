@@ -4,6 +4,7 @@
 //! [`DisciplineTable`], never from a constant.
 
 pub mod checkin;
+mod day_count;
 mod discipline;
 pub mod leave;
 mod policy;
@@ -11,6 +12,7 @@ pub mod qr;
 mod status;
 mod table;
 
+pub use day_count::{DayCount, decode_days, encode_days};
 pub use discipline::{Sanction, consecutive_absences, sanction_for_absences};
 pub use policy::{AttendancePolicy, PolicyError, Signal, SignalAction};
 pub use status::{Absence, CheckMode, DayFacts, DayStatus, Presence, ScheduledDay, day_status};

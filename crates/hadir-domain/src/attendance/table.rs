@@ -1,6 +1,7 @@
 //! The institution's lateness (TL) and early-leave (PSW) windows and what each costs. There is no
 //! national table; two real ones ship as presets.
 
+use super::day_count::DayCount;
 use super::status::DayStatus;
 use crate::explain::{Explain, Lang};
 use serde::{Deserialize, Serialize};
@@ -222,14 +223,18 @@ impl DisciplineTable {
 
     /// What one day costs before the monthly cap.
     pub fn day_deduction(&self, status: &DayStatus) -> BasisPoints {
-        match status {
-            DayStatus::Absent => self.absent_day,
-            DayStatus::Present(p) => {
-                let late = p.late.map_or(0, |l| self.late[l.index()].deduction.0);
-                let early = p.early.map_or(0, |l| self.early[l.index()].deduction.0);
+        self.counted_deduction(DayCount::of(status))
+    }
+
+    pub fn counted_deduction(&self, day: DayCount) -> BasisPoints {
+        match day {
+            DayCount::Absent => self.absent_day,
+            DayCount::Present { late, early } => {
+                let late = late.map_or(0, |l| self.late[l.index()].deduction.0);
+                let early = early.map_or(0, |l| self.early[l.index()].deduction.0);
                 BasisPoints(late + early)
             }
-            DayStatus::OffDay | DayStatus::Holiday | DayStatus::OnLeave { .. } => BasisPoints(0),
+            DayCount::NotCounted | DayCount::Off | DayCount::Holiday | DayCount::Leave => BasisPoints(0),
         }
     }
 }
@@ -248,24 +253,24 @@ pub struct MonthTotals {
     pub deduction: BasisPoints,
 }
 
-pub fn month_totals<'a>(days: impl IntoIterator<Item = &'a DayStatus>, table: &DisciplineTable) -> MonthTotals {
+pub fn month_totals(days: impl IntoIterator<Item = DayCount>, table: &DisciplineTable) -> MonthTotals {
     let mut totals = MonthTotals::default();
     let mut sum: u64 = 0;
     for day in days {
-        sum += u64::from(table.day_deduction(day).0);
+        sum += u64::from(table.counted_deduction(day).0);
         match day {
-            DayStatus::Present(p) => {
+            DayCount::Present { late, early } => {
                 totals.present_days += 1;
-                if let Some(l) = p.late {
+                if let Some(l) = late {
                     totals.late[l.index()] += 1;
                 }
-                if let Some(l) = p.early {
+                if let Some(l) = early {
                     totals.early[l.index()] += 1;
                 }
             }
-            DayStatus::Absent => totals.absent_days += 1,
-            DayStatus::OnLeave { .. } => totals.leave_days += 1,
-            DayStatus::OffDay | DayStatus::Holiday => {}
+            DayCount::Absent => totals.absent_days += 1,
+            DayCount::Leave => totals.leave_days += 1,
+            DayCount::NotCounted | DayCount::Off | DayCount::Holiday => {}
         }
     }
     let uncapped = u32::try_from(sum).unwrap_or(u32::MAX);

@@ -759,18 +759,20 @@ db_test!(a_night_shift_checks_out_the_next_morning_and_counts_for_its_own_day, |
     assert_eq!(day("2026-03-03")["status"], "absent", "the morning check-out belonged to Monday's shift");
 });
 
-/// The employee's totals in the institution's recap of March 2026.
-async fn march_totals(t: &TestApp, token: &str) -> Value {
+/// The employee's totals in the institution's recap of March 2026, and the same month computed
+/// from their check-ins alone (the person's own month, never cached): the oracle.
+async fn march_totals(t: &TestApp, token: &str) -> (Value, Value) {
     let (status, rows) = t.get("/api/v1/recap?month=2026-03", token).await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     let row = rows.as_array().unwrap().iter().find(|r| r["person_id"] == t.a.employee.person_id.as_str()).cloned();
-    row.unwrap()["totals"].clone()
+    let path = format!("/api/v1/people/{}/attendance?month=2026-03", t.a.employee.person_id);
+    let (_, month) = t.get(&path, token).await;
+    (row.unwrap()["totals"].clone(), month["totals"].clone())
 }
 
-db_test!(a_settled_month_is_served_from_the_cache_until_something_changes_it, |db| {
+db_test!(the_recap_keeps_counted_days_and_recounts_only_what_changed, |db| {
     let t = TestApp::start(db).await;
     let token = ready(&t, &t.a.employee).await;
-    let admin = t.login(&t.a.admin).await;
     // Mon 2 March 07:20 WIB: on time; Tue 3 March 07:20: outside the fence, left for review.
     t.clock.advance(chrono::Duration::minutes(20));
     assert_eq!(send(&t, &token, &attempt(&t, "in", INSIDE), 5000).await.1["outcome"], "accepted");
@@ -778,44 +780,67 @@ db_test!(a_settled_month_is_served_from_the_cache_until_something_changes_it, |d
     let (_, flagged) = send(&t, &token, &attempt(&t, "in", OUTSIDE), 5001).await;
     assert_eq!(flagged["outcome"], "needs_review");
 
-    // 10 April: March is over; its totals are computed once, then read back.
-    t.clock.advance(chrono::Duration::days(38));
-    let first = march_totals(&t, &admin).await;
-    // 17 working days from 2 March: 22 weekdays less five days of holiday and cuti bersama.
-    assert_eq!((first["present_days"].clone(), first["absent_days"].clone()), (json!(1), json!(16)), "{first}");
-    assert_eq!(march_totals(&t, &admin).await, first, "the same answer from the cache");
+    // Tue 10 March, the month in progress: days through the 8th are counted and kept.
+    t.clock.advance(chrono::Duration::days(7));
+    let token = t.login(&t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let (recap, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(recap, oracle);
+    assert_eq!((recap["present_days"].clone(), recap["absent_days"].clone()), (json!(1), json!(5)), "{recap}");
 
-    // Proof that the second answer came from the cache: a doctored row is served as it is…
+    // Proof that kept days are read back: a doctored 1 March (a Sunday) counts as absent…
     let conn = db.connect().await;
-    let doctored = hadir_db::sea_orm::ConnectionTrait::execute_unprepared(
-        &conn,
-        &format!("UPDATE recap_month_totals SET absent_days = 99 WHERE person_id = '{}'", t.a.employee.person_id),
-    )
-    .await
-    .unwrap();
+    let doctor = format!(
+        "UPDATE recap_person_months SET days = 'aa' || substr(days, 3) WHERE person_id = '{}'",
+        t.a.employee.person_id
+    );
+    let doctored = hadir_db::sea_orm::ConnectionTrait::execute_unprepared(&conn, &doctor).await.unwrap();
     assert_eq!(doctored.rows_affected(), 1);
-    assert_eq!(march_totals(&t, &admin).await["absent_days"], 99);
+    let absent = |v: &Value| v["absent_days"].as_u64().unwrap();
+    let (recap, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(absent(&recap), absent(&oracle) + 1);
 
-    // …until something that can change March happens: approving the flagged check-in,
+    // …while what changes a later day is recounted from that day on: yesterday's check-in
+    // synced late (offline),
+    let mut offline = attempt(&t, "in", INSIDE);
+    offline["offline_at"] = json!(t.clock.now() - chrono::Duration::hours(20)); // Mon 9 March 11:20
+    assert_eq!(send(&t, &token, &offline, 5002).await.1["outcome"], "accepted");
+    let (recap, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(recap["present_days"], 2);
+    assert_eq!((recap["present_days"].clone(), absent(&recap)), (oracle["present_days"].clone(), absent(&oracle) + 1));
+    // and the flagged check-in of the 3rd approved.
     let unit_admin = t.login(&t.a.unit_admin).await;
     let review = format!("/api/v1/checkins/{}/review", flagged["event_id"].as_str().unwrap());
     assert_eq!(
         t.post(&review, &unit_admin, json!({ "approve": true, "reason": "dinas di gedung B" })).await.0,
         StatusCode::OK
     );
-    let reviewed = march_totals(&t, &admin).await;
-    assert_eq!((reviewed["present_days"].clone(), reviewed["absent_days"].clone()), (json!(2), json!(15)));
-    // a local holiday,
+    let (recap, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(recap["present_days"], 3);
+    assert_eq!((recap["present_days"].clone(), absent(&recap)), (oracle["present_days"].clone(), absent(&oracle) + 1));
+
+    // What changes everyone's days recounts everything: a local holiday,
     let holiday = json!({ "date": "2026-03-04", "kind": "holiday", "name": "HUT Kota", "decree": "Perwali (contoh)" });
     assert_eq!(t.post("/api/v1/holidays", &admin, holiday).await.0, StatusCode::CREATED);
-    assert_eq!(march_totals(&t, &admin).await["absent_days"], 14);
-    // or another discipline table.
-    let before = march_totals(&t, &admin).await["deduction"].clone();
+    let (recap, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(recap, oracle, "the doctored day is gone with the rest");
+
+    // 10 April: March is over and kept whole, and stays right when the table changes.
+    t.clock.advance(chrono::Duration::days(31));
+    let admin = t.login(&t.a.admin).await;
+    let (first, oracle) = march_totals(&t, &admin).await;
+    assert_eq!(first, oracle);
+    // 17 working days from 2 March: 22 weekdays less five days of holiday and cuti bersama; one
+    // more local holiday; three days present.
+    assert_eq!((first["present_days"].clone(), first["absent_days"].clone()), (json!(3), json!(13)), "{first}");
+    assert_eq!(march_totals(&t, &admin).await.0, first, "the same answer from what is kept");
     assert_eq!(
         t.call(Method::PUT, "/api/v1/discipline-table", Some(&admin), Some(json!({ "preset": "kemenkeu" }))).await.0,
         StatusCode::OK
     );
-    assert_ne!(march_totals(&t, &admin).await["deduction"], before);
+    let (changed, oracle) = march_totals(&t, &admin).await;
+    assert_ne!(changed["deduction"], first["deduction"]);
+    assert_eq!(changed, oracle);
 });
 
 /// A JPEG that decodes to pixels (the fixtures' sample JPEGs are structure only).
