@@ -256,10 +256,7 @@ async fn scan(
     };
     match verified {
         Ok(scanned) => {
-            // A token lives a minute, well inside the recent events.
-            let used = recent.events.iter().any(|e| {
-                e.qr_slot == Some(scanned.slot) && e.location_id.as_deref() == Some(scanned.location_id.as_str())
-            });
+            let used = recent.qr_used.contains(&(scanned.slot, scanned.location_id.clone()));
             Ok((Some(QrCheck::Valid { location_id: scanned.location_id, already_used: used }), Some(scanned.slot)))
         }
         Err(qr::QrProblem::Malformed) => Err(AppError::field("qr_token", &CheckInRule::TokenFormat)),
@@ -310,9 +307,8 @@ pub async fn check_in(
     let (sites, home_zone) = (&profile.sites, profile.home_zone);
     let registered = profile.approved_device(&req.device_id);
     let previous = recent
-        .events
-        .iter()
-        .find(|e| e.outcome != "rejected" && e.lat.is_some())
+        .previous
+        .as_ref()
         .and_then(|e| Some((DateTime::from_timestamp_millis(e.occurred_at)?, GeoPoint::new(e.lat?, e.lon?).ok()?)));
     let (qr_check, qr_slot) = match (&req.mode, &req.qr_token) {
         (CheckMode::Qr, Some(token)) => scan(app, principal, token, now, &recent, sites).await?,
@@ -361,7 +357,7 @@ pub async fn check_in(
     let counts = evaluation.outcome != Outcome::Rejected;
     if counts {
         let yesterday = zone.local(evaluation.occurred_at).date().pred_opt().map(|d| d.format("%Y-%m-%d").to_string());
-        let checked_in_on = |day: &str| recent.events.iter().any(|e| e.in_slot.as_deref() == Some(day));
+        let checked_in_on = |day: &str| recent.checked_in.contains(day);
         // A check-out may close yesterday's check-in: a night shift ends the next morning.
         let checked_in = checked_in_on(&local_date)
             || (req.kind == EventKind::Out && yesterday.as_deref().is_some_and(checked_in_on));

@@ -1,22 +1,29 @@
 //! What the events table tells a check-in, read for many concurrent check-ins at once: this attempt
-//! if it was seen before (by anyone, to catch a reused id), the person's events of the last days
-//! (the previous event, today's check-in, kiosk tokens already used), and whether the institution
-//! has seen these photo bytes before.
+//! if it was seen before (by anyone, to catch a reused id), and of the person's last days only
+//! what the rules ask — the days they checked in, the kiosk tokens they used, where they were
+//! last — and whether the institution has seen these photo bytes before. Each is a few rows
+//! however many events a person has: every row fetched costs a hand-over between threads.
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, Principal};
 use hadir_db::entities::attendance_event as event;
-use sea_orm::sea_query::{Expr, Func, Query, SelectStatement, UnionType};
+use hadir_domain::attendance::qr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryTrait};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Two days back covers every zone's "today", any journey within Indonesia and a kiosk token's life.
 const RECENT_DAYS: i64 = 2;
 
+#[derive(Default)]
 pub(crate) struct Recent {
     pub earlier: Option<event::Model>,
-    /// Latest first.
-    pub events: Vec<event::Model>,
+    /// The local dates of the person's recent check-ins that count (`in_slot`).
+    pub checked_in: HashSet<String>,
+    /// The kiosk tokens the person used that are still valid: (slot, location).
+    pub qr_used: HashSet<(i64, String)>,
+    /// The person's latest recent event with a position that was not rejected.
+    pub previous: Option<event::Model>,
     pub duplicate_photo: bool,
 }
 
@@ -27,6 +34,8 @@ pub(crate) struct Lookup {
     photo_key: Option<String>,
     /// The first local date that counts as recent, `YYYY-MM-DD`.
     since: String,
+    /// The oldest kiosk slot a token is still accepted for.
+    qr_since: i64,
 }
 
 pub(crate) struct LookUpRecent;
@@ -39,13 +48,16 @@ pub(crate) async fn recent(
     attempt_id: &str,
     photo_key: Option<&str>,
 ) -> Result<Recent, AppError> {
-    let since = (app.clock.now() - chrono::Duration::days(RECENT_DAYS)).format("%Y-%m-%d").to_string();
+    let now = app.clock.now();
+    let since = (now - chrono::Duration::days(RECENT_DAYS)).format("%Y-%m-%d").to_string();
     let lookup = Lookup {
         institution_id: principal.institution_id.clone(),
         person_id: principal.person_id.clone(),
         attempt_id: attempt_id.into(),
         photo_key: photo_key.map(str::to_string),
         since,
+        // A token is accepted for the current slot and the one before.
+        qr_since: qr::slot_of(now.timestamp()) - 1,
     };
     app.recent_reader.call(&app.db, lookup).await.map_err(|e| AppError::Internal(format!("reading events: {e}")))
 }
@@ -79,21 +91,55 @@ impl Job for LookUpRecent {
 }
 
 /// One statement for lookups of one institution: a union of indexed lookups (an OR of them lets
-/// SQLite's planner scan the whole institution).
+/// SQLite's planner scan the whole institution), each returning a few rows per person.
 fn statement(lookups: &[&Lookup]) -> SelectStatement {
     let inst = &lookups[0].institution_id;
+    let since = &lookups[0].since;
+    let qr_since = lookups.iter().map(|l| l.qr_since).min().unwrap_or_default();
     let in_institution = || event::Entity::find().filter(event::Column::InstitutionId.eq(inst));
     let attempts = lookups.iter().map(|l| l.attempt_id.clone());
     let people: HashSet<&str> = lookups.iter().map(|l| l.person_id.as_str()).collect();
     let photos: HashSet<&str> = lookups.iter().filter_map(|l| l.photo_key.as_deref()).collect();
     let mut query = in_institution().filter(event::Column::AttemptId.is_in(attempts)).into_query();
+    // Check-ins that count, through the index that keeps one a day.
     query.union(
         UnionType::All,
         in_institution()
-            .filter(event::Column::PersonId.is_in(people))
-            .filter(event::Column::LocalDate.gte(&lookups[0].since))
+            .filter(event::Column::PersonId.is_in(people.iter().copied()))
+            .filter(event::Column::InSlot.gte(since))
             .into_query(),
     );
+    let of_people = || {
+        Query::select()
+            .from(event::Entity)
+            .and_where(event::Column::InstitutionId.eq(inst))
+            .and_where(event::Column::PersonId.is_in(people.iter().copied()))
+            .and_where(event::Column::LocalDate.gte(since))
+            .to_owned()
+    };
+    // One event per kiosk token used, however often it was scanned.
+    let first_scans = of_people()
+        .expr(Func::min(Expr::col(event::Column::Id)))
+        .and_where(event::Column::QrSlot.gte(qr_since))
+        .group_by_columns([event::Column::PersonId, event::Column::QrSlot, event::Column::LocationId])
+        .to_owned();
+    query.union(UnionType::All, in_institution().filter(event::Column::Id.in_subquery(first_scans)).into_query());
+    // Each person's latest position.
+    let positioned = of_people()
+        .column(event::Column::Id)
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC)"),
+            Alias::new("newest"),
+        )
+        .and_where(event::Column::Outcome.ne("rejected"))
+        .and_where(event::Column::Lat.is_not_null())
+        .to_owned();
+    let latest = Query::select()
+        .column(Alias::new("id"))
+        .from_subquery(positioned, Alias::new("positioned"))
+        .and_where(Expr::col(Alias::new("newest")).eq(1))
+        .to_owned();
+    query.union(UnionType::All, in_institution().filter(event::Column::Id.in_subquery(latest)).into_query());
     if !photos.is_empty() {
         // One earlier event per photo is enough, however many there are.
         let first_with_photo = Query::select()
@@ -112,18 +158,33 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
 }
 
 fn answer(lookup: &Lookup, rows: &[event::Model]) -> Recent {
-    let mut recent = Recent { earlier: None, events: Vec::new(), duplicate_photo: false };
-    let mut seen = HashSet::new();
+    let mut recent = Recent::default();
     for row in rows {
         if lookup.photo_key.is_some() && row.photo_key == lookup.photo_key {
             recent.duplicate_photo = true;
         }
         if row.attempt_id == lookup.attempt_id {
             recent.earlier = Some(row.clone());
-        } else if row.person_id == lookup.person_id && row.local_date >= lookup.since && seen.insert(&row.id) {
-            recent.events.push(row.clone());
+            continue;
+        }
+        if row.person_id != lookup.person_id {
+            continue;
+        }
+        if let Some(day) = row.in_slot.as_ref().filter(|day| **day >= lookup.since) {
+            recent.checked_in.insert(day.clone());
+        }
+        if row.local_date < lookup.since {
+            continue;
+        }
+        if let (Some(slot), Some(location)) = (row.qr_slot, &row.location_id)
+            && slot >= lookup.qr_since
+        {
+            recent.qr_used.insert((slot, location.clone()));
+        }
+        let positioned = row.outcome != "rejected" && row.lat.is_some();
+        if positioned && recent.previous.as_ref().is_none_or(|p| p.occurred_at < row.occurred_at) {
+            recent.previous = Some(row.clone());
         }
     }
-    recent.events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
     recent
 }

@@ -233,6 +233,40 @@ db_test!(where_two_reviews_are_required_another_administrator_gives_the_second, 
     assert!(stages.contains(&"first".to_string()) && stages.contains(&"final".to_string()));
 });
 
+db_test!(impossible_travel_is_measured_from_the_last_position_that_was_not_rejected, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    // About 90 km north of the office.
+    const FAR: (f64, f64) = (-3.0, 102.287);
+    let signals = |answer: &Value| {
+        let mut s = answer["signals"].as_array().unwrap().clone();
+        s.sort_by_key(|v| v.to_string());
+        Value::Array(s)
+    };
+    t.clock.advance(chrono::Duration::minutes(25));
+    let (_, answer) = send(&t, &token, &attempt(&t, "in", INSIDE), 4100).await;
+    assert_eq!(answer["outcome"], "accepted");
+    t.clock.advance(chrono::Duration::minutes(1));
+    let (_, answer) = send(&t, &token, &attempt(&t, "out", FAR), 4101).await;
+    assert_eq!(
+        (answer["outcome"].clone(), signals(&answer)),
+        (json!("needs_review"), json!(["impossible_travel", "outside_geofence"]))
+    );
+    // From another phone, back at the office a minute later: rejected, so not where they were.
+    t.clock.advance(chrono::Duration::minutes(1));
+    let mut other_phone = attempt(&t, "out", INSIDE);
+    other_phone["device_id"] = json!("someone-elses-phone");
+    let (_, answer) = send(&t, &token, &other_phone, 4102).await;
+    assert_eq!(
+        (answer["outcome"].clone(), signals(&answer)),
+        (json!("rejected"), json!(["impossible_travel", "unregistered_device"]))
+    );
+    // Measured from the check-out far away, which is still under review.
+    t.clock.advance(chrono::Duration::minutes(1));
+    let (_, answer) = send(&t, &token, &attempt(&t, "out", FAR), 4103).await;
+    assert_eq!(signals(&answer), json!(["outside_geofence"]));
+});
+
 db_test!(a_rejected_check_in_is_kept_and_frees_the_day, |db| {
     let t = TestApp::start(db).await;
     let token = ready(&t, &t.a.employee).await;
