@@ -140,7 +140,8 @@ pub async fn create(
 
 /// Replaces a location's name, address, unit, zone and geofence. Check-ins already made keep
 /// the verdict they got; new ones (on every process within the profile cache's few seconds)
-/// are matched against the new fence.
+/// are matched against the new fence. A new zone changes the local time of every check-in made
+/// there, so the recap counts their days again.
 pub async fn update(
     app: &App,
     principal: &Principal,
@@ -157,6 +158,7 @@ pub async fn update(
         .filter(|l| principal.admin_scope.covers_unit(l.unit_id.as_ref()))
         .ok_or(AppError::NotFound("work_location"))?;
     let v = validate(&txn, principal, input).await?;
+    let zone_changed = current.time_zone != time_zone;
     let model = work_location::Model {
         unit_id: v.unit_id,
         name: v.name,
@@ -168,6 +170,9 @@ pub async fn update(
     };
     work_location::Entity::update(work_location::ActiveModel::from(model.clone()).reset_all()).exec(&txn).await?;
     audit::record(&txn, now_ms, meta, Entry::by(principal, "work_location.update", "work_location", Some(id))).await?;
+    if zone_changed {
+        crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
+    }
     txn.commit().await?;
     crate::attendance::forget_profiles_of(app, &principal.institution_id);
     LocationView::of(model)

@@ -38,9 +38,9 @@ pub async fn page(State(state): State<AppState>, page: Page<SelfService>) -> Res
             Some(id) => units::list(&state.app, p).await?.into_iter().find(|u| &u.id == id).map(|u| u.name),
             None => None,
         };
-        Ok::<_, AppError>((me, unit, auth::list_sessions(&state.app, p).await?))
+        Ok::<_, AppError>((me, unit, auth::list_sessions(&state.app, p).await?, page.zone(&state.app).await?))
     };
-    let (me, unit, sessions) = match loaded.await {
+    let (me, unit, sessions, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -61,8 +61,8 @@ pub async fn page(State(state): State<AppState>, page: Page<SelfService>) -> Res
         .into_iter()
         .map(|s| SessionLine {
             client: format!("{} · {}", labels::snake(&s.client), s.user_agent.unwrap_or_default()),
-            since: labels::moment(s.created_at),
-            last_seen: labels::moment(s.last_seen_at),
+            since: labels::moment(zone, s.created_at),
+            last_seen: labels::moment(zone, s.last_seen_at),
             current: s.current,
             id: s.id,
         })

@@ -49,9 +49,9 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
     let loaded = async {
         let pending = devices::pending(&state.app, &page.principal).await?;
         let (name, names) = names(&state, &page, pending.iter().map(|d| d.person_id.clone())).await?;
-        Ok::<_, AppError>((name, pending, names))
+        Ok::<_, AppError>((name, pending, names, page.zone(&state.app).await?))
     };
-    let (name, pending, names) = match loaded.await {
+    let (name, pending, names, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(page.t, e),
     };
@@ -60,7 +60,7 @@ pub async fn devices(State(state): State<AppState>, page: Page<Admin>) -> Respon
         .map(|d| DeviceRow {
             person: names.get(&d.person_id).cloned().unwrap_or_default(),
             model: [d.model, d.os].into_iter().flatten().collect::<Vec<_>>().join(" · "),
-            registered: labels::moment(d.created_at),
+            registered: labels::moment(zone, d.created_at),
             has_selfie: d.has_selfie,
             id: d.id,
         })
@@ -144,9 +144,9 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
         let (name, names) = names(&state, &page, queue.iter().map(|e| e.person_id.clone())).await?;
         let fences: Vec<Geofence> =
             hadir_app::locations::list(&state.app, &page.principal).await?.into_iter().map(|l| l.geofence).collect();
-        Ok::<_, AppError>((name, queue, names, fences))
+        Ok::<_, AppError>((name, queue, names, fences, page.zone(&state.app).await?))
     };
-    let (name, queue, names, fences) = match loaded.await {
+    let (name, queue, names, fences, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -155,7 +155,7 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
         .map(|e| ReviewRow {
             map: evidence_map(&fences, &e),
             person: names.get(&e.person_id).cloned().unwrap_or_default(),
-            when: labels::moment(e.occurred_at),
+            when: labels::moment(zone, e.occurred_at),
             kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
                 "check-in"
             } else {
@@ -230,14 +230,16 @@ struct RecapPage {
 /// The month per person in the admin's scope, filtered by unit, with the CSV download.
 pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Query<RecapQuery>) -> Response {
     let t = page.t;
-    let month = q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(state.app.clock.now()));
     let unit = q.unit.filter(|u| !u.is_empty());
     let loaded = async {
+        let zone = page.zone(&state.app).await?;
+        let month =
+            q.bulan.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(zone, state.app.clock.now()));
         let rows = recap::unit_recap(&state.app, &page.principal, &month, unit.as_deref()).await?;
         let units = units::list(&state.app, &page.principal).await?;
-        Ok::<_, AppError>((page.own_name(&state.app).await?, rows, units))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, rows, units, month))
     };
-    let (name, rows, all_units) = match loaded.await {
+    let (name, rows, all_units, month) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };

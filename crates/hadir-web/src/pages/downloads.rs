@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use hadir_app::downloads::{self, Download};
 use hadir_app::people_import::ImportReport;
 use hadir_app::{AppError, Principal};
+use hadir_domain::time_zone::WorkZone;
 
 /// A download as a line: what it is, where it stands, and the link once ready.
 pub struct DownloadLine {
@@ -38,7 +39,7 @@ fn size(t: Tr, bytes: i64) -> String {
     format!("{text} {unit}")
 }
 
-pub fn line(t: Tr, d: &Download) -> DownloadLine {
+pub fn line(t: Tr, zone: WorkZone, d: &Download) -> DownloadLine {
     let busy = matches!(d.status.as_str(), "queued" | "running");
     let step = match (&d.step, busy) {
         (Some(step), true) if d.total > 0 => {
@@ -61,8 +62,8 @@ pub fn line(t: Tr, d: &Download) -> DownloadLine {
             (Some(name), Some(bytes)) => format!("{name} · {}", size(t, bytes)),
             _ => String::new(),
         },
-        requested: labels::moment(d.created_at),
-        expires: d.expires_at.filter(|_| ready).map(labels::moment).unwrap_or_default(),
+        requested: labels::moment(zone, d.created_at),
+        expires: d.expires_at.filter(|_| ready).map(|at| labels::moment(zone, at)).unwrap_or_default(),
     }
 }
 
@@ -77,13 +78,13 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, page: Page<Admin>) -> Response {
     let loaded = async {
         let mine = downloads::mine(&state.app, &page.principal).await?;
-        Ok::<_, AppError>((page.own_name(&state.app).await?, mine))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, mine, page.zone(&state.app).await?))
     };
-    let (name, mine) = match loaded.await {
+    let (name, mine, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(page.t, e),
     };
-    let rows: Vec<DownloadLine> = mine.iter().map(|d| line(page.t, d)).collect();
+    let rows: Vec<DownloadLine> = mine.iter().map(|d| line(page.t, zone, d)).collect();
     let busy = rows.iter().any(|r| r.busy);
     render(&ListPage { c: Chrome::of(&page, name, "/admin/unduhan"), rows, busy })
 }
@@ -111,7 +112,7 @@ async fn fragment(state: &AppState, t: Tr, p: &Principal, id: &str) -> Result<St
         let report = serde_json::from_slice::<ImportReport>(&bytes).map_err(|e| AppError::Internal(e.to_string()))?;
         Report { t, report }.render()
     } else {
-        Progress { t, d: line(t, &d) }.render()
+        Progress { t, d: line(t, super::session::zone_of(&state.app, p).await?, &d) }.render()
     };
     html.map_err(|e| AppError::Internal(format!("template: {e}")))
 }
@@ -184,15 +185,17 @@ mod tests {
     #[test]
     fn a_running_job_shows_its_step_and_share_and_a_done_one_its_file() {
         let t = Tr { lang: Lang::Id };
-        let running = line(t, &download("running", Some("writing"), 250, 1000));
+        let running = line(t, WorkZone::Jakarta, &download("running", Some("writing"), 250, 1000));
         assert!(running.busy && !running.ready);
         assert_eq!(running.percent, Some(25));
         assert!(running.step.ends_with("250 / 1000"), "{}", running.step);
-        let computing = line(t, &download("running", Some("computing"), 0, 0));
+        let computing = line(t, WorkZone::Jakarta, &download("running", Some("computing"), 0, 0));
         assert_eq!(computing.percent, None);
-        let done = line(t, &download("done", None, 1000, 1000));
+        let done = line(t, WorkZone::Jakarta, &download("done", None, 1000, 1000));
         assert!(done.ready && !done.busy);
+        assert_eq!(done.expires, "02-01-1970 07:00 WIB");
+        assert_eq!(line(t, WorkZone::Jayapura, &download("done", None, 1, 1)).expires, "02-01-1970 09:00 WIT");
         assert_eq!(done.file, "rekap-2026-11.pdf · 1,2 MB");
-        assert!(!line(t, &download("expired", None, 0, 0)).ready);
+        assert!(!line(t, WorkZone::Jakarta, &download("expired", None, 0, 0)).ready);
     }
 }

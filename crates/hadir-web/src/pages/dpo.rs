@@ -18,6 +18,7 @@ use hadir_app::subject_rights::{self, RequestView, StepInput};
 use hadir_app::{AppError, Rule, consent, subject_actions};
 use hadir_domain::Lang;
 use hadir_domain::subject_rights::{RequestKind, RequestStatus};
+use hadir_domain::time_zone::WorkZone;
 use serde::Deserialize;
 
 /// "2 hari 3 jam lagi" / "lewat 5 jam": what is left of a legal clock, in whole hours.
@@ -49,15 +50,15 @@ pub struct RequestLine {
     pub steps: Vec<(String, String, String)>,
 }
 
-fn line(t: Tr, r: RequestView) -> RequestLine {
+fn line(t: Tr, zone: WorkZone, r: RequestView) -> RequestLine {
     RequestLine {
         kind: t.get(&format!("right-{}", r.kind.as_str())),
         rectification: r.kind == RequestKind::Rectification && r.proposed.is_some(),
         erasure: r.kind == RequestKind::Erasure,
         open: r.status.is_open(),
         proposal: r.field.zip(r.proposed).map(|(f, v)| (t.get(&format!("rectify-{}", f.replace('_', "-"))), v)),
-        filed: labels::moment(r.filed_at),
-        due: r.due_at.map(labels::moment).unwrap_or_else(|| t.get("dpo-no-deadline")),
+        filed: labels::moment(zone, r.filed_at),
+        due: r.due_at.map(|at| labels::moment(zone, at)).unwrap_or_else(|| t.get("dpo-no-deadline")),
         left: r.time_left_ms.filter(|_| r.due_at.is_some()).map(|ms| time_left(t, ms)).unwrap_or_default(),
         overdue: r.overdue,
         status: t.get(&format!("request-{}", r.status.as_str())),
@@ -65,7 +66,11 @@ fn line(t: Tr, r: RequestView) -> RequestLine {
             .steps
             .into_iter()
             .map(|s| {
-                (labels::moment(s.at), t.get(&format!("request-{}", s.status.as_str())), s.note.unwrap_or_default())
+                (
+                    labels::moment(zone, s.at),
+                    t.get(&format!("request-{}", s.status.as_str())),
+                    s.note.unwrap_or_default(),
+                )
             })
             .collect(),
         detail: r.detail,
@@ -102,14 +107,14 @@ pub async fn desk(State(state): State<AppState>, page: Page<PrivacyOfficer>, Que
     let kind = RequestKind::parse(&q.jenis);
     let loaded = async {
         let all = subject_rights::desk(&state.app, p, open_only).await?;
-        Ok::<_, AppError>((page.own_name(&state.app).await?, all))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, all, page.zone(&state.app).await?))
     };
-    let (name, all) = match loaded.await {
+    let (name, all, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
     let rows: Vec<RequestLine> =
-        all.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)).map(|r| line(t, r)).collect();
+        all.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)).map(|r| line(t, zone, r)).collect();
     render(&DeskPage {
         c: Chrome::of(&page, name, "/dpo"),
         overdue: rows.iter().filter(|r| r.overdue).count(),
@@ -228,9 +233,9 @@ pub async fn notices(State(state): State<AppState>, page: Page<PrivacyOfficer>) 
             Some(n) => consent::feedback(&state.app, p, n.version).await?,
             None => Vec::new(),
         };
-        Ok::<_, AppError>((page.own_name(&state.app).await?, current, feedback))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, current, feedback, page.zone(&state.app).await?))
     };
-    let (name, current, feedback) = match loaded.await {
+    let (name, current, feedback, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -239,9 +244,9 @@ pub async fn notices(State(state): State<AppState>, page: Page<PrivacyOfficer>) 
         c: Chrome::of(&page, name, "/dpo/pemberitahuan"),
         latest: current.notice.map(|n| {
             let text = if t.lang == Lang::En { n.text_en } else { n.text_id };
-            (n.version, labels::moment(n.effective_at), n.effective_at <= now, text)
+            (n.version, labels::moment(zone, n.effective_at), n.effective_at <= now, text)
         }),
-        feedback: feedback.into_iter().map(|f| (labels::moment(f.created_at), f.full_name, f.text)).collect(),
+        feedback: feedback.into_iter().map(|f| (labels::moment(zone, f.created_at), f.full_name, f.text)).collect(),
         purposes: current
             .purposes
             .into_iter()

@@ -56,9 +56,10 @@ pub async fn page(State(state): State<AppState>, page: Page<PrivacyOfficer>) -> 
             registers::processors(&state.app, p).await?,
             registers::disclosures(&state.app, p).await?,
             registers::breaches(&state.app, p).await?,
+            page.zone(&state.app).await?,
         ))
     };
-    let (name, processors, disclosures, breaches) = match loaded.await {
+    let (name, processors, disclosures, breaches, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -69,18 +70,20 @@ pub async fn page(State(state): State<AppState>, page: Page<PrivacyOfficer>) -> 
         processors: processors.into_iter().map(|x| (x.name, x.processes, x.purpose, x.contract_reference)).collect(),
         disclosures: disclosures
             .into_iter()
-            .map(|d| (labels::moment(d.disclosed_at), d.authority, d.legal_basis, d.disclosed, yes_no(d.subject_told)))
+            .map(|d| {
+                (labels::moment(zone, d.disclosed_at), d.authority, d.legal_basis, d.disclosed, yes_no(d.subject_told))
+            })
             .collect(),
         breaches: breaches
             .into_iter()
             .map(|b| {
                 let open = b.subjects_notified_at.is_none() || b.authority_notified_at.is_none();
                 BreachLine {
-                    discovered: labels::moment(b.discovered_at),
+                    discovered: labels::moment(zone, b.discovered_at),
                     clock: if open { time_left(t, b.notify_by - now) } else { String::new() },
                     overdue: b.overdue,
-                    subjects_notified: b.subjects_notified_at.map(labels::moment).unwrap_or_default(),
-                    authority_notified: b.authority_notified_at.map(labels::moment).unwrap_or_default(),
+                    subjects_notified: b.subjects_notified_at.map(|at| labels::moment(zone, at)).unwrap_or_default(),
+                    authority_notified: b.authority_notified_at.map(|at| labels::moment(zone, at)).unwrap_or_default(),
                     people: b.people_affected,
                     data: b.data_affected,
                     id: b.id,
@@ -90,19 +93,15 @@ pub async fn page(State(state): State<AppState>, page: Page<PrivacyOfficer>) -> 
     })
 }
 
-/// A date and time typed in a form (`2026-11-29T10:30`), read as the institution reads time
-/// (WIB); `field` names the input when it is not one.
-fn instant(field: &str, text: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+/// A date and time typed in a form (`2026-11-29T10:30`), read in the institution's zone;
+/// `field` names the input when it is not one.
+fn instant(zone: WorkZone, field: &str, text: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
         .or_else(|_| {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
         })
         .map_err(|_| AppError::field(field, &Rule::NotADate))?;
-    Ok(local
-        .and_local_timezone(WorkZone::Jakarta.offset())
-        .single()
-        .map(|t| t.to_utc())
-        .unwrap_or_else(|| local.and_utc()))
+    Ok(local.and_local_timezone(zone.offset()).single().map(|t| t.to_utc()).unwrap_or_else(|| local.and_utc()))
 }
 
 #[derive(Deserialize)]
@@ -154,7 +153,7 @@ pub async fn add_disclosure(
     Form(f): Form<DisclosureForm>,
 ) -> Response {
     let result = async {
-        let disclosed_at = instant("disclosed_at", &f.disclosed_at)?;
+        let disclosed_at = instant(page.zone(&state.app).await?, "disclosed_at", &f.disclosed_at)?;
         let subject_told = f.subject_told.is_some();
         let input = DisclosureInput {
             authority: f.authority,
@@ -196,7 +195,7 @@ pub async fn record_breach(
     Form(f): Form<BreachForm>,
 ) -> Response {
     let result = async {
-        let discovered_at = instant("discovered_at", &f.discovered_at)?;
+        let discovered_at = instant(page.zone(&state.app).await?, "discovered_at", &f.discovered_at)?;
         let people_affected =
             f.people_affected.trim().parse().map_err(|_| AppError::field("people_affected", &Rule::NotANumber))?;
         let input = BreachInput {
@@ -271,9 +270,10 @@ pub async fn retention(State(state): State<AppState>, page: Page<PrivacyOfficer>
             retention::policy(&state.app, &p.institution_id).await?,
             retention::preview(&state.app, p).await?,
             retention::holds(&state.app, p).await?,
+            page.zone(&state.app).await?,
         ))
     };
-    let (name, policy, due, holds) = match loaded.await {
+    let (name, policy, due, holds, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -284,7 +284,14 @@ pub async fn retention(State(state): State<AppState>, page: Page<PrivacyOfficer>
         holds: holds
             .into_iter()
             .map(|h| {
-                (h.id, h.person_name, h.reference, h.reason, labels::moment(h.created_at), h.released_at.is_none())
+                (
+                    h.id,
+                    h.person_name,
+                    h.reference,
+                    h.reason,
+                    labels::moment(zone, h.created_at),
+                    h.released_at.is_none(),
+                )
             })
             .collect(),
         edits: p.is_institution_admin(),
@@ -366,10 +373,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_typed_moment_is_read_in_wib() {
-        assert_eq!(instant("x", "2026-11-29T10:30").unwrap().to_rfc3339(), "2026-11-29T03:30:00+00:00");
-        assert_eq!(instant("x", "2026-11-29").unwrap().to_rfc3339(), "2026-11-28T17:00:00+00:00");
-        let Err(AppError::Invalid(problems)) = instant("discovered_at", "kemarin") else { panic!("refused") };
+    fn a_typed_moment_is_read_in_the_institutions_zone() {
+        let at = |zone, text| instant(zone, "x", text).unwrap().to_rfc3339();
+        assert_eq!(at(WorkZone::Jakarta, "2026-11-29T10:30"), "2026-11-29T03:30:00+00:00");
+        assert_eq!(at(WorkZone::Jakarta, "2026-11-29"), "2026-11-28T17:00:00+00:00");
+        assert_eq!(at(WorkZone::Makassar, "2026-11-29T10:30"), "2026-11-29T02:30:00+00:00");
+        let Err(AppError::Invalid(problems)) = instant(WorkZone::Jakarta, "discovered_at", "kemarin") else {
+            panic!("refused")
+        };
         assert_eq!(problems[0].field, "discovered_at");
     }
 }

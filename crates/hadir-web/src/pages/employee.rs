@@ -98,7 +98,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Response {
         events: day.events.iter().map(|e| event_line(t, day.zone, e)).collect(),
         setup: embedded_json(&setup),
         photos,
-        upcoming_notice: upcoming.map(|n| (n.version, labels::moment(n.effective_at))),
+        upcoming_notice: upcoming.map(|n| (n.version, labels::moment(day.zone, n.effective_at))),
     })
 }
 

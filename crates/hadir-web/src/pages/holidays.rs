@@ -18,7 +18,6 @@ use chrono::{Datelike, NaiveDate};
 use hadir_app::calendar::{self, HolidayInput, HolidayPatch, HolidayView};
 use hadir_app::{AppError, FieldProblem, Rule};
 use hadir_domain::calendar::HolidayKind;
-use hadir_domain::time_zone::WorkZone;
 use serde::Deserialize;
 
 pub struct HolidayLine {
@@ -63,12 +62,12 @@ fn year_shown(asked: Option<i32>, this_year: i32) -> i32 {
 
 pub async fn year(State(state): State<AppState>, page: Page<Admin>, Query(q): Query<YearQuery>) -> Response {
     let t = page.t;
-    let year = year_shown(q.tahun, WorkZone::Jakarta.local(state.app.clock.now()).date().year());
     let loaded = async {
+        let year = year_shown(q.tahun, page.zone(&state.app).await?.local(state.app.clock.now()).date().year());
         let rows = calendar::list(&state.app, &page.principal, Some(year)).await?;
-        Ok::<_, AppError>((page.own_name(&state.app).await?, rows))
+        Ok::<_, AppError>((page.own_name(&state.app).await?, rows, year))
     };
-    let (name, rows) = match loaded.await {
+    let (name, rows, year) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };

@@ -22,6 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hadir_app::kiosks::{self, KioskPrincipal, KioskScreen, KioskView};
 use hadir_app::{AppError, locations};
+use hadir_domain::time_zone::WorkZone;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -110,11 +111,11 @@ struct Tablets {
     tablets: Vec<TabletLine>,
 }
 
-fn tablet_line(t: Tr, k: KioskView) -> TabletLine {
+fn tablet_line(t: Tr, zone: WorkZone, k: KioskView) -> TabletLine {
     TabletLine {
         live: matches!(k.state.as_str(), "waiting" | "paired"),
         state: t.get(&format!("tablet-{}", k.state)),
-        last_seen: k.last_seen_at.map(super::labels::moment).unwrap_or_default(),
+        last_seen: k.last_seen_at.map(|at| super::labels::moment(zone, at)).unwrap_or_default(),
         id: k.id,
         name: k.name,
     }
@@ -125,15 +126,15 @@ pub async fn tablets(State(state): State<AppState>, page: Page<Admin>, Path(id):
     let (t, p) = (page.t, &page.principal);
     let loaded = async {
         let all = kiosks::list(&state.app, p, &id).await?;
-        let location = locations::get(&state.app, p, &id).await?.name;
+        let location = locations::get(&state.app, p, &id).await?;
         Ok::<_, AppError>((page.own_name(&state.app).await?, location, all))
     };
     match loaded.await {
         Ok((name, location, all)) => render(&Tablets {
             c: Chrome::of(&page, name, "/admin/kiosk"),
             location_id: id,
-            location,
-            tablets: all.into_iter().map(|k| tablet_line(t, k)).collect(),
+            tablets: all.into_iter().map(|k| tablet_line(t, location.time_zone, k)).collect(),
+            location: location.name,
         }),
         Err(e) => failed(t, e),
     }

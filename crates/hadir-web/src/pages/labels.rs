@@ -6,17 +6,17 @@ use hadir_domain::attendance::checkin::Outcome;
 use hadir_domain::attendance::{DayStatus, Level, Signal};
 use hadir_domain::time_zone::WorkZone;
 
-/// An instant as the institution reads it on a page (WIB), e.g. "23-11-2026 09:15".
-pub fn moment(ms: i64) -> String {
-    WorkZone::Jakarta
-        .local(DateTime::from_timestamp_millis(ms).unwrap_or_default())
-        .format("%d-%m-%Y %H:%M")
-        .to_string()
+/// An instant as the institution reads it on a page, in its own zone and named, e.g.
+/// "23-11-2026 09:15 WITA".
+pub fn moment(zone: WorkZone, ms: i64) -> String {
+    let local = zone.local(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+    format!("{} {}", local.format("%d-%m-%Y %H:%M"), zone.abbreviation())
 }
 
-/// This month (`YYYY-MM`, WIB): what month pages show unless asked for another.
-pub fn this_month(now: DateTime<Utc>) -> String {
-    let today = WorkZone::Jakarta.local(now).date();
+/// This month in the institution's zone (`YYYY-MM`): what month pages show unless asked for
+/// another.
+pub fn this_month(zone: WorkZone, now: DateTime<Utc>) -> String {
+    let today = zone.local(now).date();
     format!("{:04}-{:02}", today.year(), today.month())
 }
 
@@ -96,6 +96,19 @@ mod tests {
 
     const ID: Tr = Tr { lang: Lang::Id };
     const EN: Tr = Tr { lang: Lang::En };
+
+    #[test]
+    fn moments_are_read_in_the_institutions_zone_and_name_it() {
+        // 31 Oct 2026 16:30 UTC: still October in Jakarta, already November in Jayapura.
+        let ms = 1_793_464_200_000;
+        assert_eq!(moment(WorkZone::Jakarta, ms), "31-10-2026 23:30 WIB");
+        assert_eq!(moment(WorkZone::Makassar, ms), "01-11-2026 00:30 WITA");
+        let now = DateTime::from_timestamp_millis(ms).unwrap();
+        assert_eq!(
+            (this_month(WorkZone::Jakarta, now), this_month(WorkZone::Jayapura, now)),
+            ("2026-10".into(), "2026-11".into())
+        );
+    }
 
     #[test]
     fn dates_and_percentages_read_naturally() {

@@ -19,7 +19,6 @@ use chrono::{Datelike, NaiveDate};
 use hadir_app::leave::{self, LeaveDecision, LeaveInput, LeaveView};
 use hadir_app::{AppError, people};
 use hadir_domain::attendance::Absence;
-use hadir_domain::time_zone::WorkZone;
 
 /// The kinds an employee may ask for, in the order the form lists them.
 const KINDS: [Absence; 10] = [
@@ -82,14 +81,14 @@ struct LeavePage {
 pub async fn mine(State(state): State<AppState>, page: Page) -> Response {
     let t = page.t;
     let p = &page.principal;
-    let year = WorkZone::Jakarta.local(state.app.clock.now()).year();
     let loaded = async {
+        let year = page.zone(&state.app).await?.local(state.app.clock.now()).year();
         let name = page.own_name(&state.app).await?;
         let balance = leave::balance(&state.app, p, &p.person_id, year).await?;
         let requests = leave::mine(&state.app, p).await?;
-        Ok::<_, AppError>((name, balance, requests))
+        Ok::<_, AppError>((name, balance, requests, year))
     };
-    let (name, balance, requests) = match loaded.await {
+    let (name, balance, requests, year) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };

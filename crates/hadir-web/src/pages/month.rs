@@ -64,8 +64,9 @@ async fn month_page<P: Policy>(
     action: String,
 ) -> Response {
     let (t, p) = (page.t, &page.principal);
-    let month = month.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(state.app.clock.now()));
     let loaded = async {
+        let (sites, home) = zones(state, p).await?;
+        let month = month.filter(|m| !m.is_empty()).unwrap_or_else(|| labels::this_month(home, state.app.clock.now()));
         let name = page.own_name(&state.app).await?;
         let subject = match person == p.person_id {
             true => None,
@@ -77,9 +78,9 @@ async fn month_page<P: Policy>(
         let days = recap::month_days(&month)?;
         let (from, to) = (days[0].to_string(), days[days.len() - 1].to_string());
         let events = attendance::history(&state.app, p, person, &from, &to).await?;
-        Ok::<_, AppError>((name, subject, result, events, zones(state, p).await?))
+        Ok::<_, AppError>((name, subject, result, events, (sites, home), month))
     };
-    let (name, subject, result, events, (sites, home)) = match loaded.await {
+    let (name, subject, result, events, (sites, home), month) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };

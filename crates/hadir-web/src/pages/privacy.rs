@@ -68,9 +68,10 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
             subject_rights::mine(&state.app, p).await?,
             consent::upcoming(&state.app, p).await?,
             hadir_app::downloads::mine(&state.app, p).await?,
+            page.zone(&state.app).await?,
         ))
     };
-    let (name, current, mine, reads, requests, upcoming, copies) = match loaded.await {
+    let (name, current, mine, reads, requests, upcoming, copies, zone) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
     };
@@ -89,7 +90,7 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
     render(&Privacy {
         c: Chrome::of(&page, name, "/app/privasi"),
         upcoming: upcoming.map(|n| {
-            let binds = labels::moment(n.effective_at);
+            let binds = labels::moment(zone, n.effective_at);
             (n.version, if t.lang == Lang::En { n.text_en } else { n.text_id }, binds)
         }),
         notice: current.notice.map(|n| (n.version, if t.lang == Lang::En { n.text_en } else { n.text_id })),
@@ -103,7 +104,12 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
                     Some(detail) => format!("{what} ({detail})"),
                     None => what,
                 };
-                (labels::moment(r.at), r.actor_name.unwrap_or_default(), data, t.get(&format!("read-{}", r.purpose)))
+                (
+                    labels::moment(zone, r.at),
+                    r.actor_name.unwrap_or_default(),
+                    data,
+                    t.get(&format!("read-{}", r.purpose)),
+                )
             })
             .collect(),
         requests: requests
@@ -115,8 +121,8 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Response {
                 }),
                 kind: kind_label(t, r.kind),
                 status: t.get(&format!("request-{}", r.status.as_str())),
-                filed: labels::moment(r.filed_at),
-                due: r.due_at.map(labels::moment).unwrap_or_default(),
+                filed: labels::moment(zone, r.filed_at),
+                due: r.due_at.map(|at| labels::moment(zone, at)).unwrap_or_default(),
                 overdue: r.overdue,
                 answer: r.answer.unwrap_or_default(),
             })

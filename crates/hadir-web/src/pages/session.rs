@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use hadir_app::AppError;
 use hadir_app::{Principal, RequestMeta};
 use hadir_domain::Explain;
+use hadir_domain::time_zone::WorkZone;
 use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
 
@@ -37,6 +38,16 @@ impl<P: Policy> Page<P> {
     pub async fn own_name(&self, app: &hadir_app::App) -> Result<String, hadir_app::AppError> {
         Ok(hadir_app::people::get(app, &self.principal, &self.principal.person_id).await?.full_name)
     }
+
+    /// The institution's zone: the times a page shows are read in it.
+    pub async fn zone(&self, app: &hadir_app::App) -> Result<WorkZone, hadir_app::AppError> {
+        zone_of(app, &self.principal).await
+    }
+}
+
+/// The zone of the principal's institution.
+pub async fn zone_of(app: &hadir_app::App, principal: &Principal) -> Result<WorkZone, hadir_app::AppError> {
+    Ok(hadir_app::institutions::current(app, principal).await?.time_zone)
 }
 
 /// Back to the sign-in page: a redirect, or for htmx an instruction to go there.

@@ -875,6 +875,17 @@ db_test!(the_recap_keeps_counted_days_and_recounts_only_what_changed, |db| {
     let (changed, oracle) = march_totals(&t, &admin).await;
     assert_ne!(changed["deduction"], first["deduction"]);
     assert_eq!(changed, oracle);
+
+    // The office turns out to be in Makassar: the check-ins made there were an hour later, local
+    // time, than counted (07:20 WIB is 08:20 WITA), and the kept days are counted again.
+    let path = format!("/api/v1/locations/{}", t.a.location);
+    let (_, office) = t.get(&path, &admin).await;
+    let makassar = json!({ "name": office["name"], "time_zone": "Asia/Makassar", "geofence": office["geofence"] });
+    let (status, saved) = t.call(Method::PUT, &path, Some(&admin), Some(makassar)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (moved, oracle) = march_totals(&t, &admin).await;
+    assert_ne!(moved["deduction"], changed["deduction"], "{moved}");
+    assert_eq!(moved, oracle);
 });
 
 /// A JPEG that decodes to pixels (the fixtures' sample JPEGs are structure only).
