@@ -14,6 +14,15 @@ use std::sync::Arc;
 
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
+/// `println!`, but a closed standard output (`hadir demo | head`) is an error the command
+/// reports, not a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| format!("cannot write to standard output: {e}"))?
+    }};
+}
+
 /// A use-case error as one line a person can act on (English at the command line).
 fn explain(e: AppError) -> Box<dyn std::error::Error> {
     let lang = hadir_domain::Lang::En;
@@ -50,7 +59,7 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Migrate(storage) => {
             let config = Config::load_storage(file, &storage)?;
             open(&config).await?;
-            println!("migrations applied to {}", redact_url(&config.database_url()));
+            say!("migrations applied to {}", redact_url(&config.database_url()));
             Ok(())
         }
         Command::CheckConfig(args) => check_config(file, &args).await,
@@ -64,7 +73,7 @@ pub async fn run(cli: Cli) -> CommandResult {
             let reports = hadir_app::retention::run(&open(&config).await?, dry_run).await.map_err(explain)?;
             let verb = if dry_run { "would remove" } else { "removed" };
             for r in reports {
-                println!(
+                say!(
                     "{}: {verb} {} photo(s), {} exact location(s), {} check-in record(s), {} access-log entr(ies), \
                      {} leave document(s), {} leave record(s), {} old phone(s), {} departed login(s), \
                      {} consent-ledger entr(ies); \
@@ -88,7 +97,7 @@ pub async fn run(cli: Cli) -> CommandResult {
             let config = Config::load_storage(file, &storage)?;
             let (_, id) = hadir_app::sealing::Keyring::add_key(&config.key_file())?;
             let done = hadir_app::keys::reseal(&open(&config).await?).await.map_err(explain)?;
-            println!(
+            say!(
                 "new key {id} in {}; re-sealed {} NIK(s), {} other value(s) and {} document(s)",
                 config.key_file().display(),
                 done.niks,
@@ -106,23 +115,31 @@ async fn verify_audit(app: &App) -> CommandResult {
     let mut broken = 0;
     for r in &reports {
         match &r.result {
-            Ok(n) => println!("ok      {}: {n} entries, chain intact", r.slug),
+            Ok(n) => say!("ok      {}: {n} entries, chain intact", r.slug),
             Err(b) => {
                 broken += 1;
-                println!("BROKEN  {}: {b}", r.slug);
+                say!("BROKEN  {}: {b}", r.slug);
             }
         }
     }
     if broken > 0 {
         return Err(format!("the audit log of {broken} institution(s) was tampered with; see above").into());
     }
-    println!("{} institution(s) verified", reports.len());
+    say!("{} institution(s) verified", reports.len());
     Ok(())
 }
 
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    // Logs go to standard error, so what a command prints (the demo's logins) stays clean on
+    // standard output; colours only where a person reads them.
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 fn settings(config: &Config) -> AppSettings {
@@ -184,7 +201,7 @@ async fn serve(config: &Config, web: hadir_web::WebConfig, app: App) -> CommandR
         objects = %app.objects.description(),
         "hadir is serving"
     );
-    println!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
+    say!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
     // Background jobs run beside the server and stop after it, finishing the round in hand.
     let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(hadir_app::jobs::work(app.clone(), async {
@@ -225,17 +242,17 @@ async fn shutdown_signal() {
 async fn seed_demo(app: &App, config: &Config) -> CommandResult {
     let summary = demo::seed(app).await.map_err(explain)?;
     if summary.created {
-        println!("Demo dibuat / demo created: Pemerintah Provinsi Bengkulu, {} pegawai/employees", summary.people);
+        say!("Demo dibuat / demo created: Pemerintah Provinsi Bengkulu, {} pegawai/employees", summary.people);
     } else {
-        println!("Demo sudah ada / demo already exists: Pemerintah Provinsi Bengkulu");
+        say!("Demo sudah ada / demo already exists: Pemerintah Provinsi Bengkulu");
     }
-    println!("URL: http://{}", config.listen);
-    println!("Kata sandi semua akun demo / password of every demo account: {}", demo::PASSWORD);
-    println!("Login (NIP) untuk dicoba / logins to try:");
+    say!("URL: http://{}", config.listen);
+    say!("Kata sandi semua akun demo / password of every demo account: {}", demo::PASSWORD);
+    say!("Login (NIP) untuk dicoba / logins to try:");
     for login in &summary.logins {
-        println!("  {:<24} {:<28} {}", login.role, login.name, login.login);
+        say!("  {:<24} {:<28} {}", login.role, login.name, login.login);
     }
-    println!(
+    say!(
         "Contoh / example:\n  curl -s -X POST http://{}/api/v1/auth/login -H 'content-type: application/json' \\\n    -d '{{\"login\":\"{}\",\"password\":\"{}\",\"client\":\"app\"}}'",
         config.listen,
         summary.logins.first().map(|l| l.login.as_str()).unwrap_or(""),
@@ -246,26 +263,26 @@ async fn seed_demo(app: &App, config: &Config) -> CommandResult {
 
 async fn check_config(file: Option<&std::path::Path>, args: &ServeArgs) -> CommandResult {
     let config = Config::load(file, args)?;
-    println!("configuration: {config:#?}");
+    say!("configuration: {config:#?}");
     web_config(&config)?;
     let db = hadir_db::connect(&config.database_url()).await?;
     let pending = hadir_db::pending_migrations(&db).await?;
-    println!("database: reachable; {} pending migration(s) {:?}", pending.len(), pending);
+    say!("database: reachable; {} pending migration(s) {:?}", pending.len(), pending);
     let objects = Objects::open(&config.object_store())?;
     objects.probe().await?;
-    println!("object store: {} is writable", objects.description());
+    say!("object store: {} is writable", objects.description());
     let key_file = config.key_file();
     if key_file.exists() {
         let keys = hadir_app::sealing::Keyring::load_or_create(&key_file)?;
-        println!("encryption keys: {} (current key {})", key_file.display(), keys.current_id());
+        say!("encryption keys: {} (current key {})", key_file.display(), keys.current_id());
     } else {
-        println!("encryption keys: {} will be created on first start", key_file.display());
+        say!("encryption keys: {} will be created on first start", key_file.display());
     }
     match std::net::TcpListener::bind(config.listen) {
-        Ok(_) => println!("listen address {} is free", config.listen),
+        Ok(_) => say!("listen address {} is free", config.listen),
         Err(e) => return Err(format!("listen address {}: {e}", config.listen).into()),
     }
-    println!("ok");
+    say!("ok");
     Ok(())
 }
 
@@ -307,7 +324,7 @@ async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> Com
             let created = institutions::create(&app, None, InstitutionInput { slug, name, kind, time_zone }, &meta)
                 .await
                 .map_err(explain)?;
-            println!("institution created: {} ({})", created.name, created.slug);
+            say!("institution created: {} ({})", created.name, created.slug);
         }
         AdminCommand::CreateUser {
             institution,
@@ -348,9 +365,9 @@ async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> Com
             };
             let saved =
                 accounts::onboard(&app, &operator, input, password.clone(), &roles, &meta).await.map_err(explain)?;
-            println!("user created: {} ({})", saved.person.full_name, saved.person.employee_number);
+            say!("user created: {} ({})", saved.person.full_name, saved.person.employee_number);
             if generated {
-                println!("first password (shown once; must be changed at first sign-in): {password}");
+                say!("first password (shown once; must be changed at first sign-in): {password}");
             }
         }
         AdminCommand::ResetPassword { institution, login, password_stdin, .. } => {
@@ -363,9 +380,9 @@ async fn run_admin(file: Option<&std::path::Path>, command: AdminCommand) -> Com
             accounts::reset_password(&app, &operator, &person.id, NewPassword { password: password.clone() }, &meta)
                 .await
                 .map_err(explain)?;
-            println!("password reset for {} ({}); their sessions ended", person.full_name, person.employee_number);
+            say!("password reset for {} ({}); their sessions ended", person.full_name, person.employee_number);
             if generated {
-                println!("new password (shown once; must be changed at next sign-in): {password}");
+                say!("new password (shown once; must be changed at next sign-in): {password}");
             }
         }
     }

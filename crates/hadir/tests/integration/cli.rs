@@ -31,6 +31,25 @@ fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
+#[test]
+fn logs_go_to_standard_error_and_what_a_command_prints_to_standard_output() {
+    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let output = Command::new(env!("CARGO_BIN_EXE_hadir"))
+        .args(["demo", "--data-dir"])
+        .arg(&dir)
+        .env("HADIR_PASSWORD_MEMORY_KIB", "64")
+        .env("HADIR_PASSWORD_ITERATIONS", "1")
+        .env("HADIR_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.starts_with("Demo dibuat / demo created") && !stdout.contains("INFO"), "{stdout}");
+    assert!(stderr.contains("Applying migration"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "no colour codes when not read on a terminal: {stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
     let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
     let first = hadir(&["demo"], &db.url, &dir, None);
