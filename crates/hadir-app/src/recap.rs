@@ -371,7 +371,9 @@ pub async fn unit_recap(
     let kept_month = kept_month(app, &principal.institution_id, month, &days).await?;
     let (people, codes) = people_in_scope(app, principal, unit_id, Some(&kept_month)).await?;
     crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Recap, Some(month)).await?;
-    let totals = count_months(app, principal, &days, &kept_month, &people).await?;
+    let inputs = inputs(app, principal, &days).await?;
+    let counted = count_days(app, principal, &inputs, &days, &kept_month, &people).await?;
+    let totals = counted.into_iter().map(|days| month_totals(days, &inputs.table));
     Ok(people
         .into_iter()
         .zip(totals)
@@ -399,7 +401,8 @@ pub async fn keep_recent_months(app: &App, institution_id: &str) -> Result<(), A
         let days = month_days(&month)?;
         let kept_month = kept_month(app, institution_id, &month, &days).await?;
         let (people, _) = people_in_scope(app, &operator, None, Some(&kept_month)).await?;
-        count_months(app, &operator, &days, &kept_month, &people).await?;
+        let inputs = inputs(app, &operator, &days).await?;
+        count_days(app, &operator, &inputs, &days, &kept_month, &people).await?;
     }
     Ok(())
 }
@@ -421,16 +424,17 @@ async fn kept_month<'a>(
     })
 }
 
-/// Each person's month totals: their kept days, and the days after them counted from their
-/// check-ins and leave. Days that became countable are kept for the next recap.
-async fn count_months(
+/// Each person's counted days of the month: their kept days, and the days after them through
+/// today counted from their check-ins and leave. Days that became countable are kept for the
+/// next recap.
+async fn count_days(
     app: &App,
     principal: &Principal,
+    inputs: &MonthInputs,
     days: &[NaiveDate],
     month: &KeptMonth<'_>,
     people: &[InScope],
-) -> Result<Vec<MonthTotals>, AppError> {
-    let inputs = inputs(app, principal, days).await?;
+) -> Result<Vec<Vec<DayCount>>, AppError> {
     // The days up to today that are not kept, per person.
     let open_days = days.iter().filter(|d| **d <= inputs.today).count();
     let counting: Vec<&InScope> = people.iter().filter(|p| p.kept.days.len() < open_days).collect();
@@ -442,7 +446,7 @@ async fn count_months(
         }
     }
     let mut to_keep: Vec<(&str, i64, String)> = Vec::new();
-    let totals = people
+    let counted = people
         .iter()
         .map(|p| {
             let mut counted = p.kept.days.clone();
@@ -450,7 +454,7 @@ async fn count_months(
                 let from = counted.len();
                 let mine = events.get(p.member.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
                 let leave = leave_of.get(&p.member.id).map(Vec::as_slice).unwrap_or(&[]);
-                let views = person_days(&inputs, &days[from..], &p.member, mine, leave);
+                let views = person_days(inputs, &days[from..], &p.member, mine, leave);
                 let mut fresh = vec![DayCount::NotCounted; days.len() - from];
                 for v in &views {
                     if let Some(i) = days[from..].iter().position(|d| *d == v.date) {
@@ -466,13 +470,13 @@ async fn count_months(
                     ));
                 }
             }
-            month_totals(counted, &inputs.table)
+            counted
         })
         .collect();
     if !to_keep.is_empty() {
         month_cache::store(&app.db, &principal.institution_id, month.name, month.generation, &to_keep).await?;
     }
-    Ok(totals)
+    Ok(counted)
 }
 
 /// The accepted events each of `people` needs counted: from the first day not kept of theirs.
@@ -523,40 +527,59 @@ pub struct AbsenceRow {
 }
 
 /// Cumulative TK of the year for everyone in scope who has any, most first, with the PP 94/2021
-/// threshold each has reached.
+/// threshold each has reached. Built from the days the monthly recap keeps, so a year costs
+/// twelve reads of one row per person rather than a year of check-ins.
 pub async fn absence_report(
     app: &App,
     principal: &Principal,
     year: i32,
     unit_id: Option<&str>,
 ) -> Result<Vec<AbsenceRow>, AppError> {
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", &MonthRule))?;
-    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
-    let (people, codes) = people_in_scope(app, principal, unit_id, None).await?;
+    if NaiveDate::from_ymd_opt(year, 1, 1).is_none() {
+        return Err(AppError::field("year", &MonthRule));
+    }
     let detail = format!("TK {year}");
     crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Recap, Some(&detail)).await?;
-    let people: Vec<Member> = people.into_iter().map(|p| p.member).collect();
-    let inputs = inputs(app, principal, &days).await?;
-    let everyone: Vec<&Member> = people.iter().collect();
-    let mut rows: Vec<AbsenceRow> = days_of(app, principal, &inputs, &days, &everyone)
-        .await?
+    // The year's days, a month at a time through today, from what the monthly recap keeps.
+    let mut people: Vec<Member> = Vec::new();
+    let mut codes = HashMap::new();
+    let mut year_of: HashMap<String, Vec<DayCount>> = HashMap::new();
+    for m in 1..=12 {
+        let month = format!("{year:04}-{m:02}");
+        let days = month_days(&month)?;
+        let kept_month = kept_month(app, &principal.institution_id, &month, &days).await?;
+        let (in_scope, unit_codes) = people_in_scope(app, principal, unit_id, Some(&kept_month)).await?;
+        let inputs = inputs(app, principal, &days).await?;
+        if days[0] > inputs.today {
+            break;
+        }
+        let counted = count_days(app, principal, &inputs, &days, &kept_month, &in_scope).await?;
+        for (p, days) in in_scope.iter().zip(counted) {
+            year_of.entry(p.member.id.clone()).or_default().extend(days);
+        }
+        if people.is_empty() {
+            people = in_scope.into_iter().map(|p| p.member).collect();
+            codes = unit_codes;
+        }
+    }
+    let mut rows: Vec<AbsenceRow> = people
         .into_iter()
-        .zip(&people)
-        .filter_map(|(views, p)| {
-            let working: Vec<bool> = views
+        .filter_map(|p| {
+            let working: Vec<bool> = year_of
+                .get(&p.id)?
                 .iter()
-                .filter(|d| matches!(d.status, DayStatus::Absent | DayStatus::Present(_) | DayStatus::OnLeave { .. }))
-                .map(|d| d.status == DayStatus::Absent)
+                .filter(|d| matches!(d, DayCount::Absent | DayCount::Present { .. } | DayCount::Leave))
+                .map(|d| *d == DayCount::Absent)
                 .collect();
             let absent_days = working.iter().filter(|a| **a).count() as u32;
             (absent_days > 0).then(|| {
                 let longest_run = consecutive_absences(working);
                 AbsenceRow {
                     threshold: sanction_for_absences(absent_days, longest_run),
-                    person_id: p.id.clone(),
-                    employee_number: p.employee_number.clone(),
-                    full_name: p.full_name.clone(),
                     unit_code: p.unit_id.as_ref().and_then(|u| codes.get(u)).cloned(),
+                    person_id: p.id,
+                    employee_number: p.employee_number,
+                    full_name: p.full_name,
                     absent_days,
                     longest_run,
                 }

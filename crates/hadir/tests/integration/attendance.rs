@@ -888,6 +888,44 @@ db_test!(the_recap_keeps_counted_days_and_recounts_only_what_changed, |db| {
     assert_eq!(moved, oracle);
 });
 
+db_test!(the_yearly_tk_report_adds_the_months_and_runs_across_them, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    // Present on Monday 2 March, then never again until Thursday 9 April.
+    t.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(send(&t, &token, &attempt(&t, "in", INSIDE), 5100).await.1["outcome"], "accepted");
+    t.clock.advance(chrono::Duration::days(38));
+    let admin = t.login(&t.a.admin).await;
+    let tk_of = |rows: &Value, person: &str| {
+        rows.as_array().unwrap().iter().find(|r| r["person_id"] == person).map(|r| r["absent_days"].as_u64().unwrap())
+    };
+    let (status, report) = t.get("/api/v1/absences?year=2026", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let me = report.as_array().unwrap().iter().find(|r| r["person_id"] == t.a.employee.person_id.as_str()).unwrap();
+    // The oracle: the person's own months, counted from their check-ins and never kept.
+    let mut monthly = 0;
+    for month in ["2026-03", "2026-04"] {
+        let path = format!("/api/v1/people/{}/attendance?month={month}", t.a.employee.person_id);
+        monthly += t.get(&path, &admin).await.1["totals"]["absent_days"].as_u64().unwrap();
+    }
+
+    // Every working day since 3 March was missed, holidays between them neither break nor extend
+    // the run, and ten in a row reach dismissal whatever the total.
+    assert_eq!(me["absent_days"].as_u64(), Some(monthly), "{me}");
+    assert_eq!((me["longest_run"].as_u64(), me["threshold"].clone()), (Some(monthly), json!("dismissal")));
+    assert!(monthly > 20, "{monthly}");
+    assert_eq!(t.get("/api/v1/absences?year=2026", &admin).await.1, report, "the same from the kept months");
+
+    // A unit administrator sees only their unit; last year had nobody; an employee is refused.
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (_, theirs) = t.get("/api/v1/absences?year=2026", &unit_admin).await;
+    assert_eq!(tk_of(&theirs, &t.a.employee.person_id), Some(monthly));
+    assert_eq!(tk_of(&theirs, &t.a.outsider.person_id), None);
+    assert!(tk_of(&report, &t.a.outsider.person_id).is_some(), "the institution admin sees the outsider's TK");
+    assert_eq!(t.get("/api/v1/absences?year=2025", &admin).await.1, json!([]));
+    assert_eq!(t.get("/api/v1/absences?year=2026", &token).await.0, StatusCode::FORBIDDEN);
+});
+
 /// A JPEG that decodes to pixels (the fixtures' sample JPEGs are structure only).
 fn real_jpeg(width: u32, height: u32) -> Vec<u8> {
     let pixels = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
