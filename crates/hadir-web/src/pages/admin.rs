@@ -201,6 +201,22 @@ pub struct RecapQuery {
     bulan: Option<String>,
     #[serde(default)]
     unit: Option<String>,
+    /// The page of the table, from 1.
+    #[serde(default)]
+    halaman: Option<usize>,
+}
+
+/// Rows of the recap table a page shows: a whole institution is thousands of people, whom the
+/// downloads carry in full.
+const RECAP_PER_PAGE: usize = 100;
+
+/// The page to show of `total` rows when `asked` for one (kept within the pages there are),
+/// how many pages there are, and the rows on it.
+fn recap_page(total: usize, asked: Option<usize>) -> (usize, usize, std::ops::Range<usize>) {
+    let pages = total.div_ceil(RECAP_PER_PAGE).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * RECAP_PER_PAGE;
+    (page, pages, first..total.min(first + RECAP_PER_PAGE))
 }
 
 pub struct RecapLine {
@@ -225,6 +241,12 @@ struct RecapPage {
     rows: Vec<RecapLine>,
     /// `month=…&unit_id=…` for the downloads (`/api/v1/recap.csv?…`, `.xlsx`, `.pdf`).
     query: String,
+    /// People in the recap, on every page.
+    total: usize,
+    page: usize,
+    pages: usize,
+    /// `bulan=…&unit=…`: this page's address without the page number.
+    here: String,
 }
 
 /// The month per person in the admin's scope, filtered by unit, with the CSV download.
@@ -244,13 +266,19 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         Err(e) => return failed(t, e),
     };
     let mut query = format!("month={month}");
+    let mut here = format!("bulan={month}");
     if let Some(u) = &unit {
         query.push_str(&format!("&unit_id={u}"));
+        here.push_str(&format!("&unit={u}"));
     }
+    let total = rows.len();
+    let (shown, pages, range) = recap_page(total, q.halaman);
     render(&RecapPage {
         c: Chrome::of(&page, name, "/admin/rekap"),
         rows: rows
             .into_iter()
+            .skip(range.start)
+            .take(range.len())
             .map(|r| RecapLine {
                 number: r.employee_number,
                 name: r.full_name,
@@ -267,6 +295,10 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         unit: unit.unwrap_or_default(),
         month,
         query,
+        total,
+        page: shown,
+        pages,
+        here,
     })
 }
 
@@ -292,5 +324,20 @@ pub async fn prepare_recap(State(state): State<AppState>, page: Page<Admin>, For
     match downloads::request_recap(&state.app, &page.principal, export, &page.meta).await {
         Ok(d) => super::downloads::progress_of(&state, page.t, &page.principal, &d.id).await,
         Err(e) => super::downloads::not_queued(page.t, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recap_table_shows_a_page_of_rows_and_stays_within_its_pages() {
+        assert_eq!(recap_page(0, None), (1, 1, 0..0));
+        assert_eq!(recap_page(486, None), (1, 5, 0..100));
+        assert_eq!(recap_page(486, Some(5)), (5, 5, 400..486));
+        assert_eq!(recap_page(486, Some(9)), (5, 5, 400..486), "past the last page: the last");
+        assert_eq!(recap_page(486, Some(0)), (1, 5, 0..100));
+        assert_eq!(recap_page(100, Some(2)), (1, 1, 0..100));
     }
 }
