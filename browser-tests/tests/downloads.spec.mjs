@@ -27,13 +27,17 @@ test('an admin prepares the recap PDF in the background and downloads it when re
   await page.screenshot({ path: '../docs/screenshots/admin-downloads.png', fullPage: true });
 });
 
-test('the recap page shows a whole institution a hundred people at a time', async ({ page }) => {
+test('the recap page adds up each unit and shows a whole institution a hundred people at a time', async ({ page }) => {
   await signIn(page, 'Admin instansi');
   await page.goto('/admin/rekap');
   const rows = page.locator('#recap tbody tr');
   await expect(rows).toHaveCount(100);
   const total = Number((await page.locator('#recap-total').textContent()).replace(/\D/g, ''));
   expect(total).toBeGreaterThan(100);
+  // The table by unit counts everyone, on every page.
+  const perUnit = await page.locator('#recap-units tbody tr td:nth-child(2)').allTextContents();
+  expect(perUnit.length).toBeGreaterThan(1);
+  expect(perUnit.reduce((sum, n) => sum + Number(n), 0)).toBe(total);
   const pages = Math.ceil(total / 100);
   await expect(page.locator('#recap-pages')).toContainText(`1 / ${pages}`);
   const first = await rows.first().textContent();

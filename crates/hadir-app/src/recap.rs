@@ -15,8 +15,8 @@ use crate::{App, AppError, Principal, discipline};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use hadir_db::entities::{holiday, institution, person, unit, work_location};
 use hadir_domain::attendance::{
-    BasisPoints, DayCount, DayFacts, DayStatus, DisciplineTable, MonthTotals, Sanction, ScheduledDay,
-    consecutive_absences, day_status, encode_days, month_totals, sanction_for_absences,
+    BasisPoints, DayCount, DayFacts, DayStatus, DisciplineTable, MonthTotals, Sanction, ScheduledDay, UnitTotals,
+    consecutive_absences, day_status, encode_days, month_totals, sanction_for_absences, unit_totals,
 };
 use hadir_domain::roles::{AdminScope, subtree};
 use hadir_domain::time_zone::WorkZone;
@@ -385,6 +385,48 @@ pub async fn unit_recap(
             full_name: p.full_name,
         })
         .collect())
+}
+
+/// A unit's month in the recap: its people's months added up.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitRecapRow {
+    /// `None` for the people in no unit.
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+    /// People, present days, each TL/PSW count, TK, leave, how many lose allowance and the
+    /// average deduction (basis points).
+    #[schema(value_type = Object)]
+    pub totals: UnitTotals,
+}
+
+/// The recap's rows grouped by each person's own unit, by unit code; `names` maps a unit code to
+/// its name.
+pub fn by_unit(rows: &[RecapRow], names: &HashMap<String, String>) -> Vec<UnitRecapRow> {
+    let mut units: std::collections::BTreeMap<Option<&str>, Vec<&MonthTotals>> = Default::default();
+    for row in rows {
+        units.entry(row.unit_code.as_deref()).or_default().push(&row.totals);
+    }
+    units
+        .into_iter()
+        .map(|(code, people)| UnitRecapRow {
+            unit_name: code.and_then(|c| names.get(c)).cloned(),
+            unit_code: code.map(str::to_string),
+            totals: unit_totals(people),
+        })
+        .collect()
+}
+
+/// The month of every unit in the principal's scope that has people (optionally one unit and
+/// the units below it): [`unit_recap`] added up per unit.
+pub async fn units_recap(
+    app: &App,
+    principal: &Principal,
+    month: &str,
+    unit_id: Option<&str>,
+) -> Result<Vec<UnitRecapRow>, AppError> {
+    let rows = unit_recap(app, principal, month, unit_id).await?;
+    let names = crate::units::list(app, principal).await?.into_iter().map(|u| (u.code, u.name)).collect();
+    Ok(by_unit(&rows, &names))
 }
 
 /// Counts the current month, and the one before while its last days are not kept yet, for

@@ -4,7 +4,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use hadir_domain::attendance::{
-    BasisPoints, DayCount, DayFacts, DayStatus, DisciplineTable, ScheduledDay, day_status, month_totals,
+    BasisPoints, DayCount, DayFacts, DayStatus, DisciplineTable, MonthTotals, ScheduledDay, day_status, month_totals,
+    unit_totals,
 };
 use hadir_domain::geo::{GeoPoint, Geofence};
 use hadir_domain::identifiers::{IdError, IdKind, NiPppk, Nik, Nip};
@@ -268,6 +269,28 @@ proptest! {
         prop_assert!(totals.deduction <= table.monthly_cap);
         prop_assert_eq!(totals.deduction.0, sum.min(table.monthly_cap.0));
         prop_assert_eq!(totals.deduction_uncapped.0, sum);
+    }
+
+    /// A unit's month adds its people's days, and its average deduction lies between the least
+    /// and the most any of them loses, so never above the cap.
+    #[test]
+    fn a_units_totals_add_up_and_its_average_stays_within_its_people(
+        months in proptest::collection::vec(proptest::collection::vec(facts_strategy(), 0..23), 1..12),
+        table in table_strategy(),
+    ) {
+        let people: Vec<MonthTotals> = months
+            .iter()
+            .map(|days| month_totals(days.iter().map(|f| DayCount::of(&day_status(f, &table))), &table))
+            .collect();
+        let unit = unit_totals(&people);
+        prop_assert_eq!(unit.people as usize, people.len());
+        prop_assert_eq!(unit.present_days, people.iter().map(|p| p.present_days).sum::<u32>());
+        prop_assert_eq!(unit.absent_days, people.iter().map(|p| p.absent_days).sum::<u32>());
+        prop_assert_eq!(unit.late.iter().sum::<u32>(), people.iter().flat_map(|p| p.late).sum::<u32>());
+        let least = people.iter().map(|p| p.deduction).min().unwrap_or_default();
+        let most = people.iter().map(|p| p.deduction).max().unwrap_or_default();
+        prop_assert!(least <= unit.average_deduction && unit.average_deduction <= most);
+        prop_assert!(unit.average_deduction <= table.monthly_cap);
     }
 }
 

@@ -11,9 +11,11 @@ mod policy;
 pub mod qr;
 mod status;
 mod table;
+mod unit_totals;
 
 pub use day_count::{DayCount, decode_days, encode_days};
 pub use discipline::{Sanction, consecutive_absences, sanction_for_absences};
 pub use policy::{AttendancePolicy, PolicyError, Signal, SignalAction};
 pub use status::{Absence, CheckMode, DayFacts, DayStatus, Presence, ScheduledDay, day_status};
 pub use table::{Band, BasisPoints, DisciplineTable, Level, MonthTotals, Preset, TableError, month_totals};
+pub use unit_totals::{UnitTotals, unit_totals};

@@ -145,6 +145,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attendance::review))
         .routes(routes!(recap::person_month))
         .routes(routes!(recap::unit_recap))
+        .routes(routes!(recap::units_recap))
         .routes(routes!(people::import))
         .routes(routes!(people::import_job))
         .routes(routes!(recap::today))

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use hadir_app::recap::export::{self, ExportFormat, RecapExport, ReportWords};
-use hadir_app::recap::{self, AbsenceRow, PersonMonth, RecapRow};
+use hadir_app::recap::{self, AbsenceRow, PersonMonth, RecapRow, UnitRecapRow};
 use serde::Deserialize;
 
 use crate::json::ApiJson;
@@ -55,6 +55,18 @@ pub async fn unit_recap(
     Query(q): Query<RecapQuery>,
 ) -> ApiResult<Json<Vec<RecapRow>>> {
     Ok(Json(recap::unit_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
+}
+
+/// The monthly recap added up per unit (each person counted in their own unit): people, present
+/// days, each TL/PSW count, TK, leave, how many lose allowance and the average deduction.
+#[utoipa::path(get, path = "/api/v1/recap/units", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<UnitRecapRow>), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn units_recap(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Query(q): Query<RecapQuery>,
+) -> ApiResult<Json<Vec<UnitRecapRow>>> {
+    Ok(Json(recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
 }
 
 /// A file to download under its name.

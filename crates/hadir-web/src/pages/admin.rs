@@ -219,6 +219,19 @@ fn recap_page(total: usize, asked: Option<usize>) -> (usize, usize, std::ops::Ra
     (page, pages, first..total.min(first + RECAP_PER_PAGE))
 }
 
+/// A unit's line in the recap page's table by unit.
+pub struct UnitLine {
+    pub unit: String,
+    pub people: u32,
+    pub present: u32,
+    pub late: u32,
+    pub early: u32,
+    pub absent: u32,
+    pub leave: u32,
+    pub deducted: u32,
+    pub average: String,
+}
+
 pub struct RecapLine {
     pub number: String,
     pub name: String,
@@ -238,6 +251,8 @@ struct RecapPage {
     month: String,
     unit: String,
     units: Vec<(String, String)>,
+    /// Every unit in the recap, its people added up.
+    units_rows: Vec<UnitLine>,
     rows: Vec<RecapLine>,
     /// `month=…&unit_id=…` for the downloads (`/api/v1/recap.csv?…`, `.xlsx`, `.pdf`).
     query: String,
@@ -273,6 +288,21 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
     }
     let total = rows.len();
     let (shown, pages, range) = recap_page(total, q.halaman);
+    let names = all_units.iter().map(|u| (u.code.clone(), format!("{} · {}", u.code, u.name))).collect();
+    let units_rows = recap::by_unit(&rows, &names)
+        .into_iter()
+        .map(|u| UnitLine {
+            unit: u.unit_name.unwrap_or_else(|| t.get("no-unit")),
+            people: u.totals.people,
+            present: u.totals.present_days,
+            late: u.totals.late.iter().sum(),
+            early: u.totals.early.iter().sum(),
+            absent: u.totals.absent_days,
+            leave: u.totals.leave_days,
+            deducted: u.totals.people_deducted,
+            average: labels::percent(t, u.totals.average_deduction.0),
+        })
+        .collect();
     render(&RecapPage {
         c: Chrome::of(&page, name, "/admin/rekap"),
         rows: rows
@@ -292,6 +322,7 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
             })
             .collect(),
         units: all_units.into_iter().map(|u| (u.id, format!("{} · {}", u.code, u.name))).collect(),
+        units_rows,
         unit: unit.unwrap_or_default(),
         month,
         query,

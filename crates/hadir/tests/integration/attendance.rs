@@ -888,6 +888,45 @@ db_test!(the_recap_keeps_counted_days_and_recounts_only_what_changed, |db| {
     assert_eq!(moved, oracle);
 });
 
+db_test!(the_recap_by_unit_adds_up_each_units_people, |db| {
+    let t = TestApp::start(db).await;
+    let token = ready(&t, &t.a.employee).await;
+    t.clock.advance(chrono::Duration::minutes(50)); // 07:50 WIB: late
+    assert_eq!(send(&t, &token, &attempt(&t, "in", INSIDE), 5200).await.1["outcome"], "accepted");
+    t.clock.advance(chrono::Duration::days(8));
+    let admin = t.login(&t.a.admin).await;
+    let (_, people) = t.get("/api/v1/recap?month=2026-03", &admin).await;
+    let (status, units) = t.get("/api/v1/recap/units?month=2026-03", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{units}");
+    let units = units.as_array().unwrap();
+    let people = people.as_array().unwrap();
+    assert_eq!(units.iter().map(|u| u["totals"]["people"].as_u64().unwrap()).sum::<u64>(), people.len() as u64);
+    for unit in units {
+        let mine: Vec<&Value> = people.iter().filter(|p| p["unit_code"] == unit["unit_code"]).collect();
+        let sum = |field: &str| mine.iter().map(|p| p["totals"][field].as_u64().unwrap()).sum::<u64>();
+        let totals = &unit["totals"];
+        assert_eq!(totals["people"].as_u64(), Some(mine.len() as u64), "{unit}");
+        for field in ["present_days", "absent_days", "leave_days"] {
+            assert_eq!(totals[field].as_u64(), Some(sum(field)), "{field} of {unit}");
+        }
+        let deductions: Vec<u64> = mine.iter().map(|p| p["totals"]["deduction"].as_u64().unwrap()).collect();
+        let average = totals["average_deduction"].as_u64().unwrap();
+        assert_eq!(average, deductions.iter().sum::<u64>() / deductions.len() as u64);
+        assert_eq!(totals["people_deducted"].as_u64(), Some(deductions.iter().filter(|d| **d > 0).count() as u64));
+        assert!(unit["unit_name"].is_string() || unit["unit_code"].is_null(), "{unit}");
+    }
+    let employee_unit =
+        people.iter().find(|p| p["person_id"] == t.a.employee.person_id.as_str()).unwrap()["unit_code"].clone();
+    let theirs = units.iter().find(|u| u["unit_code"] == employee_unit).unwrap();
+    assert_eq!(theirs["totals"]["late"][0], 1, "the employee's TL1 on 2 March: {theirs}");
+
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    let (_, scoped) = t.get("/api/v1/recap/units?month=2026-03", &unit_admin).await;
+    assert!(scoped.as_array().unwrap().len() < units.len(), "a unit admin sees only their units");
+    assert_eq!(t.get("/api/v1/recap/units?month=2026-03", &token).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(t.get("/api/v1/recap/units?month=maret", &admin).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+});
+
 db_test!(the_yearly_tk_report_adds_the_months_and_runs_across_them, |db| {
     let t = TestApp::start(db).await;
     let token = ready(&t, &t.a.employee).await;
