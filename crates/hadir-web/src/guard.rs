@@ -139,6 +139,24 @@ pub fn same_origin(parts: &Parts) -> bool {
     }
 }
 
+/// `429` with the seconds to wait, in the answer and in `Retry-After`.
+fn rate_limited(seconds: u64) -> Response {
+    let mut response = fixed(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Terlalu banyak permintaan; coba lagi sebentar lagi",
+        "Too many requests; try again shortly",
+    )
+    .into_response();
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    response
+}
+
+/// Whether this session may ask now (see [`crate::rate_limit`]); the refusal says how long to wait.
+pub fn within_rate(state: &AppState, principal: &hadir_app::Principal) -> Result<(), u64> {
+    state.limiter.check(&principal.session_id, state.app.clock.now().timestamp_millis())
+}
+
 fn csrf_rejected() -> Response {
     fixed(StatusCode::FORBIDDEN, "csrf_rejected", "Permintaan dari situs lain ditolak", "Cross-site request refused")
         .into_response()
@@ -163,6 +181,7 @@ impl<P: Policy> FromRequestParts<AppState> for Auth<P> {
         };
         let principal =
             hadir_app::auth::authenticate(&state.app, &token).await.map_err(|e| ApiError(e).into_response())?;
+        within_rate(state, &principal).map_err(rate_limited)?;
         if principal.must_change_password && !P::DURING_PASSWORD_CHANGE {
             return Err(fixed(
                 StatusCode::FORBIDDEN,

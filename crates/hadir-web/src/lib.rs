@@ -10,7 +10,9 @@ pub mod metrics;
 pub mod multipart;
 pub mod pages;
 pub use pages::MapTiles;
+pub use rate_limit::RateLimit;
 pub mod problem;
+pub mod rate_limit;
 mod security_headers;
 
 use axum::Router;
@@ -33,11 +35,19 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Map tiles under the geofence preview; none by default, so no page calls out.
     pub map_tiles: Option<MapTiles>,
+    /// Requests per signed-in session; `None` lifts the limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: true, trusted_proxies: Vec::new(), body_limit: 1024 * 1024, map_tiles: None }
+        WebConfig {
+            secure_cookies: true,
+            trusted_proxies: Vec::new(),
+            body_limit: 1024 * 1024,
+            map_tiles: None,
+            rate_limit: Some(RateLimit::default()),
+        }
     }
 }
 
@@ -45,13 +55,15 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    pub limiter: Arc<rate_limit::Limiter>,
 }
 
 /// The whole application: API, health, metrics, with request ids, body limit, panic guard,
 /// security headers and problem rendering.
 pub fn router(app: App, config: WebConfig) -> Router {
     let body_limit = config.body_limit;
-    let state = AppState { app, config: Arc::new(config) };
+    let limiter = Arc::new(rate_limit::Limiter::new(config.rate_limit));
+    let state = AppState { app, config: Arc::new(config), limiter };
     let (api, openapi) = api::routes().split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()

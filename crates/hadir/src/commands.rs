@@ -188,6 +188,7 @@ pub fn web_config(config: &Config) -> Result<hadir_web::WebConfig, String> {
         trusted_proxies: config.trusted_proxies.clone(),
         body_limit: config.body_limit_bytes,
         map_tiles,
+        rate_limit: Some(hadir_web::RateLimit { per_second: config.requests_per_second, burst: config.request_burst }),
     })
 }
 

@@ -26,6 +26,10 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
     pub body_limit_bytes: usize,
+    /// Requests a signed-in session may make per second after a burst of `request_burst`
+    /// (each process counts its own); 0 lifts the limit.
+    pub requests_per_second: u32,
+    pub request_burst: u32,
     /// `tracing` filter, e.g. `info` or `hadir=debug,info`.
     pub log: String,
     /// Argon2id memory cost in KiB (default 19456, OWASP's recommendation).
@@ -49,6 +53,8 @@ impl Default for Config {
             secure_cookies: None,
             trusted_proxies: Vec::new(),
             body_limit_bytes: 1024 * 1024,
+            requests_per_second: hadir_web::RateLimit::default().per_second,
+            request_burst: hadir_web::RateLimit::default().burst,
             log: "info".into(),
             password_memory_kib: 19 * 1024,
             password_iterations: 2,
@@ -152,6 +158,8 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies())
             .field("trusted_proxies", &self.trusted_proxies)
             .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("requests_per_second", &self.requests_per_second)
+            .field("request_burst", &self.request_burst)
             .field("log", &self.log)
             .field("map_tiles", &self.map_tiles)
             .finish_non_exhaustive()

@@ -10,6 +10,7 @@ field-institution-more = Account in several institutions?
 field-institution = Institution code
 forbidden = You may not open this page.
 csrf-refused = Request refused: reload the page and try again.
+rate-limited = Too many requests; try again shortly.
 internal-error = Something went wrong on the server. Try again later.
 refused = Refused
 nav-home = Home

@@ -10,6 +10,7 @@ field-institution-more = Akun di beberapa instansi?
 field-institution = Kode instansi
 forbidden = Anda tidak berwenang membuka halaman ini.
 csrf-refused = Permintaan ditolak: muat ulang halaman lalu coba lagi.
+rate-limited = Terlalu banyak permintaan; coba lagi sebentar lagi.
 internal-error = Terjadi kesalahan di server. Coba lagi nanti.
 refused = Ditolak
 nav-home = Beranda

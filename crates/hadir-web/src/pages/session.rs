@@ -153,6 +153,11 @@ impl<P: Policy> FromRequestParts<AppState> for Page<P> {
         let Ok(principal) = hadir_app::auth::authenticate(&state.app, &token).await else {
             return Err(to_sign_in(parts));
         };
+        if let Err(seconds) = crate::guard::within_rate(state, &principal) {
+            let mut response = refusal(StatusCode::TOO_MANY_REQUESTS, t, "rate-limited");
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Err(response);
+        }
         if principal.must_change_password && !P::DURING_PASSWORD_CHANGE {
             let mut response = StatusCode::SEE_OTHER.into_response();
             response.headers_mut().insert(LOCATION, HeaderValue::from_static("/app/sandi"));

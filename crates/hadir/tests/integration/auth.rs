@@ -89,6 +89,36 @@ db_test!(five_failures_lock_the_account_for_fifteen_minutes, |db| {
     t.login(&t.a.employee).await;
 });
 
+db_test!(a_session_asking_too_fast_waits_and_others_do_not, |db| {
+    let t = TestApp::start(db).await;
+    let limit = hadir_web::RateLimit::default();
+    let busy = t.login(&t.a.employee).await;
+    let other = t.login(&t.a.employee).await;
+    // The clock stands still: the burst, and no more.
+    for _ in 0..limit.burst {
+        assert_eq!(t.get("/api/v1/me", &busy).await.0, StatusCode::OK);
+    }
+    let res = t.http.get(t.url("/api/v1/me")).bearer_auth(&busy).header("accept-language", "en").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["title"].as_str()),
+        (Some("rate_limited"), Some("Too many requests; try again shortly"))
+    );
+    // The pages say it too, in the page's language.
+    let page = t.http.get(t.url("/app")).header("cookie", format!("hadir_session={busy}")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.text().await.unwrap().contains("Terlalu banyak permintaan"));
+    // Another session of the same person is not held back; a second later this one goes on.
+    assert_eq!(t.get("/api/v1/me", &other).await.0, StatusCode::OK);
+    t.clock.advance(chrono::Duration::seconds(1));
+    for _ in 0..limit.per_second {
+        assert_eq!(t.get("/api/v1/me", &busy).await.0, StatusCode::OK);
+    }
+    assert_eq!(t.get("/api/v1/me", &busy).await.0, StatusCode::TOO_MANY_REQUESTS);
+});
+
 db_test!(sessions_can_be_listed_and_revoked_and_expire, |db| {
     let t = TestApp::start(db).await;
     let phone = t.login(&t.a.employee).await;
