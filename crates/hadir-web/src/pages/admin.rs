@@ -142,20 +142,24 @@ pub async fn reviews(State(state): State<AppState>, page: Page<Decider>) -> Resp
     let loaded = async {
         let queue = attendance::review_queue(&state.app, &page.principal).await?;
         let (name, names) = names(&state, &page, queue.iter().map(|e| e.person_id.clone())).await?;
-        let fences: Vec<Geofence> =
-            hadir_app::locations::list(&state.app, &page.principal).await?.into_iter().map(|l| l.geofence).collect();
-        Ok::<_, AppError>((name, queue, names, fences, page.zone(&state.app).await?))
+        let sites = hadir_app::locations::list(&state.app, &page.principal).await?;
+        Ok::<_, AppError>((name, queue, names, sites, page.zone(&state.app).await?))
     };
-    let (name, queue, names, fences, zone) = match loaded.await {
+    let (name, queue, names, sites, home) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failed(t, e),
+    };
+    let fences: Vec<Geofence> = sites.iter().map(|l| l.geofence.clone()).collect();
+    // A check-in's time as it was where it was made; the institution's zone away from any site.
+    let zone_of = |e: &attendance::EventView| {
+        e.location_id.as_ref().and_then(|id| sites.iter().find(|l| &l.id == id)).map_or(home, |l| l.time_zone)
     };
     let rows = queue
         .into_iter()
         .map(|e| ReviewRow {
             map: evidence_map(&fences, &e),
             person: names.get(&e.person_id).cloned().unwrap_or_default(),
-            when: labels::moment(zone, e.occurred_at),
+            when: labels::moment(zone_of(&e), e.occurred_at),
             kind: t.get(if e.kind == hadir_domain::attendance::checkin::EventKind::In {
                 "check-in"
             } else {
