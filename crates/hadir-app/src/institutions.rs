@@ -7,7 +7,9 @@ use hadir_db::entities::institution;
 use hadir_domain::person as rules;
 use hadir_domain::roles::Role;
 use hadir_domain::time_zone::WorkZone;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -157,4 +159,55 @@ pub async fn create(
     let created = institution::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("institution"))?;
     txn.commit().await?;
     Ok(created.into())
+}
+
+/// What an institution's administrator may change of it: its name and its default zone (the
+/// slug people sign in with stays).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionChange {
+    pub name: String,
+    pub time_zone: WorkZone,
+}
+
+/// Renames the principal's institution or moves its default zone (institution administrators).
+/// The default zone dates the check-ins made away from any work site, so a new one makes the
+/// recap count every kept day again.
+pub async fn update(
+    app: &App,
+    principal: &Principal,
+    change: InstitutionChange,
+    meta: &RequestMeta,
+) -> Result<InstitutionView, AppError> {
+    if !principal.is_institution_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let name = rules::text(&change.name, rules::MAX_NAME_LEN)
+        .map_err(|e| AppError::Invalid(vec![FieldProblem::new("name", &e)]))?;
+    let now_ms = app.now_ms();
+    let txn = app.db.begin().await?;
+    let current = institution::Entity::find_by_id(principal.institution_id.clone())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("institution"))?;
+    let zone = change.time_zone.iana().to_string();
+    let zone_changed = current.time_zone != zone;
+    let before = serde_json::json!({ "name": current.name, "time_zone": current.time_zone });
+    let updated = institution::Model { name, time_zone: zone, ..current };
+    institution::Entity::update(institution::ActiveModel::from(updated.clone()).reset_all()).exec(&txn).await?;
+    let detail =
+        serde_json::json!({ "before": before, "after": { "name": updated.name, "time_zone": updated.time_zone } });
+    audit::record(
+        &txn,
+        now_ms,
+        meta,
+        Entry { detail, ..Entry::by(principal, "institution.update", "institution", Some(&principal.institution_id)) },
+    )
+    .await?;
+    if zone_changed {
+        crate::recap::forget_months(&txn, &principal.institution_id, None).await?;
+    }
+    txn.commit().await?;
+    crate::attendance::forget_profiles_of(app, &principal.institution_id);
+    Ok(updated.into())
 }

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use hadir_app::audit::{self, AuditView};
-use hadir_app::institutions::{self, InstitutionInput, InstitutionView};
+use hadir_app::institutions::{self, InstitutionChange, InstitutionInput, InstitutionView};
 use serde::Deserialize;
 
 /// The caller's own institution.
@@ -16,6 +16,19 @@ use serde::Deserialize;
     responses((status = 200, body = InstitutionView)))]
 pub async fn current(State(state): State<AppState>, auth: Auth<Signed>) -> ApiResult<Json<InstitutionView>> {
     Ok(Json(institutions::current(&state.app, &auth.principal).await?))
+}
+
+/// Rename the caller's institution or move its default zone (institution administrators); a new
+/// zone makes the recap count the kept days again.
+#[utoipa::path(put, path = "/api/v1/institution", tag = "institutions", request_body = InstitutionChange,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = InstitutionView), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth<InstitutionAdmin>,
+    ApiJson(change): ApiJson<InstitutionChange>,
+) -> ApiResult<Json<InstitutionView>> {
+    Ok(Json(institutions::update(&state.app, &auth.principal, change, &auth.meta).await?))
 }
 
 /// Every institution on this installation (superadmin).

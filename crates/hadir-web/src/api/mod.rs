@@ -111,7 +111,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::revoke_session))
         .routes(routes!(auth::me))
         .routes(routes!(auth::my_access_log))
-        .routes(routes!(institutions::current))
+        .routes(routes!(institutions::current, institutions::update))
         .routes(routes!(institutions::list, institutions::create))
         .routes(routes!(institutions::audit_log))
         .routes(routes!(units::list, units::create))

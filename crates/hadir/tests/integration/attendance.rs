@@ -886,6 +886,28 @@ db_test!(the_recap_keeps_counted_days_and_recounts_only_what_changed, |db| {
     let (moved, oracle) = march_totals(&t, &admin).await;
     assert_ne!(moved["deduction"], changed["deduction"], "{moved}");
     assert_eq!(moved, oracle);
+
+    // The institution itself moves to WIT: the check-in of 3 March, made outside any site, is
+    // dated in the institution's zone (07:20 WIB is 09:20 WIT), so it is counted again too.
+    let change = json!({ "name": "Pemerintah Contoh", "time_zone": "Asia/Jayapura" });
+    let unit_admin = t.login(&t.a.unit_admin).await;
+    assert_eq!(
+        t.call(Method::PUT, "/api/v1/institution", Some(&unit_admin), Some(change.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let blank = json!({ "name": " ", "time_zone": "Asia/Jayapura" });
+    assert_eq!(
+        t.call(Method::PUT, "/api/v1/institution", Some(&admin), Some(blank)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, saved) = t.call(Method::PUT, "/api/v1/institution", Some(&admin), Some(change)).await;
+    assert_eq!((status, saved["time_zone"].clone()), (StatusCode::OK, json!("Asia/Jayapura")), "{saved}");
+    let (east, oracle) = march_totals(&t, &admin).await;
+    assert_ne!(east["deduction"], moved["deduction"], "{east}");
+    assert_eq!(east, oracle);
+    let (_, audit) = t.get("/api/v1/audit?limit=5", &admin).await;
+    let entry = audit.as_array().unwrap().iter().find(|e| e["action"] == "institution.update").cloned().unwrap();
+    assert_eq!(entry["detail"]["before"]["time_zone"], "Asia/Jakarta", "{entry}");
 });
 
 db_test!(the_recap_by_unit_adds_up_each_units_people, |db| {
