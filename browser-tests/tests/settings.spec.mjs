@@ -121,6 +121,31 @@ test('an institution admin changes the discipline table and returns to a preset'
   await expect(page.locator('input[name=late_to_1]')).toHaveValue('30');
 });
 
+test('an institution admin renames the institution and moves its zone, and the pages read time in it', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, 'Admin instansi');
+  await page.goto('/admin/instansi');
+  const name = page.locator('#institution-form input[name=name]');
+  const before = await name.inputValue();
+  await name.fill('');
+  await page.click('#institution-form button[type=submit]');
+  await expect(page.locator('#institution-form input[name=name]')).toHaveAttribute('aria-invalid', 'true');
+  await name.fill(`${before} (uji)`);
+  await page.selectOption('#institution-form select[name=time_zone]', 'Asia/Makassar');
+  await page.click('#institution-form button[type=submit]');
+  await expect(page.locator('#institution-result')).toContainText('Tersimpan');
+  await page.screenshot({ path: '../docs/screenshots/admin-institution.png', fullPage: true });
+  await page.goto('/app/akun');
+  await expect(page.locator('body')).toContainText('WITA');
+  // Back as it was, for the tests that follow.
+  await page.goto('/admin/instansi');
+  await expect(page.locator('#institution-form select[name=time_zone]')).toHaveValue('Asia/Makassar');
+  await name.fill(before);
+  await page.selectOption('#institution-form select[name=time_zone]', 'Asia/Jakarta');
+  await page.click('#institution-form button[type=submit]');
+  await expect(page.locator('#institution-result')).toContainText('Tersimpan');
+});
+
 test('today\'s board opens on a unit\'s people and on to one person\'s month', async ({ page }) => {
   await page.setViewportSize({ width: 1100, height: 900 });
   await signIn(page, 'Admin instansi');

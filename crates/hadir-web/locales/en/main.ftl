@@ -430,6 +430,11 @@ holiday-delete-confirm = Delete this holiday? That month's recap is computed aga
 holiday-deleted = Deleted.
 # Discipline table (admin)
 nav-admin-discipline = Deductions
+nav-admin-institution = Institution
+institution-title = Institution settings
+institution-slug = Sign-in code (cannot be changed)
+institution-name = Institution name
+institution-zone-help = The default zone dates the check-ins made away from any work site (WFH, official duty) and the pages' times. Changing it counts the months already counted again.
 discipline-title = Lateness, early leave and allowance deductions
 discipline-in-force = In force
 discipline-help = There is no national table: each institution sets its own (a regional head regulation or internal rule). Each window starts right after the one before. A change applies to every month's recap when it is computed again.

@@ -430,6 +430,11 @@ holiday-delete-confirm = Hapus hari libur ini? Rekap bulan itu dihitung ulang.
 holiday-deleted = Dihapus.
 # Discipline table (admin)
 nav-admin-discipline = Tabel potongan
+nav-admin-institution = Instansi
+institution-title = Pengaturan instansi
+institution-slug = Kode masuk (tidak dapat diubah)
+institution-name = Nama instansi
+institution-zone-help = Zona waktu bawaan menentukan tanggal dan jam presensi yang dilakukan di luar lokasi kerja (WFH, dinas luar) dan halaman yang dibuka tanpa lokasi. Mengubahnya menghitung ulang rekap bulan-bulan yang sudah dihitung.
 discipline-title = Tabel keterlambatan, pulang cepat dan potongan TPP
 discipline-in-force = Yang berlaku
 discipline-help = Tidak ada tabel nasional: tiap instansi menetapkannya (Perkada atau aturan internal). Tiap rentang dimulai tepat setelah rentang sebelumnya. Perubahan berlaku untuk rekap semua bulan yang dihitung ulang.

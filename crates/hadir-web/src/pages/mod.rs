@@ -21,6 +21,7 @@ mod fence_map;
 mod holidays;
 mod i18n;
 mod import;
+mod institution;
 mod kiosk;
 mod labels;
 mod leave;
@@ -101,6 +102,7 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/admin/jadwal/baru", get(schedules::new_form))
         .route("/admin/jadwal/{id}", get(schedules::edit_form).post(schedules::update))
         .route("/admin/jadwal/{id}/hapus", post(schedules::delete))
+        .route("/admin/instansi", get(institution::page).post(institution::save))
         .route("/admin/libur", get(holidays::year).post(holidays::create))
         .route("/admin/libur/impor", post(holidays::import))
         .route("/admin/libur/{id}", post(holidays::update))
