@@ -38,6 +38,8 @@ test('the recap page adds up each unit and shows a whole institution a hundred p
   const perUnit = await page.locator('#recap-units tbody tr td:nth-child(2)').allTextContents();
   expect(perUnit.length).toBeGreaterThan(1);
   expect(perUnit.reduce((sum, n) => sum + Number(n), 0)).toBe(total);
+  const unitsCsv = await (await page.request.get(await page.locator('#download-units-csv').getAttribute('href'))).text();
+  expect(unitsCsv.trim().split(/\r?\n/).length).toBe(perUnit.length + 1);
   const pages = Math.ceil(total / 100);
   await expect(page.locator('#recap-pages')).toContainText(`1 / ${pages}`);
   const first = await rows.first().textContent();

@@ -662,9 +662,51 @@ pub fn recap_csv(rows: &[RecapRow]) -> String {
     out
 }
 
+/// The recap by unit as CSV (UTF-8, comma-separated, one header row).
+pub fn units_csv(rows: &[UnitRecapRow]) -> String {
+    let mut out = String::from(
+        "unit,unit_name,people,present_days,TL1,TL2,TL3,TL4,PSW1,PSW2,PSW3,PSW4,TK,leave_days,people_deducted,average_deduction_percent\n",
+    );
+    for r in rows {
+        let t = &r.totals;
+        let counts: Vec<String> = t.late.iter().chain(t.early.iter()).map(u32::to_string).collect();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{:.2}\n",
+            csv_field(r.unit_code.as_deref().unwrap_or("")),
+            csv_field(r.unit_name.as_deref().unwrap_or("")),
+            t.people,
+            t.present_days,
+            counts.join(","),
+            t.absent_days,
+            t.leave_days,
+            t.people_deducted,
+            t.average_deduction.percent()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recap_by_unit_reads_as_csv() {
+        let person = |unit: Option<&str>, present, deduction| RecapRow {
+            person_id: String::new(),
+            employee_number: String::new(),
+            full_name: String::new(),
+            unit_code: unit.map(str::to_string),
+            totals: MonthTotals { present_days: present, deduction: BasisPoints(deduction), ..MonthTotals::default() },
+        };
+        let rows = [person(Some("SETDA.1"), 20, 150), person(Some("SETDA.1"), 18, 0), person(None, 5, 0)];
+        let names = HashMap::from([("SETDA.1".to_string(), "Biro Umum, Setda".to_string())]);
+        let csv = units_csv(&by_unit(&rows, &names));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("unit,unit_name,people,present_days,TL1"));
+        assert_eq!(lines[1], ",,1,5,0,0,0,0,0,0,0,0,0,0,0,0.00", "people in no unit first");
+        assert_eq!(lines[2], "SETDA.1,\"Biro Umum, Setda\",2,38,0,0,0,0,0,0,0,0,0,0,1,0.75");
+    }
 
     #[test]
     fn months_and_csv_fields() {

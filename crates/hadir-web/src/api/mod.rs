@@ -146,6 +146,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recap::person_month))
         .routes(routes!(recap::unit_recap))
         .routes(routes!(recap::units_recap))
+        .routes(routes!(recap::units_recap_csv))
         .routes(routes!(people::import))
         .routes(routes!(people::import_job))
         .routes(routes!(recap::today))

@@ -69,6 +69,19 @@ pub async fn units_recap(
     Ok(Json(recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
 }
 
+/// The recap by unit as a CSV download.
+#[utoipa::path(get, path = "/api/v1/recap/units.csv", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
+pub async fn units_recap_csv(
+    State(state): State<AppState>,
+    auth: Auth<Admin>,
+    Query(q): Query<RecapQuery>,
+) -> ApiResult<Response> {
+    let rows = recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?;
+    let name = format!("rekap-unit-{}.csv", q.month);
+    Ok(download(&name, ExportFormat::Csv.content_type(), recap::units_csv(&rows).into_bytes()))
+}
+
 /// A file to download under its name.
 pub(super) fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let name = name.replace(|c: char| !c.is_ascii_alphanumeric() && !matches!(c, '-' | '.' | '_'), "");

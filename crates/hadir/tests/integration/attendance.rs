@@ -942,6 +942,12 @@ db_test!(the_recap_by_unit_adds_up_each_units_people, |db| {
     let theirs = units.iter().find(|u| u["unit_code"] == employee_unit).unwrap();
     assert_eq!(theirs["totals"]["late"][0], 1, "the employee's TL1 on 2 March: {theirs}");
 
+    let res = t.http.get(t.url("/api/v1/recap/units.csv?month=2026-03")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with("unit,unit_name,people,"), "{csv}");
+    assert_eq!(csv.lines().count(), units.len() + 1);
+
     let unit_admin = t.login(&t.a.unit_admin).await;
     let (_, scoped) = t.get("/api/v1/recap/units?month=2026-03", &unit_admin).await;
     assert!(scoped.as_array().unwrap().len() < units.len(), "a unit admin sees only their units");

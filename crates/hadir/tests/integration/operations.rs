@@ -102,6 +102,7 @@ db_test!(the_openapi_document_covers_every_endpoint, |db| {
         ("/api/v1/downloads/{id}/file", "get"),
         ("/api/v1/people/import/jobs", "post"),
         ("/api/v1/recap/units", "get"),
+        ("/api/v1/recap/units.csv", "get"),
         ("/api/v1/institution", "put"),
         ("/api/v1/recap.csv", "get"),
         ("/api/v1/recap.xlsx", "get"),
