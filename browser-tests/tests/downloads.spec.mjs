@@ -40,6 +40,14 @@ test('the recap page adds up each unit and shows a whole institution a hundred p
   expect(perUnit.reduce((sum, n) => sum + Number(n), 0)).toBe(total);
   const unitsCsv = await (await page.request.get(await page.locator('#download-units-csv').getAttribute('href'))).text();
   expect(unitsCsv.trim().split(/\r?\n/).length).toBe(perUnit.length + 1);
+  // Rolled up to the OPDs: fewer lines, the same people.
+  await page.selectOption('select[name=tingkat]', '1');
+  await page.click('form[action="/admin/rekap"] button[type=submit]');
+  await expect(page.locator('select[name=tingkat]')).toHaveValue('1');
+  const perOpd = await page.locator('#recap-units tbody tr td:nth-child(2)').allTextContents();
+  expect(perOpd.length).toBeLessThan(perUnit.length);
+  expect(perOpd.reduce((sum, n) => sum + Number(n), 0)).toBe(total);
+  await page.goto('/admin/rekap');
   const pages = Math.ceil(total / 100);
   await expect(page.locator('#recap-pages')).toContainText(`1 / ${pages}`);
   const first = await rows.first().textContent();

@@ -399,17 +399,25 @@ pub struct UnitRecapRow {
     pub totals: UnitTotals,
 }
 
-/// The recap's rows grouped by each person's own unit, by unit code; `names` maps a unit code to
-/// its name.
-pub fn by_unit(rows: &[RecapRow], names: &HashMap<String, String>) -> Vec<UnitRecapRow> {
-    let mut units: std::collections::BTreeMap<Option<&str>, Vec<&MonthTotals>> = Default::default();
+/// The recap's rows added up per unit, by unit code: each person in their own unit, or with
+/// `level` in their unit's ancestor that many steps from the top (1: the OPD; 0: their own).
+pub fn by_unit(rows: &[RecapRow], units: &[crate::units::UnitView], level: Option<usize>) -> Vec<UnitRecapRow> {
+    let code_of: HashMap<&str, &str> = units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
+    let names: HashMap<&str, &str> = units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let parents: HashMap<&str, Option<&str>> =
+        units.iter().map(|u| (u.code.as_str(), u.parent_id.as_deref().and_then(|p| code_of.get(p).copied()))).collect();
+    let mut grouped: std::collections::BTreeMap<Option<&str>, Vec<&MonthTotals>> = Default::default();
     for row in rows {
-        units.entry(row.unit_code.as_deref()).or_default().push(&row.totals);
+        let code = row.unit_code.as_deref().map(|c| match level {
+            Some(level) => hadir_domain::roles::ancestor_at_level(&c, level, &parents),
+            None => c,
+        });
+        grouped.entry(code).or_default().push(&row.totals);
     }
-    units
+    grouped
         .into_iter()
         .map(|(code, people)| UnitRecapRow {
-            unit_name: code.and_then(|c| names.get(c)).cloned(),
+            unit_name: code.and_then(|c| names.get(c)).map(|n| n.to_string()),
             unit_code: code.map(str::to_string),
             totals: unit_totals(people),
         })
@@ -417,16 +425,17 @@ pub fn by_unit(rows: &[RecapRow], names: &HashMap<String, String>) -> Vec<UnitRe
 }
 
 /// The month of every unit in the principal's scope that has people (optionally one unit and
-/// the units below it): [`unit_recap`] added up per unit.
+/// the units below it): [`unit_recap`] added up per unit, or per unit `level` steps from the top
+/// (only the people in the principal's scope count either way).
 pub async fn units_recap(
     app: &App,
     principal: &Principal,
     month: &str,
     unit_id: Option<&str>,
+    level: Option<usize>,
 ) -> Result<Vec<UnitRecapRow>, AppError> {
     let rows = unit_recap(app, principal, month, unit_id).await?;
-    let names = crate::units::list(app, principal).await?.into_iter().map(|u| (u.code, u.name)).collect();
-    Ok(by_unit(&rows, &names))
+    Ok(by_unit(&rows, &crate::units::list(app, principal).await?, level))
 }
 
 /// Counts the current month, and the one before while its last days are not kept yet, for
@@ -699,13 +708,44 @@ mod tests {
             unit_code: unit.map(str::to_string),
             totals: MonthTotals { present_days: present, deduction: BasisPoints(deduction), ..MonthTotals::default() },
         };
-        let rows = [person(Some("SETDA.1"), 20, 150), person(Some("SETDA.1"), 18, 0), person(None, 5, 0)];
-        let names = HashMap::from([("SETDA.1".to_string(), "Biro Umum, Setda".to_string())]);
-        let csv = units_csv(&by_unit(&rows, &names));
+        let unit = |id: &str, code: &str, name: &str, parent: Option<&str>| crate::units::UnitView {
+            id: id.into(),
+            parent_id: parent.map(str::to_string),
+            code: code.into(),
+            name: name.into(),
+            kind: String::new(),
+            active: true,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let units = [
+            unit("u1", "SETDA", "Sekretariat Daerah", None),
+            unit("u2", "SETDA.1", "Biro Umum, Setda", Some("u1")),
+            unit("u3", "SETDA.2", "Biro Hukum", Some("u1")),
+        ];
+        let rows = [
+            person(Some("SETDA.1"), 20, 150),
+            person(Some("SETDA.1"), 18, 0),
+            person(None, 5, 0),
+            person(Some("SETDA.2"), 19, 300),
+        ];
+        let csv = units_csv(&by_unit(&rows, &units, None));
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[0].starts_with("unit,unit_name,people,present_days,TL1"));
         assert_eq!(lines[1], ",,1,5,0,0,0,0,0,0,0,0,0,0,0,0.00", "people in no unit first");
         assert_eq!(lines[2], "SETDA.1,\"Biro Umum, Setda\",2,38,0,0,0,0,0,0,0,0,0,0,1,0.75");
+        assert_eq!(lines[3], "SETDA.2,Biro Hukum,1,19,0,0,0,0,0,0,0,0,0,0,1,3.00");
+        // Rolled up to the top: one line for the Setda, its three people averaged.
+        let opd = by_unit(&rows, &units, Some(1));
+        assert_eq!(opd.len(), 2);
+        assert_eq!(
+            (opd[1].unit_code.as_deref(), opd[1].unit_name.as_deref()),
+            (Some("SETDA"), Some("Sekretariat Daerah"))
+        );
+        assert_eq!(
+            (opd[1].totals.people, opd[1].totals.present_days, opd[1].totals.average_deduction),
+            (3, 57, BasisPoints(150))
+        );
     }
 
     #[test]

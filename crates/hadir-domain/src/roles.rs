@@ -110,9 +110,41 @@ pub fn subtree<U: Ord + Hash + Clone>(roots: &[U], parents: &HashMap<U, Option<U
     out
 }
 
+/// The unit `level` steps from the top of `unit`'s branch (1: its top unit, an OPD; 2: the unit
+/// below that on the way to `unit`): where a report adds `unit`'s people up. A unit nearer the
+/// top than `level` is its own; so is one whose parent chain loops.
+pub fn ancestor_at_level<U: Eq + Hash + Clone>(unit: &U, level: usize, parents: &HashMap<U, Option<U>>) -> U {
+    let mut chain = vec![unit.clone()];
+    let mut cursor = parents.get(unit).cloned().flatten();
+    while let Some(parent) = cursor {
+        if chain.contains(&parent) {
+            return unit.clone();
+        }
+        chain.push(parent.clone());
+        cursor = parents.get(&parent).cloned().flatten();
+    }
+    // `chain` runs from `unit` up to the top: the unit at `level` is that many from its end.
+    match level {
+        0 => unit.clone(),
+        _ => chain.len().checked_sub(level).map_or_else(|| unit.clone(), |i| chain[i].clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_rolls_up_to_its_ancestor_at_a_level() {
+        let t = tree();
+        assert_eq!(ancestor_at_level(&"seksi-a1", 1, &t), "dinas");
+        assert_eq!(ancestor_at_level(&"seksi-a1", 2, &t), "bidang-a");
+        assert_eq!(ancestor_at_level(&"seksi-a1", 3, &t), "seksi-a1");
+        assert_eq!(ancestor_at_level(&"bidang-b", 3, &t), "bidang-b", "nearer the top than the level: itself");
+        assert_eq!(ancestor_at_level(&"other", 1, &t), "other");
+        let looped = HashMap::from([("a", Some("b")), ("b", Some("a"))]);
+        assert_eq!(ancestor_at_level(&"a", 1, &looped), "a", "a loop rolls up nowhere");
+    }
 
     fn tree() -> HashMap<&'static str, Option<&'static str>> {
         HashMap::from([

@@ -32,6 +32,18 @@ pub struct RecapQuery {
     pub unit_id: Option<String>,
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitsQuery {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Only this unit and the units below it.
+    pub unit_id: Option<String>,
+    /// Add each person up in their unit's ancestor this many steps from the top (1: the OPD);
+    /// absent or 0: in their own unit.
+    pub level: Option<usize>,
+}
+
 /// A person's days of a month (status, TL/PSW, deduction) and the month's totals.
 #[utoipa::path(get, path = "/api/v1/people/{id}/attendance", tag = "attendance", params(("id" = String, Path), MonthQuery),
     security(("bearer" = []), ("cookie" = [])),
@@ -57,27 +69,28 @@ pub async fn unit_recap(
     Ok(Json(recap::unit_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
 }
 
-/// The monthly recap added up per unit (each person counted in their own unit): people, present
-/// days, each TL/PSW count, TK, leave, how many lose allowance and the average deduction.
-#[utoipa::path(get, path = "/api/v1/recap/units", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
+/// The monthly recap added up per unit (each person counted in their own unit, or rolled up to
+/// a level): people, present days, each TL/PSW count, TK, leave, how many lose allowance and the
+/// average deduction.
+#[utoipa::path(get, path = "/api/v1/recap/units", tag = "attendance", params(UnitsQuery), security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<UnitRecapRow>), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
 pub async fn units_recap(
     State(state): State<AppState>,
     auth: Auth<Admin>,
-    Query(q): Query<RecapQuery>,
+    Query(q): Query<UnitsQuery>,
 ) -> ApiResult<Json<Vec<UnitRecapRow>>> {
-    Ok(Json(recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?))
+    Ok(Json(recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref(), q.level).await?))
 }
 
 /// The recap by unit as a CSV download.
-#[utoipa::path(get, path = "/api/v1/recap/units.csv", tag = "attendance", params(RecapQuery), security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(get, path = "/api/v1/recap/units.csv", tag = "attendance", params(UnitsQuery), security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = super::ProblemBody), (status = 422, body = super::ProblemBody)))]
 pub async fn units_recap_csv(
     State(state): State<AppState>,
     auth: Auth<Admin>,
-    Query(q): Query<RecapQuery>,
+    Query(q): Query<UnitsQuery>,
 ) -> ApiResult<Response> {
-    let rows = recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref()).await?;
+    let rows = recap::units_recap(&state.app, &auth.principal, &q.month, q.unit_id.as_deref(), q.level).await?;
     let name = format!("rekap-unit-{}.csv", q.month);
     Ok(download(&name, ExportFormat::Csv.content_type(), recap::units_csv(&rows).into_bytes()))
 }

@@ -208,6 +208,10 @@ pub struct RecapQuery {
     /// The page of the table, from 1.
     #[serde(default)]
     halaman: Option<usize>,
+    /// The table by unit rolled up to this level from the top (1: the OPDs); each person's own
+    /// unit when absent.
+    #[serde(default)]
+    tingkat: Option<usize>,
 }
 
 /// Rows of the recap table a page shows: a whole institution is thousands of people, whom the
@@ -260,6 +264,10 @@ struct RecapPage {
     rows: Vec<RecapLine>,
     /// `month=…&unit_id=…` for the downloads (`/api/v1/recap.csv?…`, `.xlsx`, `.pdf`).
     query: String,
+    /// The same and `&level=…` for the table by unit's download.
+    units_query: String,
+    /// The level the table by unit is rolled up to; 0 for each person's own unit.
+    level: usize,
     /// People in the recap, on every page.
     total: usize,
     page: usize,
@@ -290,13 +298,19 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         query.push_str(&format!("&unit_id={u}"));
         here.push_str(&format!("&unit={u}"));
     }
+    let level = q.tingkat.unwrap_or(0);
+    let units_query = format!("{query}&level={level}");
+    here.push_str(&format!("&tingkat={level}"));
     let total = rows.len();
     let (shown, pages, range) = recap_page(total, q.halaman);
-    let names = all_units.iter().map(|u| (u.code.clone(), format!("{} · {}", u.code, u.name))).collect();
-    let units_rows = recap::by_unit(&rows, &names)
+    let units_rows = recap::by_unit(&rows, &all_units, Some(level))
         .into_iter()
         .map(|u| UnitLine {
-            unit: u.unit_name.unwrap_or_else(|| t.get("no-unit")),
+            unit: match (u.unit_code, u.unit_name) {
+                (Some(code), Some(name)) => format!("{code} · {name}"),
+                (Some(code), None) => code,
+                (None, _) => t.get("no-unit"),
+            },
             people: u.totals.people,
             present: u.totals.present_days,
             late: u.totals.late.iter().sum(),
@@ -330,6 +344,8 @@ pub async fn recap(State(state): State<AppState>, page: Page<Admin>, Query(q): Q
         unit: unit.unwrap_or_default(),
         month,
         query,
+        units_query,
+        level,
         total,
         page: shown,
         pages,

@@ -942,6 +942,15 @@ db_test!(the_recap_by_unit_adds_up_each_units_people, |db| {
     let theirs = units.iter().find(|u| u["unit_code"] == employee_unit).unwrap();
     assert_eq!(theirs["totals"]["late"][0], 1, "the employee's TL1 on 2 March: {theirs}");
 
+    // Rolled up to the top units: fewer lines, the same people, each under a unit with no parent.
+    let (_, tops) = t.get("/api/v1/recap/units?month=2026-03&level=1", &admin).await;
+    let tops = tops.as_array().unwrap();
+    assert!(tops.len() < units.len(), "{tops:?}");
+    assert_eq!(tops.iter().map(|u| u["totals"]["people"].as_u64().unwrap()).sum::<u64>(), people.len() as u64);
+    let (_, all_units) = t.get("/api/v1/units", &admin).await;
+    let parent_of =
+        |code: &Value| all_units.as_array().unwrap().iter().find(|u| u["code"] == *code).unwrap()["parent_id"].clone();
+    assert!(tops.iter().filter(|u| !u["unit_code"].is_null()).all(|u| parent_of(&u["unit_code"]).is_null()));
     let res = t.http.get(t.url("/api/v1/recap/units.csv?month=2026-03")).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = res.text().await.unwrap();
