@@ -648,23 +648,29 @@ fn csv_field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
+/// The day counts both recap files carry, in the order of [`COUNT_COLUMNS`].
+fn counts_csv(present: u32, late: &[u32; 4], early: &[u32; 4], absent: u32, leave: u32) -> String {
+    let levels = late.iter().chain(early.iter()).map(u32::to_string);
+    std::iter::once(present.to_string())
+        .chain(levels)
+        .chain([absent.to_string(), leave.to_string()])
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+const COUNT_COLUMNS: &str = "present_days,TL1,TL2,TL3,TL4,PSW1,PSW2,PSW3,PSW4,TK,leave_days";
+
 /// The unit recap as CSV (UTF-8, comma-separated, one header row).
 pub fn recap_csv(rows: &[RecapRow]) -> String {
-    let mut out = String::from(
-        "employee_number,full_name,unit,present_days,TL1,TL2,TL3,TL4,PSW1,PSW2,PSW3,PSW4,TK,leave_days,deduction_percent\n",
-    );
+    let mut out = format!("employee_number,full_name,unit,{COUNT_COLUMNS},deduction_percent\n");
     for r in rows {
         let t = &r.totals;
-        let counts: Vec<String> = t.late.iter().chain(t.early.iter()).map(u32::to_string).collect();
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{:.2}\n",
+            "{},{},{},{},{:.2}\n",
             csv_field(&r.employee_number),
             csv_field(&r.full_name),
             csv_field(r.unit_code.as_deref().unwrap_or("")),
-            t.present_days,
-            counts.join(","),
-            t.absent_days,
-            t.leave_days,
+            counts_csv(t.present_days, &t.late, &t.early, t.absent_days, t.leave_days),
             t.deduction.percent()
         ));
     }
@@ -673,21 +679,15 @@ pub fn recap_csv(rows: &[RecapRow]) -> String {
 
 /// The recap by unit as CSV (UTF-8, comma-separated, one header row).
 pub fn units_csv(rows: &[UnitRecapRow]) -> String {
-    let mut out = String::from(
-        "unit,unit_name,people,present_days,TL1,TL2,TL3,TL4,PSW1,PSW2,PSW3,PSW4,TK,leave_days,people_deducted,average_deduction_percent\n",
-    );
+    let mut out = format!("unit,unit_name,people,{COUNT_COLUMNS},people_deducted,average_deduction_percent\n");
     for r in rows {
         let t = &r.totals;
-        let counts: Vec<String> = t.late.iter().chain(t.early.iter()).map(u32::to_string).collect();
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{:.2}\n",
+            "{},{},{},{},{},{:.2}\n",
             csv_field(r.unit_code.as_deref().unwrap_or("")),
             csv_field(r.unit_name.as_deref().unwrap_or("")),
             t.people,
-            t.present_days,
-            counts.join(","),
-            t.absent_days,
-            t.leave_days,
+            counts_csv(t.present_days, &t.late, &t.early, t.absent_days, t.leave_days),
             t.people_deducted,
             t.average_deduction.percent()
         ));
