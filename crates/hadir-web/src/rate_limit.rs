@@ -42,30 +42,49 @@ fn take(bucket: &mut Bucket, now_ms: i64, limit: RateLimit) -> Result<(), i64> {
     }
 }
 
-/// Buckets idle this long are full again, so they are dropped rather than kept.
+/// Buckets idle this long are full again, so they are dropped rather than kept; the sweep that
+/// drops them runs at most this often, not on every request (a morning surge holds a bucket for
+/// every person checking in).
 const IDLE_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Default)]
+struct Buckets {
+    by_session: HashMap<String, Bucket>,
+    swept_at_ms: i64,
+}
 
 pub struct Limiter {
     limit: Option<RateLimit>,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl Limiter {
     /// `None`: no limit.
     pub fn new(limit: Option<RateLimit>) -> Limiter {
-        Limiter { limit: limit.filter(|l| l.per_second > 0 && l.burst > 0), buckets: Mutex::new(HashMap::new()) }
+        Limiter { limit: limit.filter(|l| l.per_second > 0 && l.burst > 0), buckets: Mutex::default() }
     }
 
     /// Whether `session` may ask now; if not, the whole seconds to wait (at least 1).
     pub fn check(&self, session: &str, now_ms: i64) -> Result<(), u64> {
         let Some(limit) = self.limit else { return Ok(()) };
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
-        if buckets.len() > 10_000 {
-            buckets.retain(|_, b| now_ms - b.at_ms < IDLE_MS);
+        if now_ms - buckets.swept_at_ms >= IDLE_MS {
+            buckets.by_session.retain(|_, b| now_ms - b.at_ms < IDLE_MS);
+            buckets.swept_at_ms = now_ms;
         }
-        let full = Bucket { tokens: f64::from(limit.burst), at_ms: now_ms };
-        let bucket = buckets.entry(session.to_string()).or_insert(full);
+        // Looked up by `&str` first: every request passes here, and only a new session needs its
+        // key copied.
+        if !buckets.by_session.contains_key(session) {
+            let full = Bucket { tokens: f64::from(limit.burst), at_ms: now_ms };
+            buckets.by_session.insert(session.to_string(), full);
+        }
+        let Some(bucket) = buckets.by_session.get_mut(session) else { return Ok(()) };
         take(bucket, now_ms, limit).map_err(|wait_ms| u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000).max(1))
+    }
+
+    #[cfg(test)]
+    fn sessions_held(&self) -> usize {
+        self.buckets.lock().map(|b| b.by_session.len()).unwrap_or(0)
     }
 }
 
@@ -99,6 +118,16 @@ mod tests {
         let open = Limiter::new(None);
         assert!((0..1000).all(|_| open.check("a", 0).is_ok()));
         assert!(Limiter::new(Some(RateLimit { per_second: 0, burst: 5 })).check("a", 0).is_ok(), "0 turns it off");
+    }
+
+    #[test]
+    fn idle_sessions_are_swept_now_and_then() {
+        let limiter = Limiter::new(Some(LIMIT));
+        assert!(limiter.check("morning", IDLE_MS).is_ok(), "the first sweep, of nothing");
+        assert!(limiter.check("noon", IDLE_MS + 1_000).is_ok());
+        assert_eq!(limiter.sessions_held(), 2, "no sweep before its time");
+        assert!(limiter.check("noon", 2 * IDLE_MS + 500).is_ok());
+        assert_eq!(limiter.sessions_held(), 1, "the morning's idle bucket is gone, the busy one kept");
     }
 
     #[test]

@@ -94,6 +94,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_mode_unpacks_from_the_name_it_is_stored_under() {
+        for mode in [CheckMode::Office, CheckMode::Wfh, CheckMode::Duty, CheckMode::Qr] {
+            let stored = serde_json::to_value(mode).unwrap();
+            let text = format!("in|{}|2026-04-01|0|", stored.as_str().unwrap());
+            assert_eq!(unpack(&text).unwrap()[0].mode, Some(mode));
+        }
+    }
+
+    #[test]
     fn packed_events_unpack() {
         let text =
             "in|office|2026-04-01|1775002800000|8f0c6c1e-1111-4222-8333-944455556666;out|qr|2026-04-01|1775034300000|";

@@ -95,16 +95,7 @@ pub(super) async fn apply(
     }
 
     // Logins of people deactivated long enough ago.
-    let cutoff = policy.cutoff(Class::DepartedAccount, now).timestamp_millis();
-    let departed: Vec<String> = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(inst))
-        .filter(person::Column::Status.eq("inactive"))
-        .filter(person::Column::UpdatedAt.lt(cutoff))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let departed = departed_before(app, inst, policy.cutoff(Class::DepartedAccount, now)).await?;
     let logins = account::Entity::find()
         .filter(account::Column::InstitutionId.eq(inst))
         .filter(account::Column::PersonId.is_in(departed))
@@ -133,16 +124,7 @@ pub(super) async fn apply(
     }
 
     // The consent ledger of people who left long enough ago.
-    let cutoff = policy.cutoff(Class::ConsentLedger, now).timestamp_millis();
-    let long_gone: Vec<String> = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(inst))
-        .filter(person::Column::Status.eq("inactive"))
-        .filter(person::Column::UpdatedAt.lt(cutoff))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let long_gone = departed_before(app, inst, policy.cutoff(Class::ConsentLedger, now)).await?;
     let (kept, gone): (Vec<String>, Vec<String>) = long_gone.into_iter().partition(|p| is_held(p));
     let ledger = |people: Vec<String>| {
         consent_entry::Entity::find()
@@ -159,6 +141,19 @@ pub(super) async fn apply(
             .await?;
     }
     Ok(())
+}
+
+/// The people deactivated before `cutoff` (their record's last change is the deactivation).
+async fn departed_before(app: &App, inst: &str, cutoff: DateTime<Utc>) -> Result<Vec<String>, AppError> {
+    Ok(person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(inst))
+        .filter(person::Column::Status.eq("inactive"))
+        .filter(person::Column::UpdatedAt.lt(cutoff.timestamp_millis()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
 }
 
 /// Registration selfies of people who withdrew their consent to selfies, except of a phone still
