@@ -106,6 +106,7 @@ impl App {
         keys: sealing::Keyring,
     ) -> App {
         App {
+            event_writer: Arc::new(attendance::EventWriter::new(&db)),
             db,
             objects,
             clock,
@@ -114,7 +115,6 @@ impl App {
             keys: Arc::new(keys),
             policies: Arc::new(cache::Recent::new(policy::CACHE_TTL)),
             principals: Arc::new(cache::Recent::new(auth::PRINCIPAL_TTL)),
-            event_writer: Arc::default(),
             recent_reader: Arc::default(),
             checkin_profiles: Arc::new(cache::Recent::new(attendance::PROFILE_TTL)),
             secrets: Arc::new(settings::SecretCache::default()),

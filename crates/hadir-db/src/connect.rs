@@ -1,8 +1,11 @@
 //! Opening the database named by a URL: `sqlite://…` or `postgres://…`.
 
 use crate::migration::Migrator;
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -55,6 +58,35 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
         }
     }
     Database::connect(options).await.map_err(ConnectError::Open)
+}
+
+/// A pool of one connection to the same SQLite file, for one busy writer (the check-in writer):
+/// its commits never run a WAL checkpoint (`wal_autocheckpoint = 0`), which copies pages back into
+/// the database file and syncs it — in a surge, more than half of the writer's time. Whoever
+/// writes through it calls [`checkpoint`] on the main pool now and then instead, where it runs
+/// beside the writer. PostgreSQL has no such step: its pool is shared as it is.
+pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return db.clone();
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    // No idle timeout or lifetime: the pool then starts no task of its own, so this needs no runtime.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with((*options).clone().pragma("wal_autocheckpoint", "0"));
+    SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+}
+
+/// Copies what the SQLite write-ahead log holds back into the database file, as far as readers
+/// allow, without waiting for anyone (`PASSIVE`). Nothing to do on PostgreSQL.
+pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    }
+    Ok(())
 }
 
 /// Applies pending migrations. On PostgreSQL several `hadir` processes may start at once, so the

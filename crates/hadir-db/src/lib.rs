@@ -15,6 +15,6 @@ pub mod objects;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use connect::{Backend, ConnectError, connect, migrate, pending_migrations};
+pub use connect::{Backend, ConnectError, checkpoint, connect, migrate, pending_migrations, writer_connection};
 pub use objects::{Objects, ObjectsError};
 pub use sea_orm;

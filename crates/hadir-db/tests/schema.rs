@@ -93,3 +93,37 @@ db_test!(entries_written_before_the_audit_chain_are_chained_by_its_migration, |d
     let links = entries.iter().map(audit_entry::Model::link);
     assert_eq!(verify(links, (head.seq, &head.hash)), Ok(2));
 });
+
+/// What `PRAGMA wal_checkpoint(PASSIVE)` reports: frames in the log, and how many are copied back.
+async fn log_frames(db: &sea_orm::DatabaseConnection) -> (i64, i64) {
+    use sea_orm::ConnectionTrait;
+    let row =
+        db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), "PRAGMA wal_checkpoint(PASSIVE)"));
+    let row = row.await.unwrap().unwrap();
+    (row.try_get_by_index(1).unwrap(), row.try_get_by_index(2).unwrap())
+}
+
+/// The check-in writer's commits never checkpoint (SQLite would, every 1,000 pages of log); a
+/// checkpoint asked for on the main pool copies the whole log back.
+#[tokio::test]
+async fn the_sqlite_writer_connection_leaves_checkpoints_to_the_main_pool() {
+    use sea_orm::ConnectionTrait;
+    let test = hadir_db::testing::TestDatabase::fresh(hadir_db::Backend::Sqlite).await;
+    let main = test.connect().await;
+    let writer = hadir_db::writer_connection(&main);
+    writer.execute_unprepared("CREATE TABLE filler (bytes BLOB)").await.unwrap();
+    // 1,500 pages of 4 KiB, one commit at a time.
+    for _ in 0..150 {
+        writer
+            .execute_unprepared(
+                "INSERT INTO filler SELECT randomblob(4000) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i FROM n)",
+            )
+            .await
+            .unwrap();
+    }
+    hadir_db::checkpoint(&main).await.unwrap();
+    let (frames, copied) = log_frames(&main).await;
+    assert!(frames >= 1_500, "the writer's commits checkpointed: {frames} frames left in the log");
+    assert_eq!(frames, copied, "the checkpoint copied every frame back");
+    test.drop_database().await;
+}

@@ -34,6 +34,8 @@ pub(crate) struct Lookup {
     photo_key: Option<String>,
     /// The first local date that counts as recent, `YYYY-MM-DD`.
     since: String,
+    /// The same moment, in Unix milliseconds.
+    since_ms: i64,
     /// The oldest kiosk slot a token is still accepted for.
     qr_since: i64,
 }
@@ -49,13 +51,14 @@ pub(crate) async fn recent(
     photo_key: Option<&str>,
 ) -> Result<Recent, AppError> {
     let now = app.clock.now();
-    let since = (now - chrono::Duration::days(RECENT_DAYS)).format("%Y-%m-%d").to_string();
+    let since = now - chrono::Duration::days(RECENT_DAYS);
     let lookup = Lookup {
         institution_id: principal.institution_id.clone(),
         person_id: principal.person_id.clone(),
         attempt_id: attempt_id.into(),
         photo_key: photo_key.map(str::to_string),
-        since,
+        since: since.format("%Y-%m-%d").to_string(),
+        since_ms: since.timestamp_millis(),
         // A token is accepted for the current slot and the one before.
         qr_since: qr::slot_of(now.timestamp()) - 1,
     };
@@ -95,6 +98,7 @@ impl Job for LookUpRecent {
 fn statement(lookups: &[&Lookup]) -> SelectStatement {
     let inst = &lookups[0].institution_id;
     let since = &lookups[0].since;
+    let since_ms = lookups.iter().map(|l| l.since_ms).min().unwrap_or_default();
     let qr_since = lookups.iter().map(|l| l.qr_since).min().unwrap_or_default();
     let in_institution = || event::Entity::find().filter(event::Column::InstitutionId.eq(inst));
     let attempts = lookups.iter().map(|l| l.attempt_id.clone());
@@ -114,23 +118,23 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
             .from(event::Entity)
             .and_where(event::Column::InstitutionId.eq(inst))
             .and_where(event::Column::PersonId.is_in(people.iter().copied()))
-            .and_where(event::Column::LocalDate.gte(since))
             .to_owned()
     };
-    // One event per kiosk token used, however often it was scanned.
+    // One event per kiosk token used, however often it was scanned (index `events_qr_used`).
     let first_scans = of_people()
         .expr(Func::min(Expr::col(event::Column::Id)))
         .and_where(event::Column::QrSlot.gte(qr_since))
         .group_by_columns([event::Column::PersonId, event::Column::QrSlot, event::Column::LocationId])
         .to_owned();
     query.union(UnionType::All, in_institution().filter(event::Column::Id.in_subquery(first_scans)).into_query());
-    // Each person's latest position.
+    // Each person's latest position (index `events_positioned`, whose condition this repeats).
     let positioned = of_people()
         .column(event::Column::Id)
         .expr_as(
             Expr::cust("ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC)"),
             Alias::new("newest"),
         )
+        .and_where(event::Column::OccurredAt.gte(since_ms))
         .and_where(event::Column::Outcome.ne("rejected"))
         .and_where(event::Column::Lat.is_not_null())
         .to_owned();
@@ -187,4 +191,44 @@ fn answer(lookup: &Lookup, rows: &[event::Model]) -> Recent {
         }
     }
     recent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    fn lookup(person: &str, photo: Option<&str>) -> Lookup {
+        Lookup {
+            institution_id: "inst".into(),
+            person_id: person.into(),
+            attempt_id: format!("attempt-{person}"),
+            photo_key: photo.map(str::to_string),
+            since: "2026-11-28".into(),
+            since_ms: 1_764_288_000_000,
+            qr_since: 58_809_600,
+        }
+    }
+
+    /// A partial index serves a query only when the query repeats its condition: if the two
+    /// drift apart, SQLite quietly goes back to visiting every event of the person.
+    #[tokio::test]
+    async fn each_lookup_goes_through_its_own_index() {
+        let db = hadir_db::connect("sqlite::memory:").await.unwrap();
+        hadir_db::migrate(&db).await.unwrap();
+        let lookups = [lookup("p1", Some("photo-1")), lookup("p2", None)];
+        let refs: Vec<&Lookup> = lookups.iter().collect();
+        let backend = db.get_database_backend();
+        let built = backend.build(&statement(&refs));
+        let explain = format!("EXPLAIN QUERY PLAN {}", built.sql);
+        let plan = db.query_all_raw(Statement::from_sql_and_values(backend, explain, built.values.unwrap())).await;
+        let plan: Vec<String> = plan.unwrap().iter().map(|row| row.try_get::<String>("", "detail").unwrap()).collect();
+        let plan = plan.join("\n");
+        for index in
+            ["events_attempt", "events_check_in_of_day", "events_qr_used", "events_positioned", "events_with_photo"]
+        {
+            assert!(plan.contains(&format!("INDEX {index} ")), "{index} unused:\n{plan}");
+        }
+        assert!(!plan.contains("SCAN attendance_events"), "a scan of the events:\n{plan}");
+    }
 }

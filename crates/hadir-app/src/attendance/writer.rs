@@ -1,5 +1,7 @@
 //! The one writer of check-in events: concurrent check-ins' rows go in as one multi-row statement
-//! (group commit), each acknowledged only after that statement has committed.
+//! (group commit), each acknowledged only after that statement has committed. On SQLite it writes
+//! through a connection of its own that leaves WAL checkpoints to a task beside it
+//! (`hadir_db::writer_connection`).
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, recap};
@@ -7,6 +9,12 @@ use hadir_db::entities::{attendance_event as event, job};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryTrait};
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Rows written between two checkpoints: a few hundred rows dirty about as many pages as SQLite's
+/// own default (a checkpoint every 1,000 pages of log).
+const CHECKPOINT_ROWS: usize = 256;
 
 /// Whether a row went in, or met a unique key: the same attempt id, or the person's check-in for
 /// that day, already stored.
@@ -29,7 +37,41 @@ pub(crate) struct NewEvent {
 
 pub(crate) struct InsertEvents;
 
-pub(crate) type EventWriter = Batcher<InsertEvents>;
+pub(crate) struct EventWriter {
+    batcher: Batcher<InsertEvents>,
+    db: DatabaseConnection,
+    /// Rows written since the last checkpoint began.
+    unchecked: AtomicUsize,
+    checkpointing: Arc<AtomicBool>,
+}
+
+impl EventWriter {
+    pub fn new(main: &DatabaseConnection) -> EventWriter {
+        EventWriter {
+            batcher: Batcher::default(),
+            db: hadir_db::writer_connection(main),
+            unchecked: AtomicUsize::new(0),
+            checkpointing: Arc::default(),
+        }
+    }
+
+    /// Starts a checkpoint on the main pool once enough rows went in and none is running.
+    fn wrote(&self, main: &DatabaseConnection, rows: usize) {
+        if self.unchecked.fetch_add(rows, Ordering::Relaxed) + rows < CHECKPOINT_ROWS
+            || self.checkpointing.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        self.unchecked.store(0, Ordering::Relaxed);
+        let (main, checkpointing) = (main.clone(), self.checkpointing.clone());
+        tokio::spawn(async move {
+            if let Err(err) = hadir_db::checkpoint(&main).await {
+                tracing::warn!(error = %err, "checkpointing the write-ahead log failed");
+            }
+            checkpointing.store(false, Ordering::Release);
+        });
+    }
+}
 
 impl Job for InsertEvents {
     type Request = NewEvent;
@@ -74,7 +116,10 @@ impl Job for InsertEvents {
 }
 
 pub(crate) async fn write(app: &App, event: NewEvent) -> Result<Written, AppError> {
-    app.event_writer.call(&app.db, event).await.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
+    let writer = &app.event_writer;
+    let written = writer.batcher.call(&writer.db, event).await;
+    writer.wrote(&app.db, 1);
+    written.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
 }
 
 fn written_if(inserted: bool) -> Written {

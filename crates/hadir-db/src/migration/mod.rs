@@ -27,6 +27,7 @@ mod m0023_rectification_proposals;
 mod m0024_list_reads;
 mod m0025_religion;
 mod m0026_recap_person_months;
+mod m0027_checkin_lookups;
 
 use sea_orm_migration::prelude::*;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_list_reads::Migration),
             Box::new(m0025_religion::Migration),
             Box::new(m0026_recap_person_months::Migration),
+            Box::new(m0027_checkin_lookups::Migration),
         ]
     }
 }
