@@ -153,8 +153,8 @@ fn conflict(rule: CheckInRule) -> AppError {
     AppError::Refused { code: rule.code(), message_id: rule.message(Lang::Id), message_en: rule.message(Lang::En) }
 }
 
-fn stored_answer(e: &event::Model) -> Result<CheckInAnswer, AppError> {
-    serde_json::from_str(&e.answer).map_err(|err| AppError::Internal(format!("stored answer: {err}")))
+fn stored_answer(answer: &str) -> Result<CheckInAnswer, AppError> {
+    serde_json::from_str(answer).map_err(|err| AppError::Internal(format!("stored answer: {err}")))
 }
 
 /// The first answer for this attempt id, if there is one; someone else's attempt id is refused.
@@ -164,16 +164,13 @@ async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> R
         .filter(event::Column::AttemptId.eq(attempt_id))
         .one(&app.db)
         .await?;
-    found.map(|e| replay(principal, &e)).transpose()
+    found.map(|e| replay(principal, &e.person_id, &e.answer)).transpose()
 }
 
-/// The stored answer of an earlier attempt with this id; someone else's id is refused.
-fn replay(principal: &Principal, earlier: &event::Model) -> Result<CheckInAnswer, AppError> {
-    if earlier.person_id == principal.person_id {
-        stored_answer(earlier)
-    } else {
-        Err(conflict(CheckInRule::AttemptReused))
-    }
+/// The stored answer of an earlier attempt with this id, made by `person_id`; someone else's id
+/// is refused.
+fn replay(principal: &Principal, person_id: &str, answer: &str) -> Result<CheckInAnswer, AppError> {
+    if person_id == principal.person_id { stored_answer(answer) } else { Err(conflict(CheckInRule::AttemptReused)) }
 }
 
 /// Checks the request's fields and reports every problem at once. A selfie mode needs a photo
@@ -299,7 +296,8 @@ pub async fn check_in(
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
     let recent = recent(app, principal, &attempt_id, photo_key.as_deref()).await?;
     if let Some(earlier) = &recent.earlier {
-        return replay(principal, earlier);
+        let answer = earlier.answer.as_deref().unwrap_or_default();
+        return replay(principal, &earlier.person_id, answer);
     }
     let now = app.clock.now();
 
@@ -510,7 +508,7 @@ pub struct EventView {
 
 impl EventView {
     fn of(e: event::Model) -> Result<EventView, AppError> {
-        let answer = stored_answer(&e)?;
+        let answer = stored_answer(&e.answer)?;
         Ok(EventView {
             id: e.id,
             person_id: e.person_id,

@@ -2,28 +2,62 @@
 //! if it was seen before (by anyone, to catch a reused id), and of the person's last days only
 //! what the rules ask — the days they checked in, the kiosk tokens they used, where they were
 //! last — and whether the institution has seen these photo bytes before. Each is a few rows
-//! however many events a person has: every row fetched costs a hand-over between threads.
+//! however many events a person has: every row fetched costs a hand-over between threads, and
+//! only the dozen columns the rules read are fetched (the stored answer only for this attempt).
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, Principal};
 use hadir_db::entities::attendance_event as event;
 use hadir_domain::attendance::qr;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_orm::{ColumnTrait, DatabaseConnection, FromQueryResult};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Two days back covers every zone's "today", any journey within Indonesia and a kiosk token's life.
 const RECENT_DAYS: i64 = 2;
 
+/// What a check-in reads of an earlier event.
+#[derive(Clone, FromQueryResult)]
+pub(crate) struct Seen {
+    pub attempt_id: String,
+    pub person_id: String,
+    pub outcome: String,
+    pub occurred_at: i64,
+    pub local_date: String,
+    pub in_slot: Option<String>,
+    pub location_id: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub photo_key: Option<String>,
+    pub qr_slot: Option<i64>,
+    /// The answer it was given: read only for an event of the attempt ids asked about.
+    pub answer: Option<String>,
+}
+
+const SEEN: [event::Column; 11] = [
+    event::Column::AttemptId,
+    event::Column::PersonId,
+    event::Column::Outcome,
+    event::Column::OccurredAt,
+    event::Column::LocalDate,
+    event::Column::InSlot,
+    event::Column::LocationId,
+    event::Column::Lat,
+    event::Column::Lon,
+    event::Column::PhotoKey,
+    event::Column::QrSlot,
+];
+
 #[derive(Default)]
 pub(crate) struct Recent {
-    pub earlier: Option<event::Model>,
+    /// An earlier event of this attempt id, by anyone, with its answer.
+    pub earlier: Option<Seen>,
     /// The local dates of the person's recent check-ins that count (`in_slot`).
     pub checked_in: HashSet<String>,
     /// The kiosk tokens the person used that are still valid: (slot, location).
     pub qr_used: HashSet<(i64, String)>,
     /// The person's latest recent event with a position that was not rejected.
-    pub previous: Option<event::Model>,
+    pub previous: Option<Seen>,
     pub duplicate_photo: bool,
 }
 
@@ -75,9 +109,9 @@ impl Job for LookUpRecent {
         for lookup in batch {
             groups.entry((&lookup.institution_id, &lookup.since)).or_default().push(lookup);
         }
-        let mut rows_of: HashMap<(&str, &str), Result<Vec<event::Model>, String>> = HashMap::new();
+        let mut rows_of: HashMap<(&str, &str), Result<Vec<Seen>, String>> = HashMap::new();
         for (key, lookups) in groups {
-            let rows = event::Model::find_by_statement(db.get_database_backend().build(&statement(&lookups)))
+            let rows = Seen::find_by_statement(db.get_database_backend().build(&statement(&lookups)))
                 .all(db)
                 .await
                 .map_err(|e| e.to_string());
@@ -100,18 +134,28 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
     let since = &lookups[0].since;
     let since_ms = lookups.iter().map(|l| l.since_ms).min().unwrap_or_default();
     let qr_since = lookups.iter().map(|l| l.qr_since).min().unwrap_or_default();
-    let in_institution = || event::Entity::find().filter(event::Column::InstitutionId.eq(inst));
+    // Every branch reads the same columns; the answer only where it may be replayed.
+    let seen = |answer: SimpleExpr| {
+        Query::select()
+            .columns(SEEN)
+            .expr_as(answer, Alias::new("answer"))
+            .from(event::Entity)
+            .and_where(event::Column::InstitutionId.eq(inst))
+            .to_owned()
+    };
+    let seen_by_id = |ids: SelectStatement| seen(Expr::null()).and_where(event::Column::Id.in_subquery(ids)).to_owned();
     let attempts = lookups.iter().map(|l| l.attempt_id.clone());
     let people: HashSet<&str> = lookups.iter().map(|l| l.person_id.as_str()).collect();
     let photos: HashSet<&str> = lookups.iter().filter_map(|l| l.photo_key.as_deref()).collect();
-    let mut query = in_institution().filter(event::Column::AttemptId.is_in(attempts)).into_query();
+    let mut query =
+        seen(Expr::col(event::Column::Answer)).and_where(event::Column::AttemptId.is_in(attempts)).to_owned();
     // Check-ins that count, through the index that keeps one a day.
     query.union(
         UnionType::All,
-        in_institution()
-            .filter(event::Column::PersonId.is_in(people.iter().copied()))
-            .filter(event::Column::InSlot.gte(since))
-            .into_query(),
+        seen(Expr::null())
+            .and_where(event::Column::PersonId.is_in(people.iter().copied()))
+            .and_where(event::Column::InSlot.gte(since))
+            .to_owned(),
     );
     let of_people = || {
         Query::select()
@@ -126,7 +170,7 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
         .and_where(event::Column::QrSlot.gte(qr_since))
         .group_by_columns([event::Column::PersonId, event::Column::QrSlot, event::Column::LocationId])
         .to_owned();
-    query.union(UnionType::All, in_institution().filter(event::Column::Id.in_subquery(first_scans)).into_query());
+    query.union(UnionType::All, seen_by_id(first_scans));
     // Each person's latest position (index `events_positioned`, whose condition this repeats).
     let positioned = of_people()
         .column(event::Column::Id)
@@ -143,7 +187,7 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
         .from_subquery(positioned, Alias::new("positioned"))
         .and_where(Expr::col(Alias::new("newest")).eq(1))
         .to_owned();
-    query.union(UnionType::All, in_institution().filter(event::Column::Id.in_subquery(latest)).into_query());
+    query.union(UnionType::All, seen_by_id(latest));
     if !photos.is_empty() {
         // One earlier event per photo is enough, however many there are.
         let first_with_photo = Query::select()
@@ -153,22 +197,22 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
             .and_where(event::Column::PhotoKey.is_in(photos))
             .group_by_col(event::Column::PhotoKey)
             .to_owned();
-        query.union(
-            UnionType::All,
-            in_institution().filter(event::Column::Id.in_subquery(first_with_photo)).into_query(),
-        );
+        query.union(UnionType::All, seen_by_id(first_with_photo));
     }
     query
 }
 
-fn answer(lookup: &Lookup, rows: &[event::Model]) -> Recent {
+fn answer(lookup: &Lookup, rows: &[Seen]) -> Recent {
     let mut recent = Recent::default();
     for row in rows {
         if lookup.photo_key.is_some() && row.photo_key == lookup.photo_key {
             recent.duplicate_photo = true;
         }
         if row.attempt_id == lookup.attempt_id {
-            recent.earlier = Some(row.clone());
+            // The same event may come again from another part of the read, without its answer.
+            if row.answer.is_some() {
+                recent.earlier = Some(row.clone());
+            }
             continue;
         }
         if row.person_id != lookup.person_id {

@@ -135,3 +135,28 @@ async fn insert(db: &DatabaseConnection, batch: &[NewEvent]) -> Result<HashSet<S
     let rows = db.query_all(&statement).await?;
     rows.iter().map(|r| r.try_get::<String>("", "id")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_checkpoint_starts_once_enough_rows_went_in_and_one_at_a_time() {
+        let main = hadir_db::connect("sqlite::memory:").await.unwrap();
+        let writer = EventWriter::new(&main);
+        writer.wrote(&main, CHECKPOINT_ROWS - 1);
+        assert!(!writer.checkpointing.load(Ordering::Acquire), "too early");
+        writer.wrote(&main, 1);
+        assert!(writer.checkpointing.load(Ordering::Acquire), "not started");
+        writer.wrote(&main, CHECKPOINT_ROWS);
+        assert_eq!(writer.unchecked.load(Ordering::Relaxed), CHECKPOINT_ROWS, "a second one started");
+        let finished = async {
+            while writer.checkpointing.load(Ordering::Acquire) {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(10), finished).await.expect("the checkpoint ends");
+        writer.wrote(&main, 1);
+        assert!(writer.checkpointing.load(Ordering::Acquire), "the rows waiting start the next one");
+    }
+}
