@@ -1,6 +1,6 @@
 //! What operators rely on: health, metrics, the OpenAPI document, headers, graceful shutdown.
 
-use crate::support::{PASSWORD, TestApp, app_for, serve};
+use crate::support::{PASSWORD, TestApp, app_for};
 use hadir_app::passwords::PasswordCost;
 use hadir_db::db_test;
 use reqwest::{Method, StatusCode};
@@ -226,11 +226,22 @@ async fn shutdown_lets_the_request_in_flight_finish() {
     .await
     .unwrap();
 
+    // Shut down only once the login has reached the server: a fixed wait lost that race on a
+    // busy machine, and the listener closed before the client connected.
+    let (arrived_tx, mut arrived) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let config = hadir_web::WebConfig { secure_cookies: false, ..hadir_web::WebConfig::default() };
+    let router = hadir_web::router(app, config).layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let _ = arrived_tx.send(());
+            next.run(request)
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let (base, server) = serve(app, async move {
+    let server = tokio::spawn(hadir_web::serve(listener, router, async move {
         let _ = stop_rx.await;
-    })
-    .await;
+    }));
     let login = tokio::spawn(async move {
         reqwest::Client::new()
             .post(format!("{base}/api/v1/auth/login"))
@@ -238,7 +249,7 @@ async fn shutdown_lets_the_request_in_flight_finish() {
             .send()
             .await
     });
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    tokio::time::timeout(std::time::Duration::from_secs(60), arrived.recv()).await.expect("the login arrives");
     assert!(!login.is_finished(), "the login should still be hashing");
     stop_tx.send(()).unwrap();
     let response = login.await.unwrap().expect("the in-flight request is answered");
