@@ -295,9 +295,8 @@ pub async fn check_in(
     let (point, photo) = parse(&req, photo.as_ref(), profile.photos)?;
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
     let recent = recent(app, principal, &attempt_id, photo_key.as_deref()).await?;
-    if let Some(earlier) = &recent.earlier {
-        let answer = earlier.answer.as_deref().unwrap_or_default();
-        return replay(principal, &earlier.person_id, answer);
+    if let Some((person_id, answer)) = &recent.earlier {
+        return replay(principal, person_id, answer);
     }
     let now = app.clock.now();
 

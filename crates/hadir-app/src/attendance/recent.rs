@@ -50,8 +50,8 @@ const SEEN: [event::Column; 11] = [
 
 #[derive(Default)]
 pub(crate) struct Recent {
-    /// An earlier event of this attempt id, by anyone, with its answer.
-    pub earlier: Option<Seen>,
+    /// An earlier event of this attempt id, by anyone: (its person, the answer it was given).
+    pub earlier: Option<(String, String)>,
     /// The local dates of the person's recent check-ins that count (`in_slot`).
     pub checked_in: HashSet<String>,
     /// The kiosk tokens the person used that are still valid: (slot, location).
@@ -210,8 +210,8 @@ fn answer(lookup: &Lookup, rows: &[Seen]) -> Recent {
         }
         if row.attempt_id == lookup.attempt_id {
             // The same event may come again from another part of the read, without its answer.
-            if row.answer.is_some() {
-                recent.earlier = Some(row.clone());
+            if let Some(answer) = &row.answer {
+                recent.earlier = Some((row.person_id.clone(), answer.clone()));
             }
             continue;
         }
