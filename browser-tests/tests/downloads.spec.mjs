@@ -6,13 +6,15 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { signIn } from './demo.mjs';
 
 test('an admin prepares the recap PDF in the background and downloads it when ready', async ({ page }) => {
+  // The PDF is typeset by a debug build; on a throttled CI machine that took more than 30 s.
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 1100, height: 900 });
   await signIn(page, 'Admin instansi');
   await page.goto('/admin/rekap');
   await page.selectOption('#export-form select[name=format]', 'pdf');
   await page.click('#export-form button[type=submit]');
   const ready = page.locator('#export-progress a.button');
-  await expect(ready).toContainText(/rekap-\d{4}-\d{2}\.pdf/, { timeout: 30_000 });
+  await expect(ready).toContainText(/rekap-\d{4}-\d{2}\.pdf/, { timeout: 120_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), ready.click()]);
   const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
   const pdf = await getDocument({ data: new Uint8Array(bytes) }).promise;
