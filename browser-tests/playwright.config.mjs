@@ -16,7 +16,8 @@ export default defineConfig({
   testDir: './tests',
   // One server, one database: tests that share people run one after the other.
   workers: 1,
-  timeout: 60_000,
+  // Generous: CI shares a 2-core machine with other work, and a test signs in several times.
+  timeout: 120_000,
   reporter: [['list'], ['./summary.mjs']],
   use: {
     baseURL: base,
