@@ -164,13 +164,11 @@ async fn earlier_answer(app: &App, principal: &Principal, attempt_id: &str) -> R
         .filter(event::Column::AttemptId.eq(attempt_id))
         .one(&app.db)
         .await?;
-    found.map(|e| replay(principal, &e.person_id, &e.answer)).transpose()
-}
-
-/// The stored answer of an earlier attempt with this id, made by `person_id`; someone else's id
-/// is refused.
-fn replay(principal: &Principal, person_id: &str, answer: &str) -> Result<CheckInAnswer, AppError> {
-    if person_id == principal.person_id { stored_answer(answer) } else { Err(conflict(CheckInRule::AttemptReused)) }
+    match found {
+        Some(e) if e.person_id == principal.person_id => stored_answer(&e.answer).map(Some),
+        Some(_) => Err(conflict(CheckInRule::AttemptReused)),
+        None => Ok(None),
+    }
 }
 
 /// Checks the request's fields and reports every problem at once. A selfie mode needs a photo
@@ -281,8 +279,31 @@ async fn away_fences(
     }
 }
 
-/// Records a check-in or check-out and answers how it was judged.
+/// Records a check-in or check-out and answers how it was judged. A retry of an attempt already
+/// stored gets the first answer. It is not looked for up front, which would cost every check-in a
+/// read for the rare retry: a retry shows itself when storing it meets the first event's attempt
+/// id, or when it is refused — the first event itself may be what refuses it (today's check-in),
+/// or what the rules see may have changed since (an approval withdrawn, a token expired).
 pub async fn check_in(
+    app: &App,
+    principal: &Principal,
+    req: CheckInRequest,
+    photo: Option<Vec<u8>>,
+    meta: &RequestMeta,
+) -> Result<CheckInAnswer, AppError> {
+    let attempt_id = req.attempt_id.to_string();
+    match judge_and_store(app, principal, req, photo, meta).await {
+        Err(refused @ (AppError::Invalid(_) | AppError::Refused { .. })) => {
+            match earlier_answer(app, principal, &attempt_id).await? {
+                Some(first) => Ok(first),
+                None => Err(refused),
+            }
+        }
+        judged => judged,
+    }
+}
+
+async fn judge_and_store(
     app: &App,
     principal: &Principal,
     req: CheckInRequest,
@@ -294,10 +315,7 @@ pub async fn check_in(
     let profile = profile::of(app, inst, &principal.person_id).await?;
     let (point, photo) = parse(&req, photo.as_ref(), profile.photos)?;
     let photo_key = photo.as_ref().map(|bytes| photo_key(inst, bytes));
-    let recent = recent(app, principal, &attempt_id, photo_key.as_deref()).await?;
-    if let Some((person_id, answer)) = &recent.earlier {
-        return replay(principal, person_id, answer);
-    }
+    let recent = recent(app, principal, photo_key.as_deref()).await?;
     let now = app.clock.now();
 
     let policy = policy::get(app, inst).await?;
@@ -364,11 +382,7 @@ pub async fn check_in(
             _ => None,
         };
         if let Some(rule) = refusal {
-            // The check-in found may be this very attempt, stored by a concurrent retry.
-            return match earlier_answer(app, principal, &attempt_id).await? {
-                Some(first) => Ok(first),
-                None => Err(conflict(rule)),
-            };
+            return Err(conflict(rule));
         }
     }
 
@@ -439,12 +453,9 @@ pub async fn check_in(
     };
     match writer::write(app, new).await? {
         writer::Written::Inserted => Ok(answer),
-        // A concurrent retry of the same attempt won the race: answer what it stored. Otherwise a
+        // Either this attempt was stored before (`check_in` answers what it stored), or a
         // concurrent check-in of the same day won: the same refusal as if it had come first.
-        writer::Written::Collided => match earlier_answer(app, principal, &attempt_id).await? {
-            Some(first) => Ok(first),
-            None => Err(conflict(CheckInRule::AlreadyCheckedIn)),
-        },
+        writer::Written::Collided => Err(conflict(CheckInRule::AlreadyCheckedIn)),
     }
 }
 

@@ -1,15 +1,15 @@
-//! What the events table tells a check-in, read for many concurrent check-ins at once: this attempt
-//! if it was seen before (by anyone, to catch a reused id), and of the person's last days only
-//! what the rules ask — the days they checked in, the kiosk tokens they used, where they were
-//! last — and whether the institution has seen these photo bytes before. Each is a few rows
-//! however many events a person has: every row fetched costs a hand-over between threads, and
-//! only the dozen columns the rules read are fetched (the stored answer only for this attempt).
+//! What the events table tells a check-in, read for many concurrent check-ins at once: of the
+//! person's last days only what the rules ask — the days they checked in, the kiosk tokens they
+//! used, where they were last — and whether the institution has seen these photo bytes before.
+//! Each is a few rows however many events a person has: every row fetched costs a hand-over
+//! between threads, and only the columns the rules read are fetched. (A retry of an attempt is
+//! not looked for here: `check_in` finds it when storing it collides.)
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, Principal};
 use hadir_db::entities::attendance_event as event;
 use hadir_domain::attendance::qr;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, DatabaseConnection, FromQueryResult};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -19,7 +19,6 @@ const RECENT_DAYS: i64 = 2;
 /// What a check-in reads of an earlier event.
 #[derive(Clone, FromQueryResult)]
 pub(crate) struct Seen {
-    pub attempt_id: String,
     pub person_id: String,
     pub outcome: String,
     pub occurred_at: i64,
@@ -30,12 +29,9 @@ pub(crate) struct Seen {
     pub lon: Option<f64>,
     pub photo_key: Option<String>,
     pub qr_slot: Option<i64>,
-    /// The answer it was given: read only for an event of the attempt ids asked about.
-    pub answer: Option<String>,
 }
 
-const SEEN: [event::Column; 11] = [
-    event::Column::AttemptId,
+const SEEN: [event::Column; 10] = [
     event::Column::PersonId,
     event::Column::Outcome,
     event::Column::OccurredAt,
@@ -50,8 +46,6 @@ const SEEN: [event::Column; 11] = [
 
 #[derive(Default)]
 pub(crate) struct Recent {
-    /// An earlier event of this attempt id, by anyone: (its person, the answer it was given).
-    pub earlier: Option<(String, String)>,
     /// The local dates of the person's recent check-ins that count (`in_slot`).
     pub checked_in: HashSet<String>,
     /// The kiosk tokens the person used that are still valid: (slot, location).
@@ -64,7 +58,6 @@ pub(crate) struct Recent {
 pub(crate) struct Lookup {
     institution_id: String,
     person_id: String,
-    attempt_id: String,
     photo_key: Option<String>,
     /// The first local date that counts as recent, `YYYY-MM-DD`.
     since: String,
@@ -78,18 +71,12 @@ pub(crate) struct LookUpRecent;
 
 pub(crate) type RecentReader = Batcher<LookUpRecent>;
 
-pub(crate) async fn recent(
-    app: &App,
-    principal: &Principal,
-    attempt_id: &str,
-    photo_key: Option<&str>,
-) -> Result<Recent, AppError> {
+pub(crate) async fn recent(app: &App, principal: &Principal, photo_key: Option<&str>) -> Result<Recent, AppError> {
     let now = app.clock.now();
     let since = now - chrono::Duration::days(RECENT_DAYS);
     let lookup = Lookup {
         institution_id: principal.institution_id.clone(),
         person_id: principal.person_id.clone(),
-        attempt_id: attempt_id.into(),
         photo_key: photo_key.map(str::to_string),
         since: since.format("%Y-%m-%d").to_string(),
         since_ms: since.timestamp_millis(),
@@ -134,29 +121,17 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
     let since = &lookups[0].since;
     let since_ms = lookups.iter().map(|l| l.since_ms).min().unwrap_or_default();
     let qr_since = lookups.iter().map(|l| l.qr_since).min().unwrap_or_default();
-    // Every branch reads the same columns; the answer only where it may be replayed.
-    let seen = |answer: SimpleExpr| {
-        Query::select()
-            .columns(SEEN)
-            .expr_as(answer, Alias::new("answer"))
-            .from(event::Entity)
-            .and_where(event::Column::InstitutionId.eq(inst))
-            .to_owned()
+    let seen = || {
+        Query::select().columns(SEEN).from(event::Entity).and_where(event::Column::InstitutionId.eq(inst)).to_owned()
     };
-    let seen_by_id = |ids: SelectStatement| seen(Expr::null()).and_where(event::Column::Id.in_subquery(ids)).to_owned();
-    let attempts = lookups.iter().map(|l| l.attempt_id.clone());
+    let seen_by_id = |ids: SelectStatement| seen().and_where(event::Column::Id.in_subquery(ids)).to_owned();
     let people: HashSet<&str> = lookups.iter().map(|l| l.person_id.as_str()).collect();
     let photos: HashSet<&str> = lookups.iter().filter_map(|l| l.photo_key.as_deref()).collect();
-    let mut query =
-        seen(Expr::col(event::Column::Answer)).and_where(event::Column::AttemptId.is_in(attempts)).to_owned();
     // Check-ins that count, through the index that keeps one a day.
-    query.union(
-        UnionType::All,
-        seen(Expr::null())
-            .and_where(event::Column::PersonId.is_in(people.iter().copied()))
-            .and_where(event::Column::InSlot.gte(since))
-            .to_owned(),
-    );
+    let mut query = seen()
+        .and_where(event::Column::PersonId.is_in(people.iter().copied()))
+        .and_where(event::Column::InSlot.gte(since))
+        .to_owned();
     let of_people = || {
         Query::select()
             .from(event::Entity)
@@ -179,7 +154,9 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
             Alias::new("newest"),
         )
         .and_where(event::Column::OccurredAt.gte(since_ms))
-        .and_where(event::Column::Outcome.ne("rejected"))
+        // Written out, not bound: SQLite would prepare the statement again on every run, to see
+        // whether a newly bound value still matches the index's condition.
+        .and_where(Expr::col(event::Column::Outcome).ne(Expr::cust("'rejected'")))
         .and_where(event::Column::Lat.is_not_null())
         .to_owned();
     let latest = Query::select()
@@ -207,13 +184,6 @@ fn answer(lookup: &Lookup, rows: &[Seen]) -> Recent {
     for row in rows {
         if lookup.photo_key.is_some() && row.photo_key == lookup.photo_key {
             recent.duplicate_photo = true;
-        }
-        if row.attempt_id == lookup.attempt_id {
-            // The same event may come again from another part of the read, without its answer.
-            if let Some(answer) = &row.answer {
-                recent.earlier = Some((row.person_id.clone(), answer.clone()));
-            }
-            continue;
         }
         if row.person_id != lookup.person_id {
             continue;
@@ -246,7 +216,6 @@ mod tests {
         Lookup {
             institution_id: "inst".into(),
             person_id: person.into(),
-            attempt_id: format!("attempt-{person}"),
             photo_key: photo.map(str::to_string),
             since: "2026-11-28".into(),
             since_ms: 1_764_288_000_000,
@@ -264,13 +233,13 @@ mod tests {
         let refs: Vec<&Lookup> = lookups.iter().collect();
         let backend = db.get_database_backend();
         let built = backend.build(&statement(&refs));
+        // Written into the SQL, so that the statement is not prepared again on every run.
+        assert!(built.sql.contains("'rejected'"), "{}", built.sql);
         let explain = format!("EXPLAIN QUERY PLAN {}", built.sql);
         let plan = db.query_all_raw(Statement::from_sql_and_values(backend, explain, built.values.unwrap())).await;
         let plan: Vec<String> = plan.unwrap().iter().map(|row| row.try_get::<String>("", "detail").unwrap()).collect();
         let plan = plan.join("\n");
-        for index in
-            ["events_attempt", "events_check_in_of_day", "events_qr_used", "events_positioned", "events_with_photo"]
-        {
+        for index in ["events_check_in_of_day", "events_qr_used", "events_positioned", "events_with_photo"] {
             assert!(plan.contains(&format!("INDEX {index} ")), "{index} unused:\n{plan}");
         }
         assert!(!plan.contains("SCAN attendance_events"), "a scan of the events:\n{plan}");

@@ -7,7 +7,7 @@ use crate::batch::{Batcher, Job};
 use crate::{App, AppError, recap};
 use hadir_db::entities::{attendance_event as event, job};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -126,14 +126,28 @@ fn written_if(inserted: bool) -> Written {
     if inserted { Written::Inserted } else { Written::Collided }
 }
 
-/// Inserts the rows, skipping any that meet a unique key, and returns the ids that went in.
+/// Inserts the rows, skipping any that meet a unique key, and returns the ids that went in. The
+/// count of rows stored usually says it (all of them); only after a collision are they read back,
+/// rather than have every insert return a row per event.
 async fn insert(db: &DatabaseConnection, batch: &[NewEvent]) -> Result<HashSet<String>, sea_orm::DbErr> {
-    let mut statement = event::Entity::insert_many(batch.iter().map(|e| e.row.clone()))
+    let statement = event::Entity::insert_many(batch.iter().map(|e| e.row.clone()))
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .into_query();
-    statement.returning_col(event::Column::Id);
-    let rows = db.query_all(&statement).await?;
-    rows.iter().map(|r| r.try_get::<String>("", "id")).collect()
+    let stored = db.execute(&statement).await?.rows_affected();
+    let ids = batch.iter().map(|e| e.id.clone());
+    if stored == batch.len() as u64 {
+        return Ok(ids.collect());
+    }
+    let institutions: HashSet<&str> = batch.iter().map(|e| e.institution_id.as_str()).collect();
+    event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::InstitutionId.is_in(institutions))
+        .filter(event::Column::Id.is_in(ids))
+        .into_tuple::<String>()
+        .all(db)
+        .await
+        .map(|found| found.into_iter().collect())
 }
 
 #[cfg(test)]
