@@ -42,6 +42,15 @@ async function deviceIdOf(page) {
   return origins.flatMap((o) => o.localStorage).find((e) => e.name === 'hadir_device_id').value;
 }
 
+/**
+ * Waits out the reload the page makes 1.5 s after a queued attempt was answered (to show today's
+ * events from the server): a navigation started meanwhile would be aborted by it.
+ */
+async function reloadAfterAnswer(page) {
+  await expect(page.locator('#synced li')).toHaveCount(0);
+  await page.waitForLoadState('load');
+}
+
 /** Opens the check-in page and waits until the location and the camera are there. */
 async function openCheckin(page, where = 'di dalam area') {
   await page.goto('/app');
@@ -214,7 +223,7 @@ test('an offline check-out waits in the queue and is sent exactly once when back
   await page.context().setOffline(false);
   await syncNow(page);
   await expect(page.locator('#synced')).toContainText('Diterima');
-  await page.waitForURL('**/app', { waitUntil: 'load' });
+  await reloadAfterAnswer(page);
   await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
   // Exactly one offline check-out (beside the one sent by typing the kiosk's code).
   const events = await checkinsToday(page);
@@ -236,6 +245,7 @@ test('a session that ends keeps the queued check-in and sends it after signing i
   await signIn(page, 'Pegawai');
   await expect(page.locator('#queue-count')).toHaveText('Tidak ada presensi yang menunggu.');
   await expect(page.locator('#synced li')).toHaveCount(1);
+  await reloadAfterAnswer(page);
   const outs = (await checkinsToday(page)).filter((e) => e.kind === 'out' && e.offline);
   expect(outs.length).toBe(2);
 });
