@@ -292,7 +292,7 @@ pub async fn check_in(
     meta: &RequestMeta,
 ) -> Result<CheckInAnswer, AppError> {
     let attempt_id = req.attempt_id.to_string();
-    match judge_and_store(app, principal, req, photo, meta).await {
+    match judge_and_store(app, principal, &attempt_id, req, photo, meta).await {
         Err(refused @ (AppError::Invalid(_) | AppError::Refused { .. })) => {
             match earlier_answer(app, principal, &attempt_id).await? {
                 Some(first) => Ok(first),
@@ -306,11 +306,11 @@ pub async fn check_in(
 async fn judge_and_store(
     app: &App,
     principal: &Principal,
+    attempt_id: &str,
     req: CheckInRequest,
     photo: Option<Vec<u8>>,
     meta: &RequestMeta,
 ) -> Result<CheckInAnswer, AppError> {
-    let attempt_id = req.attempt_id.to_string();
     let inst = &principal.institution_id;
     let profile = profile::of(app, inst, &principal.person_id).await?;
     let (point, photo) = parse(&req, photo.as_ref(), profile.photos)?;
@@ -392,7 +392,7 @@ async fn judge_and_store(
     }
     let answer = CheckInAnswer {
         event_id: new_id(),
-        attempt_id: attempt_id.clone(),
+        attempt_id: attempt_id.to_string(),
         kind: req.kind,
         mode: req.mode,
         outcome: evaluation.outcome,
@@ -406,7 +406,7 @@ async fn judge_and_store(
     let row = event::ActiveModel {
         institution_id: Set(inst.clone()),
         id: Set(answer.event_id.clone()),
-        attempt_id: Set(attempt_id.clone()),
+        attempt_id: Set(attempt_id.to_string()),
         person_id: Set(principal.person_id.clone()),
         kind: Set(enum_str(req.kind)),
         mode: Set(enum_str(req.mode)),

@@ -3,7 +3,7 @@
 //! used, where they were last — and whether the institution has seen these photo bytes before.
 //! Each is a few rows however many events a person has: every row fetched costs a hand-over
 //! between threads, and only the columns the rules read are fetched. (A retry of an attempt is
-//! not looked for here: `check_in` finds it when storing it collides.)
+//! not looked for here: `check_in` finds it when storing it collides or when it is refused.)
 
 use crate::batch::{Batcher, Job};
 use crate::{App, AppError, Principal};
