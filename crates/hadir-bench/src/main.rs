@@ -2,7 +2,9 @@
 //! an assigned office into a fresh database, serves the real router on loopback, and fires
 //! selfie check-ins (each with its own ~40 KB JPEG) from many concurrent clients for a bounded
 //! time. In the same run it measures a bare baseline — the same upload size, one plain insert,
-//! no rules — so the printed ratio means something on any machine.
+//! no rules — so the printed ratio means something on any machine. Beside throughput it prints
+//! the process's CPU time per request in each phase: on a machine whose cores are shared with
+//! other work, that moves far less between runs than requests per second do.
 
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -166,6 +168,9 @@ async fn checkin(
         "ratio check-in / bare: {:.2} (throughput)",
         checkin.per_second() / baseline.per_second().max(f64::MIN_POSITIVE)
     );
+    if let (Some(bare), Some(full)) = (baseline.cpu_per_request(), checkin.cpu_per_request()) {
+        println!("ratio of CPU per request, bare / check-in: {:.2}", bare / full.max(f64::MIN_POSITIVE));
+    }
     println!(
         "check-in outcomes: {} accepted, {} needs_review, {} rejected, {} refused (4xx), {} errors",
         checkin.accepted, checkin.needs_review, checkin.rejected, checkin.refused, checkin.errors
@@ -306,6 +311,8 @@ async fn bare_server(db: DatabaseConnection) -> String {
 #[derive(Default)]
 struct Results {
     elapsed: Duration,
+    /// CPU time the whole process (server and load generator) spent in the phase.
+    cpu: Option<Duration>,
     latencies: Vec<Duration>,
     accepted: usize,
     needs_review: usize,
@@ -319,6 +326,12 @@ impl Results {
         (self.latencies.len() - self.errors.min(self.latencies.len())) as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// Microseconds of CPU per request answered.
+    fn cpu_per_request(&self) -> Option<f64> {
+        let answered = self.latencies.len() - self.errors.min(self.latencies.len());
+        Some(self.cpu?.as_secs_f64() * 1e6 / answered.max(1) as f64)
+    }
+
     fn percentile(&self, p: f64) -> Duration {
         if self.latencies.is_empty() {
             return Duration::ZERO;
@@ -328,14 +341,25 @@ impl Results {
     }
 
     fn print(&self, label: &str) {
+        let cpu = self.cpu_per_request().map_or("CPU n/a".into(), |us| format!("CPU {us:>5.0} µs/req"));
         println!(
-            "{label:<12} {:>7} requests  {:>8.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms",
+            "{label:<12} {:>7} requests  {:>8.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  {cpu}",
             self.latencies.len(),
             self.per_second(),
             self.percentile(0.50).as_secs_f64() * 1000.0,
             self.percentile(0.99).as_secs_f64() * 1000.0
         );
     }
+}
+
+/// User and system CPU time of this process so far (Linux; `None` elsewhere). `/proc` counts in
+/// ticks of 1/100 s, fine enough for phases of several seconds on every core.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// A JPEG that differs from every other one sent: the counter is written into its entropy data
@@ -361,6 +385,7 @@ async fn load(
         reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap_or_else(|e| fail("client", e));
     let deadline = Instant::now() + phase;
     let started = Instant::now();
+    let cpu_before = cpu_time();
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut tasks = Vec::new();
     for worker in 0..connections {
@@ -430,6 +455,7 @@ async fn load(
         }
     }
     all.elapsed = started.elapsed();
+    all.cpu = cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
     all.latencies.sort();
     all
 }
