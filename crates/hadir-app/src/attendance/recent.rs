@@ -125,8 +125,8 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
         Query::select().columns(SEEN).from(event::Entity).and_where(event::Column::InstitutionId.eq(inst)).to_owned()
     };
     let seen_by_id = |ids: SelectStatement| seen().and_where(event::Column::Id.in_subquery(ids)).to_owned();
-    let people: HashSet<&str> = lookups.iter().map(|l| l.person_id.as_str()).collect();
-    let photos: HashSet<&str> = lookups.iter().filter_map(|l| l.photo_key.as_deref()).collect();
+    let people = fixed_shape(lookups.iter().map(|l| l.person_id.as_str()));
+    let photos = fixed_shape(lookups.iter().filter_map(|l| l.photo_key.as_deref()));
     // Check-ins that count, through the index that keeps one a day.
     let mut query = seen()
         .and_where(event::Column::PersonId.is_in(people.iter().copied()))
@@ -179,6 +179,18 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
     query
 }
 
+/// The distinct values of an `IN (…)` list, the last repeated up to the next power of two: the
+/// statement then has one of a few shapes whatever the batch's size, and each connection prepares
+/// each shape once (prepared statements are kept by their SQL) instead of most batches anew. A
+/// repeated value matches nothing more.
+fn fixed_shape<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut distinct: Vec<&str> = values.collect::<HashSet<_>>().into_iter().collect();
+    if let Some(&last) = distinct.last() {
+        distinct.resize(distinct.len().next_power_of_two(), last);
+    }
+    distinct
+}
+
 fn answer(lookup: &Lookup, rows: &[Seen]) -> Recent {
     let mut recent = Recent::default();
     for row in rows {
@@ -221,6 +233,27 @@ mod tests {
             since_ms: 1_764_288_000_000,
             qr_since: 58_809_600,
         }
+    }
+
+    #[test]
+    fn batches_of_any_size_share_a_few_statements() {
+        let sql = |people: usize, photos: usize| {
+            let lookups: Vec<Lookup> = (0..people)
+                .map(|i| lookup(&format!("p{i}"), (i < photos).then(|| format!("photo-{i}")).as_deref()))
+                .collect();
+            let refs: Vec<&Lookup> = lookups.iter().collect();
+            sea_orm::DbBackend::Sqlite.build(&statement(&refs)).sql
+        };
+        assert_eq!(sql(3, 0), sql(4, 0));
+        assert_eq!(sql(5, 5), sql(8, 8));
+        assert_ne!(sql(4, 0), sql(5, 0));
+        let shapes: HashSet<String> = (1..=crate::batch::MAX_BATCH).map(|n| sql(n, 0)).collect();
+        assert_eq!(shapes.len(), 9, "1, 2, 4, … 256 people");
+        // The same person twice (a retry beside its first try) is looked up once.
+        assert_eq!(sql(1, 0), {
+            let (a, b) = (lookup("p0", None), lookup("p0", None));
+            sea_orm::DbBackend::Sqlite.build(&statement(&[&a, &b])).sql
+        });
     }
 
     /// A partial index serves a query only when the query repeats its condition: if the two
