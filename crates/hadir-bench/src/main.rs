@@ -3,8 +3,8 @@
 //! selfie check-ins (each with its own ~40 KB JPEG) from many concurrent clients for a bounded
 //! time. In the same run it measures a bare baseline — the same upload size, one plain insert,
 //! no rules — so the printed ratio means something on any machine. Beside throughput it prints
-//! the process's CPU time per request in each phase: on a machine whose cores are shared with
-//! other work, that moves far less between runs than requests per second do.
+//! the process's CPU time per request in each phase, and their ratio: if it differs from the
+//! throughput ratio, one phase left the cores idle (waiting) rather than busy.
 
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -322,14 +322,18 @@ struct Results {
 }
 
 impl Results {
+    /// Requests answered without a transport or server error.
+    fn answered(&self) -> usize {
+        self.latencies.len() - self.errors.min(self.latencies.len())
+    }
+
     fn per_second(&self) -> f64 {
-        (self.latencies.len() - self.errors.min(self.latencies.len())) as f64 / self.elapsed.as_secs_f64()
+        self.answered() as f64 / self.elapsed.as_secs_f64()
     }
 
     /// Microseconds of CPU per request answered.
     fn cpu_per_request(&self) -> Option<f64> {
-        let answered = self.latencies.len() - self.errors.min(self.latencies.len());
-        Some(self.cpu?.as_secs_f64() * 1e6 / answered.max(1) as f64)
+        Some(self.cpu?.as_secs_f64() * 1e6 / self.answered().max(1) as f64)
     }
 
     fn percentile(&self, p: f64) -> Duration {

@@ -237,12 +237,15 @@ mod tests {
 
     #[test]
     fn batches_of_any_size_share_a_few_statements() {
+        let sql_of = |lookups: &[Lookup]| {
+            let refs: Vec<&Lookup> = lookups.iter().collect();
+            sea_orm::DbBackend::Sqlite.build(&statement(&refs)).sql
+        };
         let sql = |people: usize, photos: usize| {
             let lookups: Vec<Lookup> = (0..people)
                 .map(|i| lookup(&format!("p{i}"), (i < photos).then(|| format!("photo-{i}")).as_deref()))
                 .collect();
-            let refs: Vec<&Lookup> = lookups.iter().collect();
-            sea_orm::DbBackend::Sqlite.build(&statement(&refs)).sql
+            sql_of(&lookups)
         };
         assert_eq!(sql(3, 0), sql(4, 0));
         assert_eq!(sql(5, 5), sql(8, 8));
@@ -250,10 +253,7 @@ mod tests {
         let shapes: HashSet<String> = (1..=crate::batch::MAX_BATCH).map(|n| sql(n, 0)).collect();
         assert_eq!(shapes.len(), 9, "1, 2, 4, … 256 people");
         // The same person twice (a retry beside its first try) is looked up once.
-        assert_eq!(sql(1, 0), {
-            let (a, b) = (lookup("p0", None), lookup("p0", None));
-            sea_orm::DbBackend::Sqlite.build(&statement(&[&a, &b])).sql
-        });
+        assert_eq!(sql(1, 0), sql_of(&[lookup("p0", None), lookup("p0", None)]));
     }
 
     /// A partial index serves a query only when the query repeats its condition: if the two
