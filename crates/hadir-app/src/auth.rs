@@ -58,7 +58,7 @@ pub struct LoginOutcome {
 
 /// The SHA-256 of a token, as stored: a database leak does not hand out sessions.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hadir_domain::hex::lower_hex(&Sha256::digest(token.as_bytes()))
 }
 
 pub(crate) fn new_token() -> Result<String, AppError> {

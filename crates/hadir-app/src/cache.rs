@@ -2,6 +2,7 @@
 //! policy, a person's check-in profile). A change made through this process forgets the entry at
 //! once; one made through another process is seen when the entry expires.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -20,7 +21,12 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         Recent { ttl, entries: Mutex::new(HashMap::new()) }
     }
 
-    pub fn get(&self, key: &K) -> Option<V> {
+    /// The entry under `key`, looked up by a borrowed form (`&str` for a `String` key) so that a
+    /// hit allocates nothing.
+    pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let map = self.entries.lock().ok()?;
         map.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
     }

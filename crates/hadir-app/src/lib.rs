@@ -87,7 +87,7 @@ pub struct App {
     pub settings: AppSettings,
     /// Seals and opens specific personal data (NIK, health documents).
     pub keys: Arc<sealing::Keyring>,
-    policies: Arc<cache::Recent<String, hadir_domain::attendance::AttendancePolicy>>,
+    policies: Arc<cache::Recent<String, Arc<hadir_domain::attendance::AttendancePolicy>>>,
     principals: Arc<cache::Recent<String, (Principal, i64)>>,
     event_writer: Arc<attendance::EventWriter>,
     recent_reader: Arc<attendance::RecentReader>,

@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, settings};
 use hadir_domain::attendance::AttendancePolicy;
+use std::sync::Arc;
 use std::time::Duration;
 
 const KEY: &str = "attendance_policy";
@@ -10,11 +11,11 @@ const KEY: &str = "attendance_policy";
 /// How long a process keeps a policy it read: every check-in needs it.
 pub(crate) const CACHE_TTL: Duration = Duration::from_secs(10);
 
-pub async fn get(app: &App, institution_id: &str) -> Result<AttendancePolicy, AppError> {
-    if let Some(policy) = app.policies.get(&institution_id.to_string()) {
+pub async fn get(app: &App, institution_id: &str) -> Result<Arc<AttendancePolicy>, AppError> {
+    if let Some(policy) = app.policies.get(institution_id) {
         return Ok(policy);
     }
-    let policy: AttendancePolicy = settings::load(app, institution_id, KEY).await?.unwrap_or_default();
+    let policy: Arc<AttendancePolicy> = Arc::new(settings::load(app, institution_id, KEY).await?.unwrap_or_default());
     app.policies.put(institution_id.to_string(), policy.clone());
     Ok(policy)
 }
@@ -27,6 +28,6 @@ pub async fn set(
 ) -> Result<AttendancePolicy, AppError> {
     policy.validate().map_err(|e| AppError::Invalid(vec![FieldProblem::new("policy", &e)]))?;
     settings::store(app, principal, KEY, &policy, serde_json::json!({}), meta).await?;
-    app.policies.put(principal.institution_id.clone(), policy.clone());
+    app.policies.put(principal.institution_id.clone(), Arc::new(policy.clone()));
     Ok(policy)
 }

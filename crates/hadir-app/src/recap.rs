@@ -91,13 +91,18 @@ pub(crate) struct MonthInputs {
     today: NaiveDate,
 }
 
-pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<MonthInputs, AppError> {
-    let inst = &principal.institution_id;
-    let default_zone = institution::Entity::find_by_id(inst.clone())
+/// The institution's own time zone: its "today", and the zone of people without a work location.
+async fn institution_zone(app: &App, institution_id: &str) -> Result<WorkZone, AppError> {
+    Ok(institution::Entity::find_by_id(institution_id.to_string())
         .one(&app.db)
         .await?
         .and_then(|i| WorkZone::parse(&i.time_zone))
-        .unwrap_or(WorkZone::Jakarta);
+        .unwrap_or(WorkZone::Jakarta))
+}
+
+pub(crate) async fn inputs(app: &App, principal: &Principal, days: &[NaiveDate]) -> Result<MonthInputs, AppError> {
+    let inst = &principal.institution_id;
+    let default_zone = institution_zone(app, inst).await?;
     let schedules = crate::schedules::Schedules::load(app, inst).await?;
     let (first, last) = (days[0], days[days.len() - 1]);
     let holidays = holiday::Entity::find()
@@ -591,20 +596,34 @@ pub async fn absence_report(
     }
     let detail = format!("TK {year}");
     crate::access_log::record_list(app, principal, unit_id, crate::access_log::Data::Recap, Some(&detail)).await?;
-    // The year's days, a month at a time through today, from what the monthly recap keeps.
-    let mut people: Vec<Member> = Vec::new();
-    let mut codes = HashMap::new();
-    let mut year_of: HashMap<String, Vec<DayCount>> = HashMap::new();
+    // The months begun by today; a later one is not read, nor its kept days started.
+    let today = institution_zone(app, &principal.institution_id).await?.local(app.clock.now()).date();
+    let mut months = Vec::new();
     for m in 1..=12 {
         let month = format!("{year:04}-{m:02}");
         let days = month_days(&month)?;
-        let kept_month = kept_month(app, &principal.institution_id, &month, &days).await?;
-        let (in_scope, unit_codes) = people_in_scope(app, principal, unit_id, Some(&kept_month)).await?;
-        let inputs = inputs(app, principal, &days).await?;
-        if days[0] > inputs.today {
+        if days[0] > today {
             break;
         }
-        let counted = count_days(app, principal, &inputs, &days, &kept_month, &in_scope).await?;
+        months.push((month, days));
+    }
+    // Each month's generation is read before the inputs, as `kept_month` requires; the inputs
+    // (schedules, holidays, tables) once for the whole year.
+    let mut kept = Vec::with_capacity(months.len());
+    for (month, days) in &months {
+        kept.push(kept_month(app, &principal.institution_id, month, days).await?);
+    }
+    let year_days: Vec<NaiveDate> = months.iter().flat_map(|(_, days)| days.iter().copied()).collect();
+    if year_days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inputs = inputs(app, principal, &year_days).await?;
+    let mut people: Vec<Member> = Vec::new();
+    let mut codes = HashMap::new();
+    let mut year_of: HashMap<String, Vec<DayCount>> = HashMap::new();
+    for ((_, days), kept_month) in months.iter().zip(&kept) {
+        let (in_scope, unit_codes) = people_in_scope(app, principal, unit_id, Some(kept_month)).await?;
+        let counted = count_days(app, principal, &inputs, days, kept_month, &in_scope).await?;
         for (p, days) in in_scope.iter().zip(counted) {
             year_of.entry(p.member.id.clone()).or_default().extend(days);
         }

@@ -218,7 +218,7 @@ impl Keyring {
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        hadir_domain::hex::lower_hex(&mac.finalize().into_bytes())
     }
 }
 

@@ -10,7 +10,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Objects {
     store: Arc<dyn ObjectStore>,
-    description: String,
+    /// Shared, not owned: every request clones the application state, this with it.
+    description: Arc<str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +60,7 @@ impl Objects {
         std::fs::create_dir_all(spec).map_err(folder)?;
         let store = LocalFileSystem::new_with_prefix(spec)
             .map_err(|e| ObjectsError::Folder { path: spec.into(), source: std::io::Error::other(e.to_string()) })?;
-        Ok(Objects { store: Arc::new(store), description: format!("folder {spec}") })
+        Ok(Objects { store: Arc::new(store), description: format!("folder {spec}").into() })
     }
 
     /// Several deployments (or test runs) may share a bucket: everything after the bucket name
@@ -71,7 +72,7 @@ impl Objects {
         let prefix = prefix.trim_matches('/');
         let store: Arc<dyn ObjectStore> =
             if prefix.is_empty() { Arc::new(s3) } else { Arc::new(PrefixStore::new(s3, prefix)) };
-        Ok(Objects { store, description: format!("S3 bucket {bucket}") })
+        Ok(Objects { store, description: format!("S3 bucket {bucket}").into() })
     }
 
     pub fn description(&self) -> &str {
@@ -121,7 +122,7 @@ impl Objects {
         };
         round_trip
             .await
-            .map_err(|source| ObjectsError::Unusable { store: self.description.clone(), source: Box::new(source) })
+            .map_err(|source| ObjectsError::Unusable { store: self.description.to_string(), source: Box::new(source) })
     }
 }
 

@@ -110,7 +110,8 @@ pub async fn reset(State(state): State<AppState>, auth: Auth<Admin>, Path(id): P
 #[utoipa::path(get, path = "/api/v1/attendance-policy", tag = "devices", security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Object)))]
 pub async fn get_policy(State(state): State<AppState>, auth: Auth<Signed>) -> ApiResult<Json<AttendancePolicy>> {
-    Ok(Json(policy::get(&state.app, &auth.principal.institution_id).await?))
+    let policy = policy::get(&state.app, &auth.principal.institution_id).await?;
+    Ok(Json(AttendancePolicy::clone(&policy)))
 }
 
 /// Replace the attendance policy; fields left out take their defaults.

@@ -22,7 +22,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The CSRF token of a session: derived from the session's secret token, which scripts cannot
 /// read (the cookie is `HttpOnly`), so a page elsewhere cannot know it.
 pub fn csrf_token(session_token: &str) -> String {
-    Sha256::digest(format!("hadir-csrf\0{session_token}")).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hadir_domain::hex::lower_hex(&Sha256::digest(format!("hadir-csrf\0{session_token}"))[..16])
 }
 
 pub struct Page<P: Policy = Signed> {

@@ -991,6 +991,15 @@ db_test!(the_yearly_tk_report_adds_the_months_and_runs_across_them, |db| {
     assert_eq!((me["longest_run"].as_u64(), me["threshold"].clone()), (Some(monthly), json!("dismissal")));
     assert!(monthly > 20, "{monthly}");
     assert_eq!(t.get("/api/v1/absences?year=2026", &admin).await.1, report, "the same from the kept months");
+    // The report reads the months begun by today (9 April), and starts keeping no later one.
+    {
+        use hadir_db::entities::recap_generation as generation;
+        use hadir_db::sea_orm::EntityTrait;
+        let kept: Vec<String> =
+            generation::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|g| g.month).collect();
+        assert!(kept.contains(&"2026-04".to_string()), "{kept:?}");
+        assert!(kept.iter().all(|m| m.as_str() <= "2026-04"), "a month not begun: {kept:?}");
+    }
 
     // A unit administrator sees only their unit; last year had nobody; an employee is refused.
     let unit_admin = t.login(&t.a.unit_admin).await;
