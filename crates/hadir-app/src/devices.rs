@@ -115,7 +115,7 @@ impl Explain for DeviceRule {
 
 /// The object-store key of a photo: its content hash, so identical bytes are stored once.
 pub(crate) fn photo_key(institution_id: &str, bytes: &[u8]) -> String {
-    let hash = hadir_domain::hex::lower_hex(&Sha256::digest(bytes));
+    let hash = format!("{:x}", Sha256::digest(bytes));
     format!("photos/{institution_id}/{}/{hash}.jpg", &hash[..2])
 }
 

@@ -206,7 +206,7 @@ fn checked_document(bytes: Vec<u8>, institution_id: &str) -> Result<(String, Vec
             .map_err(|_| AppError::field("document", &LeaveRule::DocumentType))?;
         ("jpg", clean.bytes)
     };
-    let hash = hadir_domain::hex::lower_hex(&Sha256::digest(&bytes));
+    let hash = format!("{:x}", Sha256::digest(&bytes));
     Ok((format!("documents/{institution_id}/{}/{hash}.{extension}", &hash[..2]), bytes))
 }
 

@@ -607,6 +607,9 @@ pub async fn absence_report(
         }
         months.push((month, days));
     }
+    if months.is_empty() {
+        return Ok(Vec::new());
+    }
     // Each month's generation is read before the inputs, as `kept_month` requires; the inputs
     // (schedules, holidays, tables) once for the whole year.
     let mut kept = Vec::with_capacity(months.len());
@@ -614,9 +617,6 @@ pub async fn absence_report(
         kept.push(kept_month(app, &principal.institution_id, month, days).await?);
     }
     let year_days: Vec<NaiveDate> = months.iter().flat_map(|(_, days)| days.iter().copied()).collect();
-    if year_days.is_empty() {
-        return Ok(Vec::new());
-    }
     let inputs = inputs(app, principal, &year_days).await?;
     let mut people: Vec<Member> = Vec::new();
     let mut codes = HashMap::new();

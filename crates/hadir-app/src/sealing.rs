@@ -218,7 +218,7 @@ impl Keyring {
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        hadir_domain::hex::lower_hex(&mac.finalize().into_bytes())
+        format!("{:x}", mac.finalize().into_bytes())
     }
 }
 

@@ -46,7 +46,7 @@ impl Link<'_> {
         field(self.request_id.map(str::as_bytes));
         field(Some(self.detail.as_bytes()));
         field(Some(self.prev_hash.as_bytes()));
-        crate::hex::lower_hex(&h.finalize())
+        format!("{:x}", h.finalize())
     }
 }
 

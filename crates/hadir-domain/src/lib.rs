@@ -12,7 +12,6 @@ pub mod consent;
 pub mod erasure;
 pub mod explain;
 pub mod geo;
-pub mod hex;
 pub mod identifiers;
 pub mod login_throttle;
 pub mod password_policy;

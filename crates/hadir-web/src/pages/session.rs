@@ -22,7 +22,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The CSRF token of a session: derived from the session's secret token, which scripts cannot
 /// read (the cookie is `HttpOnly`), so a page elsewhere cannot know it.
 pub fn csrf_token(session_token: &str) -> String {
-    hadir_domain::hex::lower_hex(&Sha256::digest(format!("hadir-csrf\0{session_token}"))[..16])
+    // The first 16 bytes of the digest, as 32 hex digits.
+    format!("{:.32x}", Sha256::digest(format!("hadir-csrf\0{session_token}")))
 }
 
 pub struct Page<P: Policy = Signed> {
@@ -189,6 +190,7 @@ mod tests {
     fn csrf_tokens_differ_per_session_and_do_not_reveal_it() {
         let a = csrf_token("hdr_one");
         assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
         assert_eq!(a, csrf_token("hdr_one"));
         assert_ne!(a, csrf_token("hdr_two"));
         assert!(!a.contains("one"));
