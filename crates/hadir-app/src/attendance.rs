@@ -215,18 +215,6 @@ fn parse(
     if problems.is_empty() { Ok((point, cleaned)) } else { Err(AppError::Invalid(problems)) }
 }
 
-fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Accepted => "accepted",
-        Outcome::NeedsReview => "needs_review",
-        Outcome::Rejected => "rejected",
-    }
-}
-
-fn enum_str<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 /// Checks a scanned kiosk token (or the code typed off the kiosk): where and for which slot it
 /// was made, and whether this person already used it. A string that is neither is bad input,
 /// not a signal.
@@ -408,9 +396,9 @@ async fn judge_and_store(
         id: Set(answer.event_id.clone()),
         attempt_id: Set(attempt_id.to_string()),
         person_id: Set(principal.person_id.clone()),
-        kind: Set(enum_str(req.kind)),
-        mode: Set(enum_str(req.mode)),
-        outcome: Set(outcome_str(evaluation.outcome).into()),
+        kind: Set(req.kind.as_str().into()),
+        mode: Set(req.mode.as_str().into()),
+        outcome: Set(evaluation.outcome.as_str().into()),
         occurred_at: Set(answer.occurred_at),
         received_at: Set(now.timestamp_millis()),
         device_time: Set(req.device_time.timestamp_millis()),

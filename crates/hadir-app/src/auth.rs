@@ -14,6 +14,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Who the session is for: a browser gets a shorter session; the phone app a long-lived token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -263,7 +264,7 @@ fn auth_query(token_hash: String) -> sea_orm::sea_query::SelectStatement {
 
 /// Resolves a token to its principal, or `Unauthenticated` if it is unknown, revoked, expired,
 /// or its person is no longer active.
-pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError> {
+pub async fn authenticate(app: &App, token: &str) -> Result<Arc<Principal>, AppError> {
     use sea_orm::FromQueryResult;
     let now_ms = app.now_ms();
     let hash = token_hash(token);
@@ -278,14 +279,8 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
         .first()
         .filter(|r| r.revoked_at.is_none() && r.expires_at > now_ms && r.person_status == "active")
         .ok_or(AppError::Unauthenticated)?;
-    // Recording activity on every request would turn each read into a write.
     if now_ms - first.last_seen_at > 60_000 {
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now_ms))
-            .filter(session::Column::InstitutionId.eq(&first.institution_id))
-            .filter(session::Column::Id.eq(&first.session_id))
-            .exec(&app.db)
-            .await?;
+        crate::session_activity::record(app, &first.institution_id, &first.session_id, now_ms).await?;
     }
     let grants: Vec<Grant<String>> = rows
         .iter()
@@ -294,7 +289,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
         })
         .collect();
     let admin_scope = scope_of(&app.db, &first.institution_id, &grants).await?;
-    let principal = Principal {
+    let principal = Arc::new(Principal {
         institution_id: first.institution_id.clone(),
         account_id: first.account_id.clone(),
         person_id: first.person_id.clone(),
@@ -302,8 +297,8 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal, AppError>
         grants,
         admin_scope,
         must_change_password: first.must_change_password,
-    };
-    app.principals.put(hash, (principal.clone(), first.expires_at));
+    });
+    app.principals.put(hash, (Arc::clone(&principal), first.expires_at));
     Ok(principal)
 }
 

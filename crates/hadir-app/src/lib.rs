@@ -38,6 +38,7 @@ pub mod registers;
 pub mod retention;
 pub mod schedules;
 pub mod sealing;
+mod session_activity;
 mod settings;
 pub mod subject_actions;
 pub mod subject_export;
@@ -88,9 +89,10 @@ pub struct App {
     /// Seals and opens specific personal data (NIK, health documents).
     pub keys: Arc<sealing::Keyring>,
     policies: Arc<cache::Recent<String, Arc<hadir_domain::attendance::AttendancePolicy>>>,
-    principals: Arc<cache::Recent<String, (Principal, i64)>>,
+    principals: Arc<cache::Recent<String, (Arc<Principal>, i64)>>,
     event_writer: Arc<attendance::EventWriter>,
     recent_reader: Arc<attendance::RecentReader>,
+    activity: Arc<session_activity::ActivityRecorder>,
     checkin_profiles: Arc<cache::Recent<(String, String), Arc<attendance::Profile>>>,
     secrets: Arc<settings::SecretCache>,
     /// How far the jobs this process runs have got.
@@ -116,6 +118,7 @@ impl App {
             policies: Arc::new(cache::Recent::new(policy::CACHE_TTL)),
             principals: Arc::new(cache::Recent::new(auth::PRINCIPAL_TTL)),
             recent_reader: Arc::default(),
+            activity: Arc::default(),
             checkin_profiles: Arc::new(cache::Recent::new(attendance::PROFILE_TTL)),
             secrets: Arc::new(settings::SecretCache::default()),
             progress: Arc::default(),

@@ -7,6 +7,8 @@ use hadir_db::entities::institution_setting;
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait, sea_query::OnConflict};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The stored value of `key`, or `None` when the institution never set it.
 pub(crate) async fn load<T: DeserializeOwned>(
@@ -64,25 +66,30 @@ pub(crate) async fn store<T: Serialize>(
     Ok(())
 }
 
-/// Secrets already read by this process. A secret never changes once created, so it is kept for
-/// the life of the process: every QR check-in needs one.
+/// Secrets already read by this process, by key and then institution (looked up by `&str`, with
+/// nothing copied). A secret never changes once created, so it is kept for the life of the
+/// process: every QR check-in needs one.
 #[derive(Default)]
-pub struct SecretCache(std::sync::Mutex<std::collections::HashMap<(String, String), Vec<u8>>>);
+pub struct SecretCache(std::sync::Mutex<SecretsByKey>);
+
+/// Secret key → institution → secret.
+type SecretsByKey = HashMap<&'static str, HashMap<String, Arc<[u8]>>>;
 
 /// A random per-institution secret (e.g. for QR tokens), created on first use. Every process
 /// reads the same one: the first insert wins and later ones do nothing.
-pub(crate) async fn secret(app: &App, institution_id: &str, key: &str) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn secret(app: &App, institution_id: &str, key: &'static str) -> Result<Arc<[u8]>, AppError> {
     use base64::Engine;
-    let cache_key = (institution_id.to_string(), key.to_string());
-    if let Some(known) = app.secrets.0.lock().ok().and_then(|map| map.get(&cache_key).cloned()) {
+    let known = |map: &SecretsByKey| map.get(key)?.get(institution_id).cloned();
+    if let Some(known) = app.secrets.0.lock().ok().and_then(|map| known(&map)) {
         return Ok(known);
     }
     if let Some(encoded) = load::<String>(app, institution_id, key).await? {
-        let secret = base64::engine::general_purpose::STANDARD
+        let secret: Arc<[u8]> = base64::engine::general_purpose::STANDARD
             .decode(encoded)
-            .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")))?;
+            .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")))?
+            .into();
         if let Ok(mut map) = app.secrets.0.lock() {
-            map.insert(cache_key, secret.clone());
+            map.entry(key).or_default().insert(institution_id.to_string(), Arc::clone(&secret));
         }
         return Ok(secret);
     }

@@ -9,26 +9,17 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use clap::{Parser, Subcommand};
-use hadir_app::accounts;
 use hadir_app::attendance::CheckInAnswer;
-use hadir_app::auth::{self, ChangePassword, ClientKind, LoginRequest};
-use hadir_app::devices::{self, DeviceRegistration};
-use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
-use hadir_app::locations::{self, Assignment, LocationInput};
 use hadir_app::passwords::PasswordCost;
-use hadir_app::people::PersonInput;
-use hadir_app::units::{self, UnitInput};
-use hadir_app::{App, AppSettings, Principal, RequestMeta, SystemClock};
+use hadir_app::{App, AppSettings, Principal, SystemClock};
 use hadir_db::sea_orm::{ConnectionTrait, DatabaseConnection};
-use hadir_domain::geo::{GeofenceInput, RawPoint};
-use hadir_domain::person::EmploymentType;
 use hadir_domain::photo::sample_jpeg;
-use hadir_domain::time_zone::WorkZone;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod export;
 mod recap;
+mod seed;
 
 #[derive(Parser)]
 #[command(name = "hadir-bench", about = "Load tools for Hadir's hot paths")]
@@ -41,9 +32,14 @@ struct Cli {
 enum Command {
     /// Selfie check-ins against the real server, beside a bare-insert baseline.
     Checkin {
-        /// People to seed (each checks in once, then checks out repeatedly).
+        /// People to seed (each checks in once, then checks out repeatedly, unless `--once`).
         #[arg(long, default_value_t = 500)]
         people: usize,
+        /// A morning's surge: each person checks in once and no more, so no session, profile or
+        /// earlier event of theirs is in a cache yet; a phase ends when everyone has checked in
+        /// (or at `--seconds`). Seed more people than a phase can serve.
+        #[arg(long)]
+        once: bool,
         /// Concurrent client connections.
         #[arg(long, default_value_t = 64)]
         connections: usize,
@@ -85,9 +81,6 @@ enum Command {
     },
 }
 
-const PASSWORD: &str = "Bench-Sandi-2026!";
-const NEW_PASSWORD: &str = "Bench-Sandi-Baru-2026!";
-
 fn fail(context: &str, e: impl std::fmt::Display) -> ! {
     eprintln!("error: {context}: {e}");
     std::process::exit(1)
@@ -114,14 +107,14 @@ async fn open(
 #[tokio::main]
 async fn main() {
     match Cli::parse().command {
-        Command::Checkin { people, connections, seconds, photo_bytes, mode, database_url, object_store } => {
+        Command::Checkin { people, once, connections, seconds, photo_bytes, mode, database_url, object_store } => {
             let qr = match mode.as_str() {
                 "office" => false,
                 "qr" => true,
                 other => fail("--mode", format!("{other:?}: use office or qr")),
             };
-            checkin(people, connections, seconds, if qr { 0 } else { photo_bytes }, qr, database_url, object_store)
-                .await
+            let load = Load { connections, phase: Duration::from_secs(seconds), once };
+            checkin(people, load, if qr { 0 } else { photo_bytes }, qr, database_url, object_store).await
         }
         Command::Export { people, runs } => export::run(people, runs.max(1)),
         Command::Recap { people, database_url } => {
@@ -133,10 +126,17 @@ async fn main() {
     }
 }
 
+/// How the clients ask.
+#[derive(Clone, Copy)]
+struct Load {
+    connections: usize,
+    phase: Duration,
+    once: bool,
+}
+
 async fn checkin(
     people: usize,
-    connections: usize,
-    seconds: u64,
+    load_shape: Load,
     photo_bytes: usize,
     qr: bool,
     database_url: Option<String>,
@@ -145,7 +145,7 @@ async fn checkin(
     let (dir, url, db, app) = open(database_url, object_store, Arc::new(SystemClock)).await;
     println!("seeding {people} people with approved phones…");
     let started = Instant::now();
-    let (tokens, operator, office) = seed(&app, people).await;
+    let seed::Seeded { tokens, operator, office } = seed::seed(&app, people).await;
     println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
 
     let kiosk = if qr { Some(kiosk(&app, operator, office).await) } else { None };
@@ -153,13 +153,14 @@ async fn checkin(
     let bare = bare_server(db.clone()).await;
     let full =
         serve(hadir_web::router(app, hadir_web::WebConfig { secure_cookies: false, ..Default::default() })).await;
-    let phase = Duration::from_secs(seconds);
-
-    let baseline = load(&bare, "/bare", &tokens, connections, phase, &photo, kiosk.clone()).await;
-    let checkin = load(&full, "/api/v1/checkins", &tokens, connections, phase, &photo, kiosk).await;
+    let baseline = load(&bare, "/bare", &tokens, load_shape, &photo, kiosk.clone()).await;
+    let checkin = load(&full, "/api/v1/checkins", &tokens, load_shape, &photo, kiosk).await;
+    let Load { connections, phase, once } = load_shape;
     println!(
-        "\n{} check-ins, {connections} connections, {seconds} s a phase, {photo_bytes}-byte JPEGs, database {}",
+        "\n{} check-ins{}, {connections} connections, {} s a phase at most, {photo_bytes}-byte JPEGs, database {}",
         if qr { "QR" } else { "selfie" },
+        if once { format!(" (once each, {} people)", tokens.len()) } else { String::new() },
+        phase.as_secs(),
         if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
     );
     baseline.print("bare insert");
@@ -198,78 +199,6 @@ async fn kiosk(app: &App, operator: Principal, office: String) -> Arc<std::sync:
         }
     });
     shared
-}
-
-/// Creates the institution, an office, and `n` people who can check in; returns their tokens,
-/// the operator and the office's id.
-async fn seed(app: &App, n: usize) -> (Vec<String>, Principal, String) {
-    let meta = RequestMeta::default();
-    let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let input = InstitutionInput {
-        slug: slug.clone(),
-        name: "Bench".into(),
-        kind: InstitutionKind::Company,
-        time_zone: WorkZone::Jakarta,
-    };
-    let inst = institutions::create(app, None, input, &meta).await.unwrap_or_else(|e| fail("institution", e));
-    let op = Principal::operator(&inst.id);
-    let unit = units::create(
-        app,
-        &op,
-        UnitInput { code: "U".into(), name: "Unit".into(), kind: "unit".into(), parent_id: None },
-        &meta,
-    )
-    .await
-    .unwrap_or_else(|e| fail("unit", e));
-    let fence = GeofenceInput::Circle { center: RawPoint { lat: -3.8215, lon: 102.287 }, radius_m: 150.0 };
-    let office = LocationInput {
-        name: "Kantor".into(),
-        address: None,
-        unit_id: None,
-        time_zone: WorkZone::Jakarta,
-        geofence: fence,
-    };
-    let office = locations::create(app, &op, office, &meta).await.unwrap_or_else(|e| fail("location", e));
-    let selfie = sample_jpeg(480, 640, 2_000);
-    let mut tokens = Vec::with_capacity(n);
-    for i in 0..n {
-        let number = format!("B-{i:06}");
-        let person = PersonInput {
-            employee_number: number.clone(),
-            employment_type: EmploymentType::NonAsn,
-            full_name: format!("Pegawai {i}"),
-            nik: None,
-            email: None,
-            phone: None,
-            unit_id: Some(unit.id.clone()),
-            position: None,
-            supervisor_id: None,
-            religion: None,
-        };
-        let saved = accounts::onboard(app, &op, person, PASSWORD.into(), &[], &meta)
-            .await
-            .unwrap_or_else(|e| fail("person", e));
-        let login = LoginRequest {
-            login: number,
-            password: PASSWORD.into(),
-            institution: Some(slug.clone()),
-            client: ClientKind::App,
-        };
-        let token = auth::login(app, login, &meta).await.unwrap_or_else(|e| fail("login", e)).token;
-        let me = auth::authenticate(app, &token).await.unwrap_or_else(|e| fail("authenticate", e));
-        let change = ChangePassword { old_password: PASSWORD.into(), new_password: NEW_PASSWORD.into() };
-        auth::change_password(app, &me, change, &meta).await.unwrap_or_else(|e| fail("password", e));
-        let registration = DeviceRegistration { device_id: format!("bench-phone-{i:06}"), model: None, os: None };
-        let device = devices::register(app, &me, registration, Some(selfie.clone()), &meta)
-            .await
-            .unwrap_or_else(|e| fail("device", e));
-        devices::approve(app, &op, &device.id, &meta).await.unwrap_or_else(|e| fail("approve", e));
-        locations::assign(app, &op, &saved.person.id, Assignment { location_ids: vec![office.id.clone()] }, &meta)
-            .await
-            .unwrap_or_else(|e| fail("assign", e));
-        tokens.push(token);
-    }
-    (tokens, op, office.id)
 }
 
 async fn serve(router: axum::Router) -> String {
@@ -380,8 +309,7 @@ async fn load(
     base: &str,
     path: &str,
     tokens: &[String],
-    connections: usize,
-    phase: Duration,
+    Load { connections, phase, once }: Load,
     photo: &[u8],
     kiosk: Option<Arc<std::sync::RwLock<String>>>,
 ) -> Results {
@@ -400,7 +328,8 @@ async fn load(
             let mut out = Results::default();
             let mut checked_in = vec![false; mine.len()];
             let mut next = 0;
-            while Instant::now() < deadline && !mine.is_empty() {
+            let requests = if once { mine.len() } else { usize::MAX };
+            while Instant::now() < deadline && !mine.is_empty() && next < requests {
                 let i = next % mine.len();
                 next += 1;
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -408,7 +337,7 @@ async fn load(
                     "attempt_id": uuid::Uuid::new_v4(),
                     "kind": if checked_in[i] { "out" } else { "in" },
                     "mode": "office",
-                    "device_id": format!("bench-phone-{:06}", worker + i * connections),
+                    "device_id": seed::device_key(worker + i * connections),
                     "lat": -3.8216,
                     "lon": 102.2871,
                     "accuracy_m": 10.0,

@@ -5,14 +5,13 @@
 
 use super::fail;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use hadir_app::institutions::{self, InstitutionInput, InstitutionKind};
-use hadir_app::{App, Principal, RequestMeta, recap, units};
+use hadir_app::institutions::InstitutionKind;
+use hadir_app::{App, Principal, recap};
 use hadir_db::entities::{attendance_event as event, person};
 use hadir_db::sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use hadir_domain::calendar;
-use hadir_domain::time_zone::WorkZone;
 use std::time::Instant;
 
 const MONTH: &str = "2026-04";
@@ -87,23 +86,8 @@ fn median(mut runs: Vec<f64>) -> f64 {
 }
 
 pub async fn run(app: &App, clock: &hadir_app::ManualClock, db: &DatabaseConnection, people: usize) {
-    let meta = RequestMeta::default();
-    let input = InstitutionInput {
-        slug: "bench-recap".into(),
-        name: "Bench".into(),
-        kind: InstitutionKind::Government,
-        time_zone: WorkZone::Jakarta,
-    };
-    let inst = institutions::create(app, None, input, &meta).await.unwrap_or_else(|e| fail("institution", e));
-    let op = Principal::operator(&inst.id);
-    let unit = units::create(
-        app,
-        &op,
-        units::UnitInput { code: "U".into(), name: "Unit".into(), kind: "unit".into(), parent_id: None },
-        &meta,
-    )
-    .await
-    .unwrap_or_else(|e| fail("unit", e));
+    let super::seed::Ground { institution: inst, operator: op, unit } =
+        super::seed::ground(app, "bench-recap", InstitutionKind::Government).await;
     let days = working_days();
     println!("seeding {people} people × {} working days of {MONTH} ({} events)…", days.len(), people * days.len() * 2);
     let started = Instant::now();

@@ -77,7 +77,7 @@ impl Policy for Superadmin {
 }
 
 pub struct Auth<P: Policy = Signed> {
-    pub principal: Principal,
+    pub principal: std::sync::Arc<Principal>,
     pub meta: RequestMeta,
     policy: PhantomData<P>,
 }
@@ -170,17 +170,17 @@ impl<P: Policy> FromRequestParts<AppState> for Auth<P> {
         let bearer = header(parts, AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let cookie = header(parts, COOKIE).and_then(|c| cookie_value(c, SESSION_COOKIE));
         let token = match (bearer, cookie) {
-            (Some(token), _) => token.to_string(),
+            (Some(token), _) => token,
             (None, Some(token)) => {
                 if !same_origin(parts) {
                     return Err(csrf_rejected());
                 }
-                token.to_string()
+                token
             }
             (None, None) => return Err(ApiError(hadir_app::AppError::Unauthenticated).into_response()),
         };
         let principal =
-            hadir_app::auth::authenticate(&state.app, &token).await.map_err(|e| ApiError(e).into_response())?;
+            hadir_app::auth::authenticate(&state.app, token).await.map_err(|e| ApiError(e).into_response())?;
         within_rate(state, &principal).map_err(rate_limited)?;
         if principal.must_change_password && !P::DURING_PASSWORD_CHANGE {
             return Err(fixed(

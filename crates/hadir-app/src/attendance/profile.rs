@@ -39,10 +39,7 @@ pub(crate) async fn of(app: &App, institution_id: &str, person_id: &str) -> Resu
         return Ok(known);
     }
     let sites = locations::assigned_to(app, institution_id, person_id).await?;
-    let devices = device::Entity::find()
-        .filter(device::Column::InstitutionId.eq(institution_id))
-        .filter(device::Column::PersonId.eq(person_id))
-        .filter(device::Column::Status.eq("approved"))
+    let devices = approved_devices(institution_id, person_id)
         .all(&app.db)
         .await?
         .into_iter()
@@ -62,6 +59,15 @@ pub(crate) async fn of(app: &App, institution_id: &str, person_id: &str) -> Resu
     Ok(profile)
 }
 
+/// The person's approved phones (through the index `devices_of_person`, which the test below
+/// holds to: without it, SQLite visits every approved phone of the institution).
+fn approved_devices(institution_id: &str, person_id: &str) -> sea_orm::Select<device::Entity> {
+    device::Entity::find()
+        .filter(device::Column::InstitutionId.eq(institution_id))
+        .filter(device::Column::PersonId.eq(person_id))
+        .filter(device::Column::Status.eq("approved"))
+}
+
 /// Called after a change to the person's devices or locations.
 pub(crate) fn forget(app: &App, institution_id: &str, person_id: &str) {
     app.checkin_profiles.forget(|(inst, person)| inst == institution_id && person == person_id);
@@ -70,4 +76,22 @@ pub(crate) fn forget(app: &App, institution_id: &str, person_id: &str) {
 /// Forgets every profile of an institution: a work location, which many people share, changed.
 pub(crate) fn forget_all(app: &App, institution_id: &str) {
     app.checkin_profiles.forget(|(inst, _)| inst == institution_id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, QueryTrait, Statement};
+
+    #[tokio::test]
+    async fn a_persons_approved_phones_are_read_through_the_index_by_person() {
+        let db = hadir_db::connect("sqlite::memory:").await.unwrap();
+        hadir_db::migrate(&db).await.unwrap();
+        let backend = db.get_database_backend();
+        let built = approved_devices("inst", "person").build(backend);
+        let explain = format!("EXPLAIN QUERY PLAN {}", built.sql);
+        let plan = db.query_all_raw(Statement::from_sql_and_values(backend, explain, built.values.unwrap())).await;
+        let plan: Vec<String> = plan.unwrap().iter().map(|row| row.try_get::<String>("", "detail").unwrap()).collect();
+        assert!(plan.iter().any(|step| step.contains("INDEX devices_of_person ")), "{plan:?}");
+    }
 }

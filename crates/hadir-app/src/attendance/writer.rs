@@ -55,8 +55,14 @@ impl EventWriter {
         }
     }
 
+    /// The writer's own connection (on SQLite the one writer), for other small writes a surge
+    /// brings with it (see `session_activity`).
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     /// Starts a checkpoint on the main pool once enough rows went in and none is running.
-    fn wrote(&self, main: &DatabaseConnection, rows: usize) {
+    pub fn wrote(&self, main: &DatabaseConnection, rows: usize) {
         if self.unchecked.fetch_add(rows, Ordering::Relaxed) + rows < CHECKPOINT_ROWS
             || self.checkpointing.swap(true, Ordering::AcqRel)
         {

@@ -74,13 +74,7 @@ fn unpack(text: &str) -> Option<Vec<DayEvent>> {
                 "out" => false,
                 _ => return None,
             };
-            let mode = match next()? {
-                "office" => Some(CheckMode::Office),
-                "wfh" => Some(CheckMode::Wfh),
-                "duty" => Some(CheckMode::Duty),
-                "qr" => Some(CheckMode::Qr),
-                _ => None,
-            };
+            let mode = CheckMode::parse(next()?);
             let local_date = NaiveDate::parse_from_str(next()?, "%Y-%m-%d").ok()?;
             let occurred_at = next()?.parse().ok()?;
             let location_id = Some(next()?).filter(|l| !l.is_empty()).map(str::to_string);

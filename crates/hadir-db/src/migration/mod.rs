@@ -28,6 +28,7 @@ mod m0024_list_reads;
 mod m0025_religion;
 mod m0026_recap_person_months;
 mod m0027_checkin_lookups;
+mod m0028_devices_of_person;
 
 use sea_orm_migration::prelude::*;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_religion::Migration),
             Box::new(m0026_recap_person_months::Migration),
             Box::new(m0027_checkin_lookups::Migration),
+            Box::new(m0028_devices_of_person::Migration),
         ]
     }
 }

@@ -17,6 +17,16 @@ pub enum EventKind {
     Out,
 }
 
+impl EventKind {
+    /// The name stored in the database, the same as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::In => "in",
+            EventKind::Out => "out",
+        }
+    }
+}
+
 /// What the phone reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
@@ -72,6 +82,17 @@ pub enum Outcome {
     Accepted,
     NeedsReview,
     Rejected,
+}
+
+impl Outcome {
+    /// The name stored in the database, the same as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::NeedsReview => "needs_review",
+            Outcome::Rejected => "rejected",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -183,6 +204,22 @@ pub fn evaluate(attempt: &Attempt, ctx: &Context<'_>) -> Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_names_are_the_json_names() {
+        let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for kind in [EventKind::In, EventKind::Out] {
+            assert_eq!(kind.as_str(), json(serde_json::to_value(kind).unwrap()));
+        }
+        for outcome in [Outcome::Accepted, Outcome::NeedsReview, Outcome::Rejected] {
+            assert_eq!(outcome.as_str(), json(serde_json::to_value(outcome).unwrap()));
+        }
+        for mode in [CheckMode::Office, CheckMode::Wfh, CheckMode::Duty, CheckMode::Qr] {
+            assert_eq!(mode.as_str(), json(serde_json::to_value(mode).unwrap()));
+            assert_eq!(CheckMode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(CheckMode::parse("Office"), None);
+    }
 
     fn now() -> DateTime<Utc> {
         "2026-03-02T00:25:00Z".parse().unwrap()

@@ -16,6 +16,22 @@ pub enum CheckMode {
     Qr,
 }
 
+impl CheckMode {
+    /// The name stored in the database, the same as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckMode::Office => "office",
+            CheckMode::Wfh => "wfh",
+            CheckMode::Duty => "duty",
+            CheckMode::Qr => "qr",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CheckMode> {
+        [CheckMode::Office, CheckMode::Wfh, CheckMode::Duty, CheckMode::Qr].into_iter().find(|m| m.as_str() == name)
+    }
+}
+
 /// Approved leave and absence (PP 11/2017 as amended by PP 17/2020, and the common absence
 /// types). Institutions print their own codes for these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

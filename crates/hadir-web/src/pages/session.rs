@@ -27,7 +27,7 @@ pub fn csrf_token(session_token: &str) -> String {
 }
 
 pub struct Page<P: Policy = Signed> {
-    pub principal: Principal,
+    pub principal: std::sync::Arc<Principal>,
     pub meta: RequestMeta,
     pub t: Tr,
     pub csrf: String,

@@ -1,9 +1,10 @@
 //! Signing in and out, throttling, sessions and passwords.
 
 use crate::support::{PASSWORD, TestApp};
+use hadir_app::Clock;
 use hadir_db::db_test;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 db_test!(login_by_nip_or_email_gives_a_token_or_a_cookie, |db| {
     let t = TestApp::start(db).await;
@@ -150,6 +151,39 @@ db_test!(sessions_can_be_listed_and_revoked_and_expire, |db| {
     assert_eq!(t.get("/api/v1/me", &token).await.0, StatusCode::OK);
     t.clock.advance(chrono::Duration::days(1));
     assert_eq!(t.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+});
+
+db_test!(a_session_records_when_it_was_last_used_at_most_once_a_minute, |db| {
+    let t = TestApp::start(db).await;
+    let admin = t.login(&t.a.admin).await;
+    let phone = t.login(&t.a.employee).await;
+    let laptop = t.login(&t.a.employee).await;
+    let signed_in = t.clock.now().timestamp_millis();
+    let last_seen = |sessions: Value, current: bool| {
+        let list = sessions.as_array().unwrap().clone();
+        list.iter().find(|s| s["current"] == current).unwrap()["last_seen_at"].as_i64().unwrap()
+    };
+    assert_eq!(last_seen(t.get("/api/v1/auth/sessions", &phone).await.1, true), signed_in);
+
+    // Two minutes on, the phone is used again (after a change that makes every process read
+    // sessions afresh); the laptop is not.
+    t.clock.advance(chrono::Duration::minutes(2));
+    let person = format!("/api/v1/people/{}", t.a.outsider.person_id);
+    assert_eq!(t.patch(&person, &admin, json!({ "position": "Analis" })).await.0, StatusCode::OK);
+    let (status, sessions) = t.get("/api/v1/auth/sessions", &phone).await;
+    assert_eq!(status, StatusCode::OK);
+    let used = t.clock.now().timestamp_millis();
+    assert_eq!(last_seen(sessions.clone(), true), used, "{sessions}");
+    assert_eq!(last_seen(sessions, false), signed_in, "the laptop was not used");
+
+    // Within the minute, no new write.
+    t.clock.advance(chrono::Duration::seconds(30));
+    assert_eq!(t.patch(&person, &admin, json!({ "position": "Analis Data" })).await.0, StatusCode::OK);
+    assert_eq!(last_seen(t.get("/api/v1/auth/sessions", &phone).await.1, true), used);
+    // The laptop, unused for two and a half minutes, is recorded when it is used.
+    assert_eq!(t.get("/api/v1/me", &laptop).await.0, StatusCode::OK);
+    let now = t.clock.now().timestamp_millis();
+    assert_eq!(last_seen(t.get("/api/v1/auth/sessions", &phone).await.1, false), now);
 });
 
 db_test!(role_and_status_changes_apply_to_live_sessions_at_the_next_request, |db| {

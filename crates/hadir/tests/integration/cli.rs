@@ -27,13 +27,47 @@ fn hadir(args: &[&str], database_url: &str, data_dir: &std::path::Path, stdin: O
     child.wait_with_output().unwrap()
 }
 
+/// A data folder of its own for one test, removed when the test ends, whether it passes or not.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch(std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4())))
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
 #[test]
 fn logs_go_to_standard_error_and_what_a_command_prints_to_standard_output() {
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let output = Command::new(env!("CARGO_BIN_EXE_hadir"))
         .args(["demo", "--data-dir"])
         .arg(&dir)
@@ -47,11 +81,10 @@ fn logs_go_to_standard_error_and_what_a_command_prints_to_standard_output() {
     assert!(stdout.starts_with("Demo dibuat / demo created") && !stdout.contains("INFO"), "{stdout}");
     assert!(stderr.contains("Applying migration"), "{stderr}");
     assert!(!stderr.contains('\x1b'), "no colour codes when not read on a terminal: {stderr}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let first = hadir(&["demo"], &db.url, &dir, None);
     assert!(first.status.success(), "{}", text(&first));
     let printed = text(&first);
@@ -129,11 +162,10 @@ db_test!(demo_is_idempotent_and_prints_working_logins, |db| {
             assert_eq!(locations.as_array().unwrap().len(), 6);
         }
     }
-    let _ = std::fs::remove_dir_all(dir);
 });
 
 db_test!(admin_commands_create_and_reset_users, |db| {
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let out = hadir(&["migrate"], &db.url, &dir, None);
     assert!(out.status.success(), "{}", text(&out));
     let out = hadir(
@@ -263,12 +295,11 @@ db_test!(admin_commands_create_and_reset_users, |db| {
     let out = hadir(&["admin", "reset-password", "--institution", "nope", "--login", "x"], &db.url, &dir, None);
     assert!(!out.status.success());
     assert!(text(&out).contains("no institution with slug"), "{}", text(&out));
-    let _ = std::fs::remove_dir_all(dir);
 });
 
 #[test]
 fn check_config_reports_and_refuses_what_is_wrong() {
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let url = format!("sqlite://{}/check.db?mode=rwc", dir.display());
     std::fs::create_dir_all(&dir).unwrap();
     let ok = hadir(&["check-config", "--listen", "127.0.0.1:0"], &url, &dir, None);
@@ -303,20 +334,18 @@ fn check_config_reports_and_refuses_what_is_wrong() {
         .unwrap();
     assert!(!unreachable.status.success());
     assert!(text(&unreachable).contains("S3 bucket no-such-bucket"), "{}", text(&unreachable));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The binary against a real S3-compatible server, when the test run names one (CI starts one).
 #[test]
 fn check_config_uses_an_s3_bucket() {
     let Some(store) = hadir_db::testing::s3_store() else { return };
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let url = format!("sqlite://{}/s3.db?mode=rwc", dir.display());
     std::fs::create_dir_all(&dir).unwrap();
     let out = hadir(&["check-config", "--object-store", &store], &url, &dir, None);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("object store: S3 bucket"), "{}", text(&out));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 db_test!(audit_verify_finds_a_changed_entry_and_a_removed_one, |db| {
@@ -325,7 +354,7 @@ db_test!(audit_verify_finds_a_changed_entry_and_a_removed_one, |db| {
     // Concurrent audited writes in one institution take their numbers one after the other.
     let a = &t.a;
     tokio::join!(t.login(&a.admin), t.login(&a.employee), t.login(&a.unit_admin), t.login(&a.outsider));
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     let intact = hadir(&["audit", "verify"], &db.url, &dir, None);
     assert!(intact.status.success(), "{}", text(&intact));
     assert!(text(&intact).contains("ok      pemkot-a:"), "{}", text(&intact));
@@ -358,7 +387,7 @@ db_test!(audit_verify_finds_a_changed_entry_and_a_removed_one, |db| {
 
 db_test!(keys_rotate_reseals_every_nik_including_ones_left_in_plain_text, |db| {
     use hadir_db::sea_orm::{ConnectionTrait, Statement};
-    let dir = std::env::temp_dir().join(format!("hadir-cli-{}", uuid::Uuid::new_v4()));
+    let dir = Scratch::new();
     assert!(hadir(&["demo"], &db.url, &dir, None).status.success());
     let key_file = std::fs::read_to_string(dir.join("keys").join("hadir.key")).unwrap();
     assert!(key_file.contains("\nk1 ") && key_file.contains("index "), "created on first start");
