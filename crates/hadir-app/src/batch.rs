@@ -5,6 +5,7 @@
 //! each caller when that statement has finished.
 
 use sea_orm::DatabaseConnection;
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot};
@@ -60,4 +61,16 @@ async fn serve<J: Job>(db: DatabaseConnection, mut rx: mpsc::Receiver<Waiting<J>
             let _ = caller.send(answer);
         }
     }
+}
+
+/// The distinct values of an `IN (…)` list, the last repeated up to the next power of two: the
+/// statement then has one of a few shapes whatever the batch's size, and each connection prepares
+/// each shape once (prepared statements are kept by their SQL) instead of most batches anew. A
+/// repeated value matches nothing more.
+pub(crate) fn fixed_shape<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut distinct: Vec<&str> = values.collect::<HashSet<_>>().into_iter().collect();
+    if let Some(&last) = distinct.last() {
+        distinct.resize(distinct.len().next_power_of_two(), last);
+    }
+    distinct
 }

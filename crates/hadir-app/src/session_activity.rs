@@ -4,7 +4,7 @@
 //! one statement for all waiting, through the check-in writer's connection (on SQLite the one
 //! writer), rather than one commit each, contending with the check-ins for the database's lock.
 
-use crate::batch::{Batcher, Job};
+use crate::batch::{Batcher, Job, fixed_shape};
 use crate::{App, AppError};
 use hadir_db::entities::session;
 use sea_orm::sea_query::Expr;
@@ -40,7 +40,7 @@ impl Job for RecordActivity {
             let written = session::Entity::update_many()
                 .col_expr(session::Column::LastSeenAt, Expr::value(at))
                 .filter(session::Column::InstitutionId.eq(institution_id))
-                .filter(session::Column::Id.is_in(ids))
+                .filter(session::Column::Id.is_in(fixed_shape(ids.into_iter())))
                 .exec(db)
                 .await;
             outcomes.insert(institution_id, written.map(|_| ()).map_err(|e| e.to_string()));

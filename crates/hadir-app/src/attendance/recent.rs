@@ -5,7 +5,7 @@
 //! between threads, and only the columns the rules read are fetched. (A retry of an attempt is
 //! not looked for here: `check_in` finds it when storing it collides or when it is refused.)
 
-use crate::batch::{Batcher, Job};
+use crate::batch::{Batcher, Job, fixed_shape};
 use crate::{App, AppError, Principal};
 use hadir_db::entities::attendance_event as event;
 use hadir_domain::attendance::qr;
@@ -177,18 +177,6 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
         query.union(UnionType::All, seen_by_id(first_with_photo));
     }
     query
-}
-
-/// The distinct values of an `IN (…)` list, the last repeated up to the next power of two: the
-/// statement then has one of a few shapes whatever the batch's size, and each connection prepares
-/// each shape once (prepared statements are kept by their SQL) instead of most batches anew. A
-/// repeated value matches nothing more.
-fn fixed_shape<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut distinct: Vec<&str> = values.collect::<HashSet<_>>().into_iter().collect();
-    if let Some(&last) = distinct.last() {
-        distinct.resize(distinct.len().next_power_of_two(), last);
-    }
-    distinct
 }
 
 fn answer(lookup: &Lookup, rows: &[Seen]) -> Recent {
