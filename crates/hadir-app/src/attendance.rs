@@ -8,6 +8,7 @@ mod profile;
 mod recent;
 mod writer;
 
+pub(crate) use profile::ProfileReader;
 pub(crate) use profile::{PROFILE_TTL, Profile, forget as forget_profile, forget_all as forget_profiles_of};
 pub(crate) use recent::RecentReader;
 pub(crate) use writer::EventWriter;

@@ -16,14 +16,16 @@ use crate::audit::{self, Entry};
 use crate::{App, AppError, FieldProblem, Principal, RequestMeta, Rule, new_id, settings};
 use hadir_db::entities::{consent_entry as entry, notice_feedback as feedback, person, privacy_notice as notice};
 use hadir_domain::consent::{CHECKIN_PHOTO, Purpose, default_purposes, validate};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const PURPOSES: &str = "purposes";
 
-pub async fn purposes(app: &App, institution_id: &str) -> Result<Vec<Purpose>, AppError> {
-    Ok(settings::load(app, institution_id, PURPOSES).await?.unwrap_or_else(default_purposes))
+pub async fn purposes(db: &DatabaseConnection, institution_id: &str) -> Result<Vec<Purpose>, AppError> {
+    Ok(settings::load(db, institution_id, PURPOSES).await?.unwrap_or_else(default_purposes))
 }
 
 /// Replaces the register of purposes; institution administrators only.
@@ -130,7 +132,7 @@ pub struct CurrentNotice {
 pub async fn current(app: &App, principal: &Principal) -> Result<CurrentNotice, AppError> {
     Ok(CurrentNotice {
         notice: latest(app, &principal.institution_id).await?.map(NoticeView::from),
-        purposes: purposes(app, &principal.institution_id).await?,
+        purposes: purposes(&app.db, &principal.institution_id).await?,
     })
 }
 
@@ -182,7 +184,7 @@ impl hadir_domain::Explain for NotConsentBased {
 
 /// Appends the principal's decision on one consent-based purpose to the ledger.
 pub async fn decide(app: &App, principal: &Principal, d: Decision, meta: &RequestMeta) -> Result<Consents, AppError> {
-    let register = purposes(app, &principal.institution_id).await?;
+    let register = purposes(&app.db, &principal.institution_id).await?;
     if !register.iter().any(|p| p.key == d.purpose && p.needs_consent()) {
         return Err(AppError::field("purpose", &NotConsentBased));
     }
@@ -215,25 +217,37 @@ pub async fn decide(app: &App, principal: &Principal, d: Decision, meta: &Reques
 
 /// Whether selfies may be taken and kept of this person ([`hadir_domain::consent::photos_allowed`]).
 pub async fn photos_allowed(app: &App, institution_id: &str, person_id: &str) -> Result<bool, AppError> {
-    let register = purposes(app, institution_id).await?;
+    Ok(photos_allowed_each(&app.db, institution_id, &[person_id]).await?[0])
+}
+
+/// [`photos_allowed`] for each of several people of one institution, in their order: one read of
+/// the register and, where it asks for consent, one of the people's decisions.
+pub(crate) async fn photos_allowed_each(
+    db: &DatabaseConnection,
+    institution_id: &str,
+    people: &[&str],
+) -> Result<Vec<bool>, AppError> {
+    let register = purposes(db, institution_id).await?;
     if hadir_domain::consent::photos_allowed(&register, None) {
-        return Ok(true);
+        return Ok(vec![true; people.len()]);
     }
-    let standing = entry::Entity::find()
+    let decisions = entry::Entity::find()
         .filter(entry::Column::InstitutionId.eq(institution_id))
-        .filter(entry::Column::PersonId.eq(person_id))
+        .filter(entry::Column::PersonId.is_in(people.iter().copied()))
         .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO))
-        .order_by_desc(entry::Column::At)
-        .order_by_desc(entry::Column::Id)
-        .one(&app.db)
+        .order_by_asc(entry::Column::At)
+        .order_by_asc(entry::Column::Id)
+        .all(db)
         .await?;
-    Ok(hadir_domain::consent::photos_allowed(&register, standing.map(|e| e.granted)))
+    // The last decision of each person stands.
+    let standing: HashMap<String, bool> = decisions.into_iter().map(|e| (e.person_id, e.granted)).collect();
+    Ok(people.iter().map(|p| hadir_domain::consent::photos_allowed(&register, standing.get(*p).copied())).collect())
 }
 
 /// People whose standing decision on selfies is a withdrawal, where the register asks for
 /// consent: the retention run deletes what was kept of them.
 pub(crate) async fn photos_withdrawn(app: &App, institution_id: &str) -> Result<Vec<String>, AppError> {
-    let register = purposes(app, institution_id).await?;
+    let register = purposes(&app.db, institution_id).await?;
     if hadir_domain::consent::photos_allowed(&register, None) {
         return Ok(Vec::new());
     }
@@ -267,7 +281,7 @@ pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str
         current.insert(r.purpose.clone(), r.granted);
         decided_under.insert(r.purpose.clone(), r.notice_version);
     }
-    let register = purposes(app, institution_id).await?;
+    let register = purposes(&app.db, institution_id).await?;
     let selfies_allowed = hadir_domain::consent::photos_allowed(&register, current.get(CHECKIN_PHOTO).copied());
     let pending = register
         .into_iter()

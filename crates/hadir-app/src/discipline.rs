@@ -27,7 +27,7 @@ pub enum DisciplineInput {
 }
 
 pub async fn get(app: &App, principal: &Principal) -> Result<DisciplineView, AppError> {
-    Ok(settings::load(app, &principal.institution_id, KEY)
+    Ok(settings::load(&app.db, &principal.institution_id, KEY)
         .await?
         .unwrap_or(DisciplineView { preset: Some(Preset::Kementan), table: Preset::Kementan.table() }))
 }

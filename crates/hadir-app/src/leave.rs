@@ -280,7 +280,7 @@ const POLICY_KEY: &str = "leave_policy";
 
 /// The institution's leave rules (the civil-service defaults until an administrator changes them).
 pub async fn policy(app: &App, institution_id: &str) -> Result<LeavePolicy, AppError> {
-    Ok(settings::load(app, institution_id, POLICY_KEY).await?.unwrap_or_default())
+    Ok(settings::load(&app.db, institution_id, POLICY_KEY).await?.unwrap_or_default())
 }
 
 /// Replaces the leave rules; institution administrators only.

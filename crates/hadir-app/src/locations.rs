@@ -6,10 +6,14 @@ use hadir_db::entities::{location_assignment, person, unit, work_location};
 use hadir_domain::geo::{Geofence, GeofenceInput};
 use hadir_domain::person as rules;
 use hadir_domain::time_zone::WorkZone;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationView {
     pub id: String,
     pub unit_id: Option<String>,
@@ -217,22 +221,40 @@ pub(crate) async fn assigned_to(
     institution_id: &str,
     person_id: &str,
 ) -> Result<Vec<LocationView>, AppError> {
+    Ok(assigned_to_each(&app.db, institution_id, &[person_id]).await?.remove(person_id).unwrap_or_default())
+}
+
+/// [`assigned_to`] for several people of one institution, by person (someone with none is left
+/// out): two reads however many they are.
+pub(crate) async fn assigned_to_each(
+    db: &DatabaseConnection,
+    institution_id: &str,
+    people: &[&str],
+) -> Result<HashMap<String, Vec<LocationView>>, AppError> {
     use sea_orm::sea_query::Query;
+    let of_people = Condition::all()
+        .add(location_assignment::Column::InstitutionId.eq(institution_id))
+        .add(location_assignment::Column::PersonId.is_in(people.iter().copied()));
+    let assignments = location_assignment::Entity::find().filter(of_people.clone()).all(db).await?;
     let assigned = Query::select()
         .column(location_assignment::Column::LocationId)
         .from(location_assignment::Entity)
-        .and_where(location_assignment::Column::InstitutionId.eq(institution_id))
-        .and_where(location_assignment::Column::PersonId.eq(person_id))
+        .cond_where(of_people)
         .to_owned();
-    work_location::Entity::find()
+    let locations = work_location::Entity::find()
         .filter(work_location::Column::InstitutionId.eq(institution_id))
         .filter(work_location::Column::Id.in_subquery(assigned))
         .order_by_asc(work_location::Column::Name)
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(LocationView::of)
-        .collect()
+        .all(db)
+        .await?;
+    let mut sites: HashMap<String, Vec<LocationView>> = HashMap::new();
+    for location in locations {
+        let view = LocationView::of(location)?;
+        for a in assignments.iter().filter(|a| a.location_id == view.id) {
+            sites.entry(a.person_id.clone()).or_default().push(view.clone());
+        }
+    }
+    Ok(sites)
 }
 
 /// Replaces the locations a person may check in at.

@@ -15,7 +15,8 @@ pub async fn get(app: &App, institution_id: &str) -> Result<Arc<AttendancePolicy
     if let Some(policy) = app.policies.get(institution_id) {
         return Ok(policy);
     }
-    let policy: Arc<AttendancePolicy> = Arc::new(settings::load(app, institution_id, KEY).await?.unwrap_or_default());
+    let policy: Arc<AttendancePolicy> =
+        Arc::new(settings::load(&app.db, institution_id, KEY).await?.unwrap_or_default());
     app.policies.put(institution_id.to_string(), policy.clone());
     Ok(policy)
 }

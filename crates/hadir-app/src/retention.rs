@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 const KEY: &str = "retention_policy";
 
 pub async fn policy(app: &App, institution_id: &str) -> Result<RetentionPolicy, AppError> {
-    Ok(settings::load(app, institution_id, KEY).await?.unwrap_or_default())
+    Ok(settings::load(&app.db, institution_id, KEY).await?.unwrap_or_default())
 }
 
 /// Replaces the schedule; institution administrators only.

@@ -4,7 +4,7 @@
 use crate::audit::{self, Entry};
 use crate::{App, AppError, Principal, RequestMeta};
 use hadir_db::entities::institution_setting;
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait, sea_query::OnConflict};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -12,12 +12,11 @@ use std::sync::Arc;
 
 /// The stored value of `key`, or `None` when the institution never set it.
 pub(crate) async fn load<T: DeserializeOwned>(
-    app: &App,
+    db: &DatabaseConnection,
     institution_id: &str,
     key: &str,
 ) -> Result<Option<T>, AppError> {
-    let row =
-        institution_setting::Entity::find_by_id((institution_id.to_string(), key.to_string())).one(&app.db).await?;
+    let row = institution_setting::Entity::find_by_id((institution_id.to_string(), key.to_string())).one(db).await?;
     row.map(|r| serde_json::from_str(&r.value).map_err(|e| AppError::Internal(format!("stored setting {key}: {e}"))))
         .transpose()
 }
@@ -83,7 +82,7 @@ pub(crate) async fn secret(app: &App, institution_id: &str, key: &'static str) -
     if let Some(known) = app.secrets.0.lock().ok().and_then(|map| known(&map)) {
         return Ok(known);
     }
-    if let Some(encoded) = load::<String>(app, institution_id, key).await? {
+    if let Some(encoded) = load::<String>(&app.db, institution_id, key).await? {
         let secret: Arc<[u8]> = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .map_err(|e| AppError::Internal(format!("stored secret {key}: {e}")))?

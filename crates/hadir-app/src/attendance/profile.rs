@@ -1,14 +1,17 @@
 //! What a check-in needs to know about the person that rarely changes: where they may check in,
-//! which phones are approved, and their own time zone. Kept in memory for a few seconds, because
-//! a surge of check-ins would otherwise read the same rows thousands of times a second; device
-//! decisions, location assignments and consent decisions made through this process forget it
-//! at once.
+//! which phones are approved, their own time zone and whether selfies may be kept. Kept in memory
+//! for a few seconds, because a surge of check-ins would otherwise read the same rows thousands of
+//! times a second; device decisions, location assignments and consent decisions made through this
+//! process forget it at once. What is not known is read for all concurrent check-ins together
+//! (a morning's surge meets nothing known): a few statements a batch rather than per person.
 
+use crate::batch::{Batcher, Job, fixed_shape};
 use crate::locations::{self, LocationView};
 use crate::{App, AppError};
 use hadir_db::entities::{device, institution};
 use hadir_domain::time_zone::WorkZone;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,33 +41,83 @@ pub(crate) async fn of(app: &App, institution_id: &str, person_id: &str) -> Resu
     if let Some(known) = app.checkin_profiles.get(&key) {
         return Ok(known);
     }
-    let sites = locations::assigned_to(app, institution_id, person_id).await?;
-    let devices = approved_devices(institution_id, person_id)
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|d| (d.device_key, d.id))
-        .collect();
-    let home_zone = match sites.first() {
-        Some(site) => site.time_zone,
-        None => institution::Entity::find_by_id(institution_id.to_string())
-            .one(&app.db)
-            .await?
-            .and_then(|i| WorkZone::parse(&i.time_zone))
-            .unwrap_or(WorkZone::Jakarta),
-    };
-    let photos = crate::consent::photos_allowed(app, institution_id, person_id).await?;
-    let profile = Arc::new(Profile { sites, devices, home_zone, photos });
+    let profile = app
+        .profile_reader
+        .call(&app.db, key.clone())
+        .await
+        .map_err(|e| AppError::Internal(format!("reading check-in profiles: {e}")))?;
     app.checkin_profiles.put(key, profile.clone());
     Ok(profile)
 }
 
-/// The person's approved phones (through the index `devices_of_person`, which the test below
+/// Reads the profiles of a batch of (institution, person).
+pub(crate) struct ReadProfiles;
+
+pub(crate) type ProfileReader = Batcher<ReadProfiles>;
+
+impl Job for ReadProfiles {
+    type Request = (String, String);
+    type Answer = Arc<Profile>;
+
+    async fn run(db: &DatabaseConnection, batch: &[(String, String)]) -> Vec<Result<Arc<Profile>, String>> {
+        // Nearly always one institution.
+        let mut people_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (institution_id, person_id) in batch {
+            people_of.entry(institution_id).or_default().push(person_id);
+        }
+        let mut read = HashMap::new();
+        for (institution_id, people) in people_of {
+            read.insert(institution_id, profiles(db, institution_id, &fixed_shape(people.into_iter())).await);
+        }
+        batch
+            .iter()
+            .map(|(institution_id, person_id)| match &read[institution_id.as_str()] {
+                Ok(profiles) => Ok(profiles[person_id].clone()),
+                Err(e) => Err(e.to_string()),
+            })
+            .collect()
+    }
+}
+
+/// The profiles of these people of one institution, by person.
+async fn profiles(
+    db: &DatabaseConnection,
+    institution_id: &str,
+    people: &[&str],
+) -> Result<HashMap<String, Arc<Profile>>, AppError> {
+    let mut sites = locations::assigned_to_each(db, institution_id, people).await?;
+    let mut devices: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for d in approved_devices(institution_id, people).all(db).await? {
+        devices.entry(d.person_id).or_default().push((d.device_key, d.id));
+    }
+    let photos = crate::consent::photos_allowed_each(db, institution_id, people).await?;
+    // Only someone without a work site lives in the institution's zone.
+    let institution_zone = match people.iter().all(|p| sites.contains_key(*p)) {
+        true => None,
+        false => institution::Entity::find_by_id(institution_id.to_string())
+            .one(db)
+            .await?
+            .and_then(|i| WorkZone::parse(&i.time_zone)),
+    };
+    let mut profiles = HashMap::new();
+    for (person_id, photos) in people.iter().zip(photos) {
+        if profiles.contains_key(*person_id) {
+            continue; // the list's padding (`fixed_shape`) repeats its last person
+        }
+        let sites = sites.remove(*person_id).unwrap_or_default();
+        let home_zone = sites.first().map(|site| site.time_zone).or(institution_zone).unwrap_or(WorkZone::Jakarta);
+        let devices = devices.remove(*person_id).unwrap_or_default();
+        profiles.insert(person_id.to_string(), Arc::new(Profile { sites, devices, home_zone, photos }));
+    }
+    Ok(profiles)
+}
+
+/// These people's approved phones (through the index `devices_of_person`, which the test below
 /// holds to: without it, SQLite visits every approved phone of the institution).
-fn approved_devices(institution_id: &str, person_id: &str) -> sea_orm::Select<device::Entity> {
+fn approved_devices(institution_id: &str, people: &[&str]) -> sea_orm::Select<device::Entity> {
     device::Entity::find()
         .filter(device::Column::InstitutionId.eq(institution_id))
-        .filter(device::Column::PersonId.eq(person_id))
+        .filter(device::Column::PersonId.is_in(people.iter().copied()))
         .filter(device::Column::Status.eq("approved"))
 }
 
@@ -88,7 +141,7 @@ mod tests {
         let db = hadir_db::connect("sqlite::memory:").await.unwrap();
         hadir_db::migrate(&db).await.unwrap();
         let backend = db.get_database_backend();
-        let built = approved_devices("inst", "person").build(backend);
+        let built = approved_devices("inst", &["person", "another"]).build(backend);
         let explain = format!("EXPLAIN QUERY PLAN {}", built.sql);
         let plan = db.query_all_raw(Statement::from_sql_and_values(backend, explain, built.values.unwrap())).await;
         let plan: Vec<String> = plan.unwrap().iter().map(|row| row.try_get::<String>("", "detail").unwrap()).collect();

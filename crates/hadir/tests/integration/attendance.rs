@@ -116,6 +116,29 @@ db_test!(concurrent_retries_create_exactly_one_event, |db| {
     assert_eq!((accepted, refused), (1, 7), "{answers:?}");
 });
 
+db_test!(check_ins_arriving_together_are_each_judged_by_their_own_profile, |db| {
+    let t = TestApp::start(db).await;
+    // Nobody has checked in yet, so no profile is known: the three are read together.
+    let employee = ready(&t, &t.a.employee).await;
+    let unit_admin = ready(&t, &t.a.unit_admin).await;
+    let outsider = t.login(&t.a.outsider).await; // no approved phone, no work location
+    t.clock.advance(chrono::Duration::minutes(25));
+    let tokens = [&employee, &outsider, &unit_admin];
+    let attempts: Vec<Value> = tokens.iter().map(|_| attempt(&t, "in", INSIDE)).collect();
+    let answers =
+        futures_join(tokens.iter().zip(&attempts).zip(3000..).map(|((token, a), filler)| send(&t, token, a, filler)))
+            .await;
+    for (status, answer) in &answers {
+        assert_eq!(*status, StatusCode::OK, "{answer}");
+    }
+    for ready in [&answers[0].1, &answers[2].1] {
+        assert_eq!((&ready["outcome"], &ready["location_id"]), (&json!("accepted"), &json!(t.a.location)), "{ready}");
+    }
+    let outsider = &answers[1].1;
+    assert!(outsider["signals"].as_array().unwrap().contains(&json!("unregistered_device")), "{outsider}");
+    assert_eq!(outsider["location_id"], Value::Null, "{outsider}");
+});
+
 /// Runs the futures concurrently on this task.
 async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut set = Vec::new();
