@@ -20,7 +20,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const PURPOSES: &str = "purposes";
 
@@ -231,16 +231,7 @@ pub(crate) async fn photos_allowed_each(
     if hadir_domain::consent::photos_allowed(&register, None) {
         return Ok(vec![true; people.len()]);
     }
-    let decisions = entry::Entity::find()
-        .filter(entry::Column::InstitutionId.eq(institution_id))
-        .filter(entry::Column::PersonId.is_in(people.iter().copied()))
-        .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO))
-        .order_by_asc(entry::Column::At)
-        .order_by_asc(entry::Column::Id)
-        .all(db)
-        .await?;
-    // The last decision of each person stands.
-    let standing: HashMap<String, bool> = decisions.into_iter().map(|e| (e.person_id, e.granted)).collect();
+    let standing = standing_on_selfies(db, institution_id, Some(people)).await?;
     Ok(people.iter().map(|p| hadir_domain::consent::photos_allowed(&register, standing.get(*p).copied())).collect())
 }
 
@@ -251,18 +242,25 @@ pub(crate) async fn photos_withdrawn(app: &App, institution_id: &str) -> Result<
     if hadir_domain::consent::photos_allowed(&register, None) {
         return Ok(Vec::new());
     }
-    let rows = entry::Entity::find()
-        .filter(entry::Column::InstitutionId.eq(institution_id))
-        .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO))
-        .order_by_asc(entry::Column::At)
-        .order_by_asc(entry::Column::Id)
-        .all(&app.db)
-        .await?;
-    let mut standing = BTreeMap::new();
-    for r in rows {
-        standing.insert(r.person_id, r.granted);
-    }
+    let standing = standing_on_selfies(&app.db, institution_id, None).await?;
     Ok(standing.into_iter().filter(|(_, granted)| !granted).map(|(person, _)| person).collect())
+}
+
+/// Each person's standing decision on selfies (the last one stands) — of these people, or of
+/// everyone who decided.
+async fn standing_on_selfies(
+    db: &DatabaseConnection,
+    institution_id: &str,
+    people: Option<&[&str]>,
+) -> Result<BTreeMap<String, bool>, AppError> {
+    let mut decisions = entry::Entity::find()
+        .filter(entry::Column::InstitutionId.eq(institution_id))
+        .filter(entry::Column::Purpose.eq(CHECKIN_PHOTO));
+    if let Some(people) = people {
+        decisions = decisions.filter(entry::Column::PersonId.is_in(people.iter().copied()));
+    }
+    let decisions = decisions.order_by_asc(entry::Column::At).order_by_asc(entry::Column::Id).all(db).await?;
+    Ok(decisions.into_iter().map(|e| (e.person_id, e.granted)).collect())
 }
 
 pub(crate) async fn consents_of(app: &App, institution_id: &str, person_id: &str) -> Result<Consents, AppError> {
