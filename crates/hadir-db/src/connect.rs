@@ -13,6 +13,9 @@ use std::ffi::c_int;
 use std::ptr::null_mut;
 use std::time::Duration;
 
+/// How long a SQLite statement waits for a lock another connection holds.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -56,7 +59,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
                         .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(10))
+                        .busy_timeout(BUSY_TIMEOUT)
                 })
                 .map_sqlx_sqlite_pool_opts(with_stable_plans);
         }
@@ -115,13 +118,50 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
 }
 
+/// Log frames (pages) past which a checkpoint also makes the log start over (`RESTART`): 64 MiB.
+const RESTART_FRAMES: i64 = 16_384;
+
+/// How long that restart waits for readers still on the log. It holds the write lock meanwhile, so
+/// the check-in writer waits as long: short, and a restart that does not get its turn is tried
+/// again at the next checkpoint.
+const RESTART_WAIT: Duration = Duration::from_millis(20);
+
 /// Copies what the SQLite write-ahead log holds back into the database file, as far as readers
 /// allow, without waiting for anyone (`PASSIVE`). Nothing to do on PostgreSQL.
+///
+/// Copying back alone does not shorten the log: a writer starts it over only when no reader is
+/// still on it, and in a surge some reader always is, so the log grew by a gigabyte in eight
+/// seconds, each append to new file space zeroed by the kernel and each page read searched a
+/// longer index. Once the log is long, the checkpoint therefore also waits (briefly) for the
+/// readers on it to finish, after which the next write starts the log from the beginning.
 pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    checkpoint_restarting_after(db, RESTART_FRAMES, RESTART_WAIT).await
+}
+
+async fn checkpoint_restarting_after(db: &DatabaseConnection, frames: i64, wait: Duration) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
     }
-    Ok(())
+    let mut conn = db.get_sqlite_connection_pool().acquire().await.map_err(sqlx_error)?;
+    let (_busy, logged, _copied): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await.map_err(sqlx_error)?;
+    if logged < frames {
+        return Ok(());
+    }
+    // The pooled connection's busy timeout is shortened for the restart only, then put back.
+    let busy_timeout =
+        |wait: Duration| sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {}", wait.as_millis())));
+    busy_timeout(wait).execute(&mut *conn).await.map_err(sqlx_error)?;
+    let restarted = sqlx::query("PRAGMA wal_checkpoint(RESTART)").execute(&mut *conn).await;
+    let restored = busy_timeout(BUSY_TIMEOUT).execute(&mut *conn).await;
+    if restored.is_err() {
+        conn.close_on_drop();
+    }
+    restarted.and(restored).map(drop).map_err(sqlx_error)
+}
+
+fn sqlx_error(err: sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err.into()))
 }
 
 /// Applies pending migrations. On PostgreSQL several `hadir` processes may start at once, so the
@@ -148,6 +188,7 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, 
 mod tests {
     use super::*;
     use libsqlite3_sys::{SQLITE_STMTSTATUS_REPREPARE, sqlite3_next_stmt, sqlite3_sql, sqlite3_stmt_status};
+    use sea_orm::sqlx::pool::PoolConnection;
     use sea_orm::sqlx::{Pool, Sqlite};
     use std::ffi::CStr;
 
@@ -188,5 +229,71 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    /// A file database with a table, the main pool, the check-in writer's connection, and a
+    /// reader in a transaction that began after the writer's first 200-odd pages of log.
+    async fn log_with_a_reader_on_it()
+    -> (std::path::PathBuf, DatabaseConnection, DatabaseConnection, PoolConnection<Sqlite>) {
+        let path = std::env::temp_dir().join(format!("hadir-restart-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let writer = writer_connection(&db);
+        writer.execute_unprepared("CREATE TABLE filler (bytes BLOB)").await.unwrap();
+        for _ in 0..20 {
+            writer.execute_unprepared(FILL).await.unwrap();
+        }
+        let mut reader = db.get_sqlite_connection_pool().acquire().await.unwrap();
+        sqlx::query("BEGIN").execute(&mut *reader).await.unwrap();
+        sqlx::query("SELECT count(*) FROM filler").fetch_one(&mut *reader).await.unwrap();
+        (path, db, writer, reader)
+    }
+
+    const FILL: &str =
+        "INSERT INTO filler SELECT randomblob(4000) FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10))";
+
+    async fn frames_in_log(db: &DatabaseConnection) -> i64 {
+        let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
+        let (_, frames, _): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await.unwrap();
+        frames
+    }
+
+    async fn close(path: std::path::PathBuf, db: DatabaseConnection, writer: DatabaseConnection) {
+        writer.close().await.unwrap();
+        db.close().await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_long_log_starts_over_once_the_readers_on_it_finish() {
+        let (path, db, writer, mut reader) = log_with_a_reader_on_it().await;
+        assert!(frames_in_log(&db).await >= 200);
+        let finishing = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            sqlx::query("COMMIT").execute(&mut *reader).await.unwrap();
+        });
+        // A plain copy-back would return at once, and the write below would find the reader still
+        // on the log and append to it.
+        checkpoint_restarting_after(&db, 100, Duration::from_secs(5)).await.unwrap();
+        writer.execute_unprepared(FILL).await.unwrap();
+        let frames = frames_in_log(&db).await;
+        assert!(frames < 100, "the log did not start over: {frames} frames");
+        finishing.await.unwrap();
+        close(path, db, writer).await;
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_stays_holds_the_restart_back_only_briefly() {
+        let (path, db, writer, mut reader) = log_with_a_reader_on_it().await;
+        let started = std::time::Instant::now();
+        checkpoint_restarting_after(&db, 100, RESTART_WAIT).await.unwrap();
+        // The writer's lock is held while the restart waits, not the ten seconds of a busy timeout.
+        assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
+        writer.execute_unprepared(FILL).await.unwrap();
+        sqlx::query("COMMIT").execute(&mut *reader).await.unwrap();
+        drop(reader);
+        close(path, db, writer).await;
     }
 }
