@@ -1,6 +1,7 @@
 //! Signing in and out, sessions, and changing one's own password.
 
 use crate::audit::{self, Entry};
+use crate::batch::{Batcher, Job, fixed_shape};
 use crate::{App, AppError, Principal, RequestMeta, new_id, throttle};
 use base64::Engine;
 use hadir_db::entities::{account, institution, person, role_grant, session, unit};
@@ -8,8 +9,8 @@ use hadir_domain::login_throttle::ThrottlePolicy;
 use hadir_domain::password_policy::check_password;
 use hadir_domain::roles::{AdminScope, Grant, Role, admin_scope};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -201,8 +202,9 @@ async fn refused(
 }
 
 /// One row per role grant of the session's account (one row with no role if it has none).
-#[derive(sea_orm::FromQueryResult)]
-struct AuthRow {
+#[derive(Clone, sea_orm::FromQueryResult)]
+pub(crate) struct AuthRow {
+    token_hash: String,
     session_id: String,
     institution_id: String,
     account_id: String,
@@ -216,13 +218,44 @@ struct AuthRow {
     grant_unit_id: Option<String>,
 }
 
-/// Session, account, person and grants in one query: this runs on every authenticated request.
-fn auth_query(token_hash: String) -> sea_orm::sea_query::SelectStatement {
+/// Sessions looked up for concurrent requests together: on a morning, when nobody's principal is
+/// cached yet, every check-in starts with this read, and each statement costs a hand-over to a
+/// database thread and back, so everything waiting is served by one.
+pub(crate) struct ReadSessions;
+
+pub(crate) type SessionReader = Batcher<ReadSessions>;
+
+impl Job for ReadSessions {
+    /// A token's hash.
+    type Request = String;
+    type Answer = Vec<AuthRow>;
+
+    async fn run(db: &DatabaseConnection, batch: &[String]) -> Vec<Result<Vec<AuthRow>, String>> {
+        use sea_orm::FromQueryResult;
+        let hashes = fixed_shape(batch.iter().map(String::as_str));
+        let statement = db.get_database_backend().build(&auth_query(&hashes));
+        let rows = match AuthRow::find_by_statement(statement).all(db).await {
+            Ok(rows) => rows,
+            Err(err) => return batch.iter().map(|_| Err(err.to_string())).collect(),
+        };
+        let mut of_hash: HashMap<String, Vec<AuthRow>> = HashMap::new();
+        for row in rows {
+            of_hash.entry(row.token_hash.clone()).or_default().push(row);
+        }
+        // Cloned, not moved out: the same token may be waiting twice.
+        batch.iter().map(|hash| Ok(of_hash.get(hash).cloned().unwrap_or_default())).collect()
+    }
+}
+
+/// Session, account, person and grants in one query: this runs on every authenticated request
+/// whose principal is not cached.
+fn auth_query(token_hashes: &[&str]) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     let same = |left: (account::Entity, account::Column), right: (session::Entity, session::Column)| {
         Expr::col(left).equals(right)
     };
     Query::select()
+        .expr_as(Expr::col((session::Entity, session::Column::TokenHash)), "token_hash")
         .expr_as(Expr::col((session::Entity, session::Column::Id)), "session_id")
         .expr_as(Expr::col((session::Entity, session::Column::InstitutionId)), "institution_id")
         .expr_as(Expr::col((session::Entity, session::Column::AccountId)), "account_id")
@@ -258,14 +291,13 @@ fn auth_query(token_hash: String) -> sea_orm::sea_query::SelectStatement {
                         .equals((account::Entity, account::Column::Id)),
                 ),
         )
-        .and_where(Expr::col((session::Entity, session::Column::TokenHash)).eq(token_hash))
+        .and_where(Expr::col((session::Entity, session::Column::TokenHash)).is_in(token_hashes.iter().copied()))
         .to_owned()
 }
 
 /// Resolves a token to its principal, or `Unauthenticated` if it is unknown, revoked, expired,
 /// or its person is no longer active.
 pub async fn authenticate(app: &App, token: &str) -> Result<Arc<Principal>, AppError> {
-    use sea_orm::FromQueryResult;
     let now_ms = app.now_ms();
     let hash = token_hash(token);
     if let Some((principal, expires_at)) = app.principals.get(&hash)
@@ -273,8 +305,11 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Arc<Principal>, AppE
     {
         return Ok(principal);
     }
-    let statement = app.db.get_database_backend().build(&auth_query(hash.clone()));
-    let rows = AuthRow::find_by_statement(statement).all(&app.db).await?;
+    let rows = app
+        .session_reader
+        .call(&app.db, hash.clone())
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the session: {e}")))?;
     let first = rows
         .first()
         .filter(|r| r.revoked_at.is_none() && r.expires_at > now_ms && r.person_status == "active")

@@ -186,6 +186,31 @@ db_test!(a_session_records_when_it_was_last_used_at_most_once_a_minute, |db| {
     assert_eq!(last_seen(t.get("/api/v1/auth/sessions", &phone).await.1, false), now);
 });
 
+db_test!(requests_arriving_together_are_each_authenticated_as_their_own_session, |db| {
+    let t = TestApp::start(db).await;
+    // Signed in and not used yet, so no principal is cached: the sessions are read together.
+    let employee = t.login(&t.a.employee).await;
+    let admin = t.login(&t.a.admin).await;
+    let elsewhere = t.login(&t.b.employee).await;
+    let ended = t.login(&t.a.outsider).await;
+    assert_eq!(t.call(Method::POST, "/api/v1/auth/logout", Some(&ended), None).await.0, StatusCode::NO_CONTENT);
+    let unknown = "hdr_nobodys_token_at_all_0000000000000000";
+    let (first, again, admin_me, other_me, ended_me, unknown_me) = tokio::join!(
+        t.get("/api/v1/me", &employee),
+        t.get("/api/v1/me", &employee),
+        t.get("/api/v1/me", &admin),
+        t.get("/api/v1/me", &elsewhere),
+        t.get("/api/v1/me", &ended),
+        t.get("/api/v1/me", unknown)
+    );
+    let expected = [(first, &t.a.employee), (again, &t.a.employee), (admin_me, &t.a.admin), (other_me, &t.b.employee)];
+    for ((status, body), who) in expected {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["person"]["id"], who.person_id.as_str(), "{body}");
+    }
+    assert_eq!((ended_me.0, unknown_me.0), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+});
+
 db_test!(role_and_status_changes_apply_to_live_sessions_at_the_next_request, |db| {
     let t = TestApp::start(db).await;
     let admin = t.login(&t.a.admin).await;
