@@ -127,7 +127,8 @@ const RESTART_FRAMES: i64 = 16_384;
 const RESTART_WAIT: Duration = Duration::from_millis(20);
 
 /// Copies what the SQLite write-ahead log holds back into the database file, as far as readers
-/// allow, without waiting for anyone (`PASSIVE`). Nothing to do on PostgreSQL.
+/// allow, waiting for no one (`PASSIVE`); once the log is long, also makes it start over (below).
+/// Nothing to do on PostgreSQL.
 ///
 /// Copying back alone does not shorten the log: a writer starts it over only when no reader is
 /// still on it, and in a surge some reader always is, so the log grew by a gigabyte in eight
