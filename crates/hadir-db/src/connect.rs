@@ -11,6 +11,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use std::ffi::c_int;
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// How long a SQLite statement waits for a lock another connection holds.
@@ -123,8 +124,29 @@ const RESTART_FRAMES: i64 = 16_384;
 
 /// How long that restart waits for readers still on the log. It holds the write lock meanwhile, so
 /// the check-in writer waits as long: short, and a restart that does not get its turn is tried
-/// again at the next checkpoint.
+/// again once the log has grown by as much again.
 const RESTART_WAIT: Duration = Duration::from_millis(20);
+
+/// When the next checkpoint tries to make the log start over. A restart is refused when a reader
+/// is still on the log after the wait — a long read such as a large export — and trying again at
+/// every checkpoint would hold the writer back for the whole wait each time while that read
+/// lasts; so after a refusal the next try waits until the log has grown by as much again.
+pub struct LogRestarts {
+    every: i64,
+    next: AtomicI64,
+}
+
+impl Default for LogRestarts {
+    fn default() -> Self {
+        LogRestarts::every(RESTART_FRAMES)
+    }
+}
+
+impl LogRestarts {
+    fn every(frames: i64) -> LogRestarts {
+        LogRestarts { every: frames, next: AtomicI64::new(frames) }
+    }
+}
 
 /// Copies what the SQLite write-ahead log holds back into the database file, as far as readers
 /// allow, waiting for no one (`PASSIVE`); once the log is long, also makes it start over (below).
@@ -135,30 +157,40 @@ const RESTART_WAIT: Duration = Duration::from_millis(20);
 /// seconds, each append to new file space zeroed by the kernel and each page read searched a
 /// longer index. Once the log is long, the checkpoint therefore also waits (briefly) for the
 /// readers on it to finish, after which the next write starts the log from the beginning.
-pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
-    checkpoint_restarting_after(db, RESTART_FRAMES, RESTART_WAIT).await
+pub async fn checkpoint(db: &DatabaseConnection, restarts: &LogRestarts) -> Result<(), DbErr> {
+    checkpoint_waiting(db, restarts, RESTART_WAIT).await
 }
 
-async fn checkpoint_restarting_after(db: &DatabaseConnection, frames: i64, wait: Duration) -> Result<(), DbErr> {
+async fn checkpoint_waiting(db: &DatabaseConnection, restarts: &LogRestarts, wait: Duration) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(());
     }
     let mut conn = db.get_sqlite_connection_pool().acquire().await.map_err(sqlx_error)?;
     let (_busy, logged, _copied): (i64, i64, i64) =
         sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await.map_err(sqlx_error)?;
-    if logged < frames {
+    let mut next = restarts.next.load(Ordering::Relaxed);
+    if logged < next - restarts.every {
+        // The log started over by itself since a refused restart (no reader was left on it).
+        next = restarts.every;
+        restarts.next.store(next, Ordering::Relaxed);
+    }
+    if logged < next {
         return Ok(());
     }
     // The pooled connection's busy timeout is shortened for the restart only, then put back.
     let busy_timeout =
         |wait: Duration| sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {}", wait.as_millis())));
     busy_timeout(wait).execute(&mut *conn).await.map_err(sqlx_error)?;
-    let restarted = sqlx::query("PRAGMA wal_checkpoint(RESTART)").execute(&mut *conn).await;
+    let restarted: Result<(i64, i64, i64), _> =
+        sqlx::query_as("PRAGMA wal_checkpoint(RESTART)").fetch_one(&mut *conn).await;
     let restored = busy_timeout(BUSY_TIMEOUT).execute(&mut *conn).await;
     if restored.is_err() {
         conn.close_on_drop();
     }
-    restarted.and(restored).map(drop).map_err(sqlx_error)
+    let (busy, _, _) = restarted.map_err(sqlx_error)?;
+    let next = if busy == 0 { restarts.every } else { logged + restarts.every };
+    restarts.next.store(next, Ordering::Relaxed);
+    restored.map(drop).map_err(sqlx_error)
 }
 
 fn sqlx_error(err: sqlx::Error) -> DbErr {
@@ -277,7 +309,7 @@ mod tests {
         });
         // A plain copy-back would return at once, and the write below would find the reader still
         // on the log and append to it.
-        checkpoint_restarting_after(&db, 100, Duration::from_secs(5)).await.unwrap();
+        checkpoint_waiting(&db, &LogRestarts::every(100), Duration::from_secs(5)).await.unwrap();
         writer.execute_unprepared(FILL).await.unwrap();
         let frames = frames_in_log(&db).await;
         assert!(frames < 100, "the log did not start over: {frames} frames");
@@ -286,15 +318,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_reader_that_stays_holds_the_restart_back_only_briefly() {
+    async fn a_reader_that_stays_holds_the_restart_back_briefly_and_then_not_until_the_log_grows() {
         let (path, db, writer, mut reader) = log_with_a_reader_on_it().await;
+        let restarts = LogRestarts::every(100);
         let started = std::time::Instant::now();
-        checkpoint_restarting_after(&db, 100, RESTART_WAIT).await.unwrap();
+        checkpoint_waiting(&db, &restarts, RESTART_WAIT).await.unwrap();
         // The writer's lock is held while the restart waits, not the ten seconds of a busy timeout.
         assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
-        writer.execute_unprepared(FILL).await.unwrap();
+        // Refused: the next try waits for another 100 frames of log.
+        let logged = frames_in_log(&db).await;
+        assert_eq!(restarts.next.load(Ordering::Relaxed), logged + 100);
+        checkpoint_waiting(&db, &restarts, Duration::from_secs(10)).await.unwrap();
+        assert_eq!(restarts.next.load(Ordering::Relaxed), logged + 100, "tried again too soon");
+        // Once the reader has gone, the log starts over with the next write, and restarts are
+        // tried at the usual length again.
         sqlx::query("COMMIT").execute(&mut *reader).await.unwrap();
         drop(reader);
+        for _ in 0..12 {
+            writer.execute_unprepared(FILL).await.unwrap();
+        }
+        checkpoint_waiting(&db, &restarts, Duration::from_secs(5)).await.unwrap();
+        assert!(frames_in_log(&db).await < logged, "the log did not start over");
+        assert_eq!(restarts.next.load(Ordering::Relaxed), 100);
         close(path, db, writer).await;
     }
 }

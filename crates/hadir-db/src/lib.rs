@@ -15,6 +15,8 @@ pub mod objects;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use connect::{Backend, ConnectError, checkpoint, connect, migrate, pending_migrations, writer_connection};
+pub use connect::{
+    Backend, ConnectError, LogRestarts, checkpoint, connect, migrate, pending_migrations, writer_connection,
+};
 pub use objects::{Objects, ObjectsError};
 pub use sea_orm;

@@ -44,6 +44,7 @@ pub(crate) struct EventWriter {
     /// Rows written since the last checkpoint began.
     unchecked: AtomicUsize,
     checkpointing: Arc<AtomicBool>,
+    restarts: Arc<hadir_db::LogRestarts>,
 }
 
 impl EventWriter {
@@ -53,6 +54,7 @@ impl EventWriter {
             db: hadir_db::writer_connection(main),
             unchecked: AtomicUsize::new(0),
             checkpointing: Arc::default(),
+            restarts: Arc::default(),
         }
     }
 
@@ -70,9 +72,9 @@ impl EventWriter {
             return;
         }
         self.unchecked.store(0, Ordering::Relaxed);
-        let (main, checkpointing) = (main.clone(), self.checkpointing.clone());
+        let (main, checkpointing, restarts) = (main.clone(), self.checkpointing.clone(), self.restarts.clone());
         tokio::spawn(async move {
-            if let Err(err) = hadir_db::checkpoint(&main).await {
+            if let Err(err) = hadir_db::checkpoint(&main, &restarts).await {
                 tracing::warn!(error = %err, "checkpointing the write-ahead log failed");
             }
             checkpointing.store(false, Ordering::Release);
