@@ -252,25 +252,25 @@ mod tests {
 
     #[tokio::test]
     async fn a_bound_limit_does_not_make_sqlite_prepare_a_statement_again() {
-        let path = std::env::temp_dir().join(format!("hadir-plans-{}.db", uuid::Uuid::new_v4().simple()));
-        let db = connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let (path, db, writer) = file_database().await;
         assert_eq!(reprepares_of_a_paged_read(db.get_sqlite_connection_pool()).await, 0, "main pool");
-        let writer = writer_connection(&db);
         assert_eq!(reprepares_of_a_paged_read(writer.get_sqlite_connection_pool()).await, 0, "writer");
-        writer.close().await.unwrap();
-        db.close().await.unwrap();
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        close(path, db, writer).await;
+    }
+
+    /// A fresh SQLite file with the main pool and the check-in writer's connection on it.
+    async fn file_database() -> (std::path::PathBuf, DatabaseConnection, DatabaseConnection) {
+        let path = std::env::temp_dir().join(format!("hadir-connect-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let writer = writer_connection(&db);
+        (path, db, writer)
     }
 
     /// A file database with a table, the main pool, the check-in writer's connection, and a
     /// reader in a transaction that began after the writer's first 200-odd pages of log.
     async fn log_with_a_reader_on_it()
     -> (std::path::PathBuf, DatabaseConnection, DatabaseConnection, PoolConnection<Sqlite>) {
-        let path = std::env::temp_dir().join(format!("hadir-restart-{}.db", uuid::Uuid::new_v4().simple()));
-        let db = connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        let writer = writer_connection(&db);
+        let (path, db, writer) = file_database().await;
         writer.execute_unprepared("CREATE TABLE filler (bytes BLOB)").await.unwrap();
         for _ in 0..20 {
             writer.execute_unprepared(FILL).await.unwrap();

@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Rows written between two checkpoints, about 5,000 pages of log. A page that many rows change
 /// (the newest leaf of each index) is copied back once per checkpoint, so rarer checkpoints copy
-/// less per row: 1,024 rows served a QR surge 5–10 % faster than 256 or 2,048.
+/// less per row: 1,024 rows served a QR surge 5–10 % faster than 256, and 2,048 no faster
+/// (docs/PERFORMANCE.md, thirteenth session).
 const CHECKPOINT_ROWS: usize = 1_024;
 
 /// Whether a row went in, or met a unique key: the same attempt id, or the person's check-in for
