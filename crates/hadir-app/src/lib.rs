@@ -33,6 +33,8 @@ pub mod people;
 pub mod people_import;
 pub mod policy;
 pub mod principal;
+#[cfg(test)]
+mod query_plan;
 pub mod recap;
 pub mod registers;
 pub mod retention;

@@ -170,6 +170,7 @@ pub async fn run(app: &App, clock: &hadir_app::ManualClock, db: &DatabaseConnect
             ])
             .filter(event::Column::InstitutionId.eq(&inst.id))
             .filter(event::Column::Outcome.eq("accepted"))
+            .filter(event::counted())
             .filter(event::Column::LocalDate.between("2026-04-01", "2026-04-30"))
             .into_model::<Slim>()
             .all(db)

@@ -8,7 +8,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum AttendanceEvents {
+pub(super) enum AttendanceEvents {
     Table,
     InstitutionId,
     Id,

@@ -10,38 +10,18 @@
 //! The one-check-in-a-day key and the photo index leave out the rows they never match (no
 //! counted check-in, no photo): most events are check-outs or rejected scans.
 
+use super::m0004_attendance_events::AttendanceEvents as E;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden, Clone, Copy)]
-enum AttendanceEvents {
-    Table,
-    InstitutionId,
-    Id,
-    PersonId,
-    Outcome,
-    OccurredAt,
-    InSlot,
-    LocationId,
-    Lat,
-    PhotoKey,
-    QrSlot,
-}
-
-use AttendanceEvents as E;
-
 fn index(name: &str, cols: &[E]) -> IndexCreateStatement {
-    let mut index = Index::create().name(name).table(E::Table).take();
-    for c in cols {
-        index.col(*c);
-    }
-    index
+    super::index::on(E::Table, name, cols)
 }
 
 fn drop(name: &str) -> IndexDropStatement {
-    Index::drop().name(name).table(E::Table).to_owned()
+    super::index::drop(E::Table, name)
 }
 
 #[async_trait::async_trait]

@@ -29,6 +29,7 @@ mod m0025_religion;
 mod m0026_recap_person_months;
 mod m0027_checkin_lookups;
 mod m0028_devices_of_person;
+mod m0029_counted_events;
 
 use sea_orm_migration::prelude::*;
 
@@ -65,7 +66,26 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_recap_person_months::Migration),
             Box::new(m0027_checkin_lookups::Migration),
             Box::new(m0028_devices_of_person::Migration),
+            Box::new(m0029_counted_events::Migration),
         ]
+    }
+}
+
+/// Index helpers for migrations that reshape a table's indexes.
+pub(crate) mod index {
+    use sea_orm_migration::prelude::*;
+
+    /// An index on `table` over `cols`, in order; conditions and uniqueness are added by the caller.
+    pub fn on<T: IntoIden + Copy>(table: T, name: &str, cols: &[T]) -> IndexCreateStatement {
+        let mut index = Index::create().name(name).table(table).take();
+        for c in cols {
+            index.col(*c);
+        }
+        index
+    }
+
+    pub fn drop(table: impl IntoIden, name: &str) -> IndexDropStatement {
+        Index::drop().name(name).table(table).to_owned()
     }
 }
 

@@ -353,10 +353,18 @@ db_test!(qr_kiosk_tokens_work_once_where_and_when_they_were_shown, |db| {
         let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string());
         t.http.post(t.url("/api/v1/checkins")).bearer_auth(&token).multipart(form).send()
     };
+    // A scan rejected for another reason did not use the token.
+    let mut elsewhere = qr("in", &shown["token"]);
+    elsewhere["device_id"] = json!("a-phone-never-registered");
+    let answer: Value = form(elsewhere).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (answer["outcome"].clone(), answer["signals"].clone()),
+        (json!("rejected"), json!(["unregistered_device"]))
+    );
     let answer: Value = form(qr("in", &shown["token"])).await.unwrap().json().await.unwrap();
     assert_eq!(
-        (answer["outcome"].clone(), answer["location_id"].clone()),
-        (json!("accepted"), json!(t.a.location)),
+        (answer["outcome"].clone(), answer["location_id"].clone(), answer["signals"].clone()),
+        (json!("accepted"), json!(t.a.location), json!([])),
         "no photo needed"
     );
     let replay: Value = form(qr("out", &shown["token"])).await.unwrap().json().await.unwrap();
