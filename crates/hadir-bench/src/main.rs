@@ -17,6 +17,10 @@ use hadir_domain::photo::sample_jpeg;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The allocator `hadir` runs with, so that the server measured here is the one deployed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod export;
 mod recap;
 mod seed;
