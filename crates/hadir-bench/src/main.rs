@@ -57,6 +57,11 @@ enum Command {
         /// scan of one token is judged a replay, which still runs every rule).
         #[arg(long, default_value = "office")]
         mode: String,
+        /// Runs the background job worker beside the server, as `hadir serve` does, and sends
+        /// photos that decode (a real JPEG of about `--photo-bytes`), so that the thumbnail of
+        /// each stored selfie is made during the surge, on the same cores.
+        #[arg(long)]
+        worker: bool,
         /// Database to use (default: a fresh SQLite file in a temporary folder).
         #[arg(long)]
         database_url: Option<String>,
@@ -111,14 +116,29 @@ async fn open(
 #[tokio::main]
 async fn main() {
     match Cli::parse().command {
-        Command::Checkin { people, once, connections, seconds, photo_bytes, mode, database_url, object_store } => {
+        Command::Checkin {
+            people,
+            once,
+            connections,
+            seconds,
+            photo_bytes,
+            mode,
+            worker,
+            database_url,
+            object_store,
+        } => {
             let qr = match mode.as_str() {
                 "office" => false,
                 "qr" => true,
                 other => fail("--mode", format!("{other:?}: use office or qr")),
             };
             let load = Load { connections, phase: Duration::from_secs(seconds), once };
-            checkin(people, load, if qr { 0 } else { photo_bytes }, qr, database_url, object_store).await
+            let photo = match (qr, worker) {
+                (true, _) => Vec::new(),
+                (false, false) => sample_jpeg(720, 960, photo_bytes),
+                (false, true) => decodable_jpeg(photo_bytes),
+            };
+            checkin(people, load, photo, qr, worker, database_url, object_store).await
         }
         Command::Export { people, runs } => export::run(people, runs.max(1)),
         Command::Recap { people, database_url } => {
@@ -141,8 +161,9 @@ struct Load {
 async fn checkin(
     people: usize,
     load_shape: Load,
-    photo_bytes: usize,
+    photo: Vec<u8>,
     qr: bool,
+    worker: bool,
     database_url: Option<String>,
     object_store: Option<String>,
 ) {
@@ -153,18 +174,22 @@ async fn checkin(
     println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
 
     let kiosk = if qr { Some(kiosk(&app, operator, office).await) } else { None };
-    let photo = if qr { Vec::new() } else { sample_jpeg(720, 960, photo_bytes) };
     let bare = bare_server(db.clone()).await;
+    if worker {
+        tokio::spawn(hadir_app::jobs::work(app.clone(), std::future::pending()));
+    }
     let full =
         serve(hadir_web::router(app, hadir_web::WebConfig { secure_cookies: false, ..Default::default() })).await;
     let baseline = load(&bare, "/bare", &tokens, load_shape, &photo, kiosk.clone()).await;
     let checkin = load(&full, "/api/v1/checkins", &tokens, load_shape, &photo, kiosk).await;
     let Load { connections, phase, once } = load_shape;
     println!(
-        "\n{} check-ins{}, {connections} connections, {} s a phase at most, {photo_bytes}-byte JPEGs, database {}",
+        "\n{} check-ins{}, {connections} connections, {} s a phase at most, {}-byte JPEGs{}, database {}",
         if qr { "QR" } else { "selfie" },
         if once { format!(" (once each, {} people)", tokens.len()) } else { String::new() },
         phase.as_secs(),
+        photo.len(),
+        if worker { " (decodable), job worker running" } else { "" },
         if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
     );
     baseline.print("bare insert");
@@ -180,7 +205,23 @@ async fn checkin(
         "check-in outcomes: {} accepted, {} needs_review, {} rejected, {} refused (4xx), {} errors",
         checkin.accepted, checkin.needs_review, checkin.rejected, checkin.refused, checkin.errors
     );
+    if worker {
+        let (made, waiting) = thumbnails(&db).await;
+        println!("thumbnails made by the worker: {made}, still queued: {waiting}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Thumbnail jobs done, and not done yet.
+async fn thumbnails(db: &DatabaseConnection) -> (u64, u64) {
+    use hadir_db::entities::job;
+    use hadir_db::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let count = |done: bool| {
+        let status = if done { job::Column::Status.eq("done") } else { job::Column::Status.ne("done") };
+        job::Entity::find().filter(job::Column::Kind.eq("thumbnail")).filter(status).count(db)
+    };
+    let made = count(true).await.unwrap_or_else(|e| fail("counting jobs", e));
+    (made, count(false).await.unwrap_or_else(|e| fail("counting jobs", e)))
 }
 
 /// The kiosk's current QR token, refreshed every 5 seconds as a kiosk would.
@@ -302,11 +343,34 @@ fn cpu_time() -> Option<Duration> {
 /// A JPEG that differs from every other one sent: the counter is written into its entropy data
 /// as ASCII hex, which never forms a JPEG marker.
 fn unique_photo(base: &[u8], counter: u64) -> Vec<u8> {
+    // In the first quantization table, which the stored photo keeps and which any value 1–255
+    // leaves decodable: sixteen entries, one hex digit of the counter each.
     let mut photo = base.to_vec();
-    let text = format!("{counter:016x}");
-    let at = photo.len() - 2 - text.len() - 8;
-    photo[at..at + text.len()].copy_from_slice(text.as_bytes());
+    let table = photo.windows(2).position(|m| m == [0xFF, 0xDB]).unwrap_or_else(|| fail("photo", "no DQT")) + 5;
+    for (i, entry) in photo[table..table + 16].iter_mut().enumerate() {
+        *entry = 1 + ((counter >> (4 * i)) & 0xF) as u8;
+    }
     photo
+}
+
+/// A 720×960 JPEG that decodes, as near `bytes` in size as the encoder's quality steps allow.
+fn decodable_jpeg(bytes: usize) -> Vec<u8> {
+    let mut state = 0x2545_F491_u32;
+    let pixels = image::RgbImage::from_fn(720, 960, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let grain = (state & 0x1F) as u8;
+        image::Rgb([(x / 3) as u8 ^ grain, (y / 4) as u8, ((x + y) / 6) as u8 | grain])
+    });
+    let encode = |quality: u8| {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            .encode_image(&pixels)
+            .unwrap_or_else(|e| fail("photo", e));
+        out
+    };
+    (10..=95).step_by(5).rev().map(encode).find(|jpeg| jpeg.len() <= bytes).unwrap_or_else(|| encode(5))
 }
 
 async fn load(
@@ -395,4 +459,25 @@ async fn load(
     all.cpu = cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
     all.latencies.sort();
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hadir_domain::photo::{PhotoLimits, clean_jpeg};
+
+    /// Every photo sent must pass the check-in's photo check and differ from the others after
+    /// its metadata is stripped (else `duplicate_photo` flags it); the `--worker` ones must decode.
+    #[test]
+    fn photos_stay_valid_and_distinct_after_stripping() {
+        for (base, decodes) in [(sample_jpeg(720, 960, 40_000), false), (decodable_jpeg(40_000), true)] {
+            let cleaned: Vec<Vec<u8>> = [0, 1, 0xABCD_EF01_2345]
+                .iter()
+                .map(|n| clean_jpeg(&unique_photo(&base, *n), PhotoLimits::default()).unwrap().bytes)
+                .collect();
+            assert!(cleaned[0] != cleaned[1] && cleaned[1] != cleaned[2] && cleaned[0] != cleaned[2]);
+            assert_eq!(image::load_from_memory(&cleaned[2]).is_ok(), decodes);
+        }
+        assert!(decodable_jpeg(40_000).len() <= 40_000);
+    }
 }
