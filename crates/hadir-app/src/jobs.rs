@@ -462,10 +462,33 @@ pub async fn schedule_nightly(app: &App) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Check-ins a second, written by this process, above which the quick lane waits. A thumbnail
+/// costs milliseconds of CPU and two commits, which a morning's surge on the same cores cannot
+/// spare (docs/PERFORMANCE.md, fourteenth session), and none is urgent: lists show the full
+/// photo until its thumbnail exists. The nightly retention run waits too, at most as long.
+const SURGE_PER_SECOND: f64 = 50.0;
+
+/// Whether `checkins` written over `elapsed` make a surge the quick lane gives way to.
+fn gives_way(checkins: u64, elapsed: Duration) -> bool {
+    !elapsed.is_zero() && checkins as f64 / elapsed.as_secs_f64() > SURGE_PER_SECOND
+}
+
 /// One worker loop: runs its lane's due jobs until `stop` says so.
 async fn lane_loop(app: App, lane: Lane, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut scheduled: Option<std::time::Instant> = None;
+    let mut seen = (std::time::Instant::now(), app.event_writer.written());
     loop {
+        if lane == Lane::Quick {
+            let now = (std::time::Instant::now(), app.event_writer.written());
+            let surge = gives_way(now.1 - seen.1, now.0 - seen.0);
+            seen = now;
+            if surge {
+                tokio::select! {
+                    _ = stop.changed() => return,
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                }
+            }
+        }
         if lane == Lane::Quick && scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
             match schedule_nightly(&app).await {
                 Ok(()) => scheduled = Some(std::time::Instant::now()),
@@ -496,4 +519,20 @@ pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
     stop.await;
     let _ = tell.send(true);
     let _ = tokio::join!(quick, files);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_lane_gives_way_to_a_surge_of_check_ins_only() {
+        let second = Duration::from_secs(1);
+        assert!(!gives_way(0, second), "a quiet hour");
+        assert!(!gives_way(50, second), "50 a second is not yet a surge");
+        assert!(gives_way(51, second));
+        assert!(gives_way(3, Duration::from_millis(50)), "60 a second, over a short pause");
+        assert!(!gives_way(200, Duration::from_secs(10)), "20 a second");
+        assert!(!gives_way(5, Duration::ZERO), "no time passed: nothing measured");
+    }
 }

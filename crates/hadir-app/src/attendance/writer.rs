@@ -10,7 +10,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Rows written between two checkpoints, about 5,000 pages of log. A page that many rows change
 /// (the newest leaf of each index) is copied back once per checkpoint, so rarer checkpoints copy
@@ -44,6 +44,8 @@ pub(crate) struct EventWriter {
     db: DatabaseConnection,
     /// Rows written since the last checkpoint began.
     unchecked: AtomicUsize,
+    /// Check-ins written by this process since it started: how busy the morning is (see `jobs`).
+    written: AtomicU64,
     checkpointing: Arc<AtomicBool>,
     restarts: Arc<hadir_db::LogRestarts>,
 }
@@ -54,6 +56,7 @@ impl EventWriter {
             batcher: Batcher::default(),
             db: hadir_db::writer_connection(main),
             unchecked: AtomicUsize::new(0),
+            written: AtomicU64::new(0),
             checkpointing: Arc::default(),
             restarts: Arc::default(),
         }
@@ -65,8 +68,14 @@ impl EventWriter {
         &self.db
     }
 
+    /// Check-ins written by this process so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
     /// Starts a checkpoint on the main pool once enough rows went in and none is running.
     pub fn wrote(&self, main: &DatabaseConnection, rows: usize) {
+        self.written.fetch_add(rows as u64, Ordering::Relaxed);
         if self.unchecked.fetch_add(rows, Ordering::Relaxed) + rows < CHECKPOINT_ROWS
             || self.checkpointing.swap(true, Ordering::AcqRel)
         {
