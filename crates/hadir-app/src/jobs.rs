@@ -488,11 +488,11 @@ async fn lane_loop(app: App, lane: Lane, mut stop: tokio::sync::watch::Receiver<
                     _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
                 }
             }
-        }
-        if lane == Lane::Quick && scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
-            match schedule_nightly(&app).await {
-                Ok(()) => scheduled = Some(std::time::Instant::now()),
-                Err(e) => tracing::warn!(error = %e, "scheduling nightly jobs failed"),
+            if scheduled.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+                match schedule_nightly(&app).await {
+                    Ok(()) => scheduled = Some(std::time::Instant::now()),
+                    Err(e) => tracing::warn!(error = %e, "scheduling nightly jobs failed"),
+                }
             }
         }
         let pause = match run_lane(&app, lane).await {

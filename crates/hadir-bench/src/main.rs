@@ -340,11 +340,10 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// A JPEG that differs from every other one sent: the counter is written into its entropy data
-/// as ASCII hex, which never forms a JPEG marker.
+/// A JPEG that differs from every other one sent: the counter is written into its first
+/// quantization table, which the stored photo keeps (its metadata is stripped) and which any
+/// value 1–255 leaves decodable — sixteen entries, one hex digit of the counter each.
 fn unique_photo(base: &[u8], counter: u64) -> Vec<u8> {
-    // In the first quantization table, which the stored photo keeps and which any value 1–255
-    // leaves decodable: sixteen entries, one hex digit of the counter each.
     let mut photo = base.to_vec();
     let table = photo.windows(2).position(|m| m == [0xFF, 0xDB]).unwrap_or_else(|| fail("photo", "no DQT")) + 5;
     for (i, entry) in photo[table..table + 16].iter_mut().enumerate() {

@@ -75,7 +75,6 @@ impl EventWriter {
 
     /// Starts a checkpoint on the main pool once enough rows went in and none is running.
     pub fn wrote(&self, main: &DatabaseConnection, rows: usize) {
-        self.written.fetch_add(rows as u64, Ordering::Relaxed);
         if self.unchecked.fetch_add(rows, Ordering::Relaxed) + rows < CHECKPOINT_ROWS
             || self.checkpointing.swap(true, Ordering::AcqRel)
         {
@@ -137,6 +136,8 @@ impl Job for InsertEvents {
 pub(crate) async fn write(app: &App, event: NewEvent) -> Result<Written, AppError> {
     let writer = &app.event_writer;
     let written = writer.batcher.call(&writer.db, event).await;
+    // Counted here, not in `wrote`: session activity goes through `wrote` too.
+    writer.written.fetch_add(1, Ordering::Relaxed);
     writer.wrote(&app.db, 1);
     written.map_err(|e| AppError::Internal(format!("writing a check-in: {e}")))
 }
