@@ -168,8 +168,9 @@ fn file_key(institution_id: &str, job_id: &str, name: &str) -> String {
 /// Claims the jobs that are due (or whose claim expired) and runs them: system work first,
 /// then the files people asked for.
 pub async fn run_due(app: &App) -> Result<Round, AppError> {
-    let quick = run_lane(app, Lane::Quick).await?;
-    let files = run_lane(app, Lane::Files).await?;
+    let mut surge = SurgeWatch::new(app.event_writer.written());
+    let quick = run_lane(app, Lane::Quick, &mut surge).await?;
+    let files = run_lane(app, Lane::Files, &mut surge).await?;
     Ok(Round {
         done: quick.done + files.done,
         retried: quick.retried + files.retried,
@@ -177,7 +178,7 @@ pub async fn run_due(app: &App) -> Result<Round, AppError> {
     })
 }
 
-async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
+async fn run_lane(app: &App, lane: Lane, surge: &mut SurgeWatch) -> Result<Round, AppError> {
     let now = app.now_ms();
     let expired = Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(now));
     let due = Condition::all().add(job::Column::Status.eq("queued")).add(job::Column::RunAfter.lte(now));
@@ -190,6 +191,10 @@ async fn run_lane(app: &App, lane: Lane) -> Result<Round, AppError> {
         .await?;
     let mut round = Round::default();
     for candidate in candidates {
+        // A surge that began during the round stops it between two jobs.
+        if lane == Lane::Quick && surge.surging(app.event_writer.written()) {
+            break;
+        }
         if !claim(&app.db, &candidate, now, lane.lease_ms()).await? {
             continue; // another worker won it
         }
@@ -473,16 +478,39 @@ fn gives_way(checkins: u64, elapsed: Duration) -> bool {
     !elapsed.is_zero() && checkins as f64 / elapsed.as_secs_f64() > SURGE_PER_SECOND
 }
 
+/// The check-in rate the quick lane watches, measured over at least a tenth of a second so that
+/// asking between two jobs costs nothing.
+struct SurgeWatch {
+    since: std::time::Instant,
+    written: u64,
+    surging: bool,
+}
+
+impl SurgeWatch {
+    const SAMPLE: Duration = Duration::from_millis(100);
+
+    fn new(written: u64) -> SurgeWatch {
+        SurgeWatch { since: std::time::Instant::now(), written, surging: false }
+    }
+
+    /// Whether check-ins surge, given how many this process has written so far.
+    fn surging(&mut self, written: u64) -> bool {
+        let elapsed = self.since.elapsed();
+        if elapsed >= Self::SAMPLE {
+            self.surging = gives_way(written.saturating_sub(self.written), elapsed);
+            (self.since, self.written) = (std::time::Instant::now(), written);
+        }
+        self.surging
+    }
+}
+
 /// One worker loop: runs its lane's due jobs until `stop` says so.
 async fn lane_loop(app: App, lane: Lane, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut scheduled: Option<std::time::Instant> = None;
-    let mut seen = (std::time::Instant::now(), app.event_writer.written());
+    let mut surge = SurgeWatch::new(app.event_writer.written());
     loop {
         if lane == Lane::Quick {
-            let now = (std::time::Instant::now(), app.event_writer.written());
-            let surge = gives_way(now.1 - seen.1, now.0 - seen.0);
-            seen = now;
-            if surge {
+            if surge.surging(app.event_writer.written()) {
                 tokio::select! {
                     _ = stop.changed() => return,
                     _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
@@ -495,7 +523,7 @@ async fn lane_loop(app: App, lane: Lane, mut stop: tokio::sync::watch::Receiver<
                 }
             }
         }
-        let pause = match run_lane(&app, lane).await {
+        let pause = match run_lane(&app, lane, &mut surge).await {
             Ok(round) if round.busy() => Duration::from_millis(50),
             Ok(_) => Duration::from_secs(1),
             Err(e) => {
@@ -534,5 +562,16 @@ mod tests {
         assert!(gives_way(3, Duration::from_millis(50)), "60 a second, over a short pause");
         assert!(!gives_way(200, Duration::from_secs(10)), "20 a second");
         assert!(!gives_way(5, Duration::ZERO), "no time passed: nothing measured");
+    }
+
+    #[test]
+    fn the_surge_is_measured_over_a_tenth_of_a_second_at_least() {
+        let mut watch = SurgeWatch::new(0);
+        watch.since -= Duration::from_millis(200);
+        assert!(watch.surging(100), "500 a second");
+        // Asked again at once: too short to measure, the last verdict holds.
+        assert!(watch.surging(100));
+        watch.since -= Duration::from_millis(200);
+        assert!(!watch.surging(101), "5 a second");
     }
 }
