@@ -62,6 +62,10 @@ enum Command {
         /// each stored selfie is made during the surge, on the same cores.
         #[arg(long)]
         worker: bool,
+        /// Also prints the check-in phase a quarter second at a time (requests sent, how many
+        /// took over 150 ms, the slowest): a tail spread evenly is not one that comes in stalls.
+        #[arg(long)]
+        timeline: bool,
         /// Database to use (default: a fresh SQLite file in a temporary folder).
         #[arg(long)]
         database_url: Option<String>,
@@ -124,6 +128,7 @@ async fn main() {
             photo_bytes,
             mode,
             worker,
+            timeline,
             database_url,
             object_store,
         } => {
@@ -132,7 +137,7 @@ async fn main() {
                 "qr" => true,
                 other => fail("--mode", format!("{other:?}: use office or qr")),
             };
-            let load = Load { connections, phase: Duration::from_secs(seconds), once };
+            let load = Load { connections, phase: Duration::from_secs(seconds), once, timeline };
             let photo = match (qr, worker) {
                 (true, _) => Vec::new(),
                 (false, false) => sample_jpeg(720, 960, photo_bytes),
@@ -150,12 +155,13 @@ async fn main() {
     }
 }
 
-/// How the clients ask.
+/// How the clients ask, and whether the check-in phase is also printed in time order.
 #[derive(Clone, Copy)]
 struct Load {
     connections: usize,
     phase: Duration,
     once: bool,
+    timeline: bool,
 }
 
 async fn checkin(
@@ -182,7 +188,7 @@ async fn checkin(
         serve(hadir_web::router(app, hadir_web::WebConfig { secure_cookies: false, ..Default::default() })).await;
     let baseline = load(&bare, "/bare", &tokens, load_shape, &photo, kiosk.clone()).await;
     let checkin = load(&full, "/api/v1/checkins", &tokens, load_shape, &photo, kiosk).await;
-    let Load { connections, phase, once } = load_shape;
+    let Load { connections, phase, once, timeline } = load_shape;
     println!(
         "\n{} check-ins{}, {connections} connections, {} s a phase at most, {}-byte JPEGs{}, database {}",
         if qr { "QR" } else { "selfie" },
@@ -194,6 +200,9 @@ async fn checkin(
     );
     baseline.print("bare insert");
     checkin.print("check-in");
+    if timeline {
+        checkin.print_timeline();
+    }
     println!(
         "ratio check-in / bare: {:.2} (throughput)",
         checkin.per_second() / baseline.per_second().max(f64::MIN_POSITIVE)
@@ -288,6 +297,8 @@ struct Results {
     /// CPU time the whole process (server and load generator) spent in the phase.
     cpu: Option<Duration>,
     latencies: Vec<Duration>,
+    /// When each request was sent (since the phase began) and how long it took, in no order.
+    timeline: Vec<(Duration, Duration)>,
     accepted: usize,
     needs_review: usize,
     rejected: usize,
@@ -316,6 +327,22 @@ impl Results {
         }
         let index = ((self.latencies.len() - 1) as f64 * p).round() as usize;
         self.latencies[index]
+    }
+
+    /// The phase in quarter seconds by when requests were sent.
+    fn print_timeline(&self) {
+        const SLOW: Duration = Duration::from_millis(150);
+        let mut windows: std::collections::BTreeMap<u128, (usize, usize, Duration)> = Default::default();
+        for (sent, took) in &self.timeline {
+            let window = windows.entry(sent.as_millis() / 250).or_default();
+            window.0 += 1;
+            window.1 += usize::from(*took > SLOW);
+            window.2 = window.2.max(*took);
+        }
+        println!("  sent at      requests  over 150 ms  slowest");
+        for (window, (sent, slow, slowest)) in windows {
+            println!("  {:>6} ms  {sent:>9}  {slow:>11}  {:>6.1} ms", window * 250, slowest.as_secs_f64() * 1000.0);
+        }
     }
 
     fn print(&self, label: &str) {
@@ -376,7 +403,7 @@ async fn load(
     base: &str,
     path: &str,
     tokens: &[String],
-    Load { connections, phase, once }: Load,
+    Load { connections, phase, once, .. }: Load,
     photo: &[u8],
     kiosk: Option<Arc<std::sync::RwLock<String>>>,
 ) -> Results {
@@ -428,6 +455,7 @@ async fn load(
                     Err(_) => None,
                 };
                 out.latencies.push(sent.elapsed());
+                out.timeline.push((sent.duration_since(started), sent.elapsed()));
                 match status {
                     Some(s) if s.is_success() => {
                         match body.and_then(|b| serde_json::from_str::<CheckInAnswer>(&b).ok()).map(|a| a.outcome) {
@@ -447,6 +475,7 @@ async fn load(
     for task in tasks {
         if let Ok(part) = task.await {
             all.latencies.extend(part.latencies);
+            all.timeline.extend(part.timeline);
             all.accepted += part.accepted;
             all.needs_review += part.needs_review;
             all.rejected += part.rejected;

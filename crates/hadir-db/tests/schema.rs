@@ -121,7 +121,7 @@ async fn the_sqlite_writer_connection_leaves_checkpoints_to_the_main_pool() {
             .await
             .unwrap();
     }
-    hadir_db::checkpoint(&main, &hadir_db::LogRestarts::default()).await.unwrap();
+    hadir_db::checkpoint(&main, &writer, &hadir_db::LogRestarts::default()).await.unwrap();
     let (frames, copied) = log_frames(&main).await;
     assert!(frames >= 1_500, "the writer's commits checkpointed: {frames} frames left in the log");
     assert_eq!(frames, copied, "the checkpoint copied every frame back");

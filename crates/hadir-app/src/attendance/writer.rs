@@ -73,7 +73,8 @@ impl EventWriter {
         self.written.load(Ordering::Relaxed)
     }
 
-    /// Starts a checkpoint on the main pool once enough rows went in and none is running.
+    /// Starts a checkpoint beside the writer once enough rows went in and none is running (see
+    /// `hadir_db::checkpoint`: a restart of the log takes its turn on the writer's connection).
     pub fn wrote(&self, main: &DatabaseConnection, rows: usize) {
         if self.unchecked.fetch_add(rows, Ordering::Relaxed) + rows < CHECKPOINT_ROWS
             || self.checkpointing.swap(true, Ordering::AcqRel)
@@ -81,9 +82,10 @@ impl EventWriter {
             return;
         }
         self.unchecked.store(0, Ordering::Relaxed);
-        let (main, checkpointing, restarts) = (main.clone(), self.checkpointing.clone(), self.restarts.clone());
+        let (main, writer) = (main.clone(), self.db.clone());
+        let (checkpointing, restarts) = (self.checkpointing.clone(), self.restarts.clone());
         tokio::spawn(async move {
-            if let Err(err) = hadir_db::checkpoint(&main, &restarts).await {
+            if let Err(err) = hadir_db::checkpoint(&main, &writer, &restarts).await {
                 tracing::warn!(error = %err, "checkpointing the write-ahead log failed");
             }
             checkpointing.store(false, Ordering::Release);
