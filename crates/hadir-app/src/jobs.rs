@@ -180,15 +180,7 @@ pub async fn run_due(app: &App) -> Result<Round, AppError> {
 
 async fn run_lane(app: &App, lane: Lane, surge: &mut SurgeWatch) -> Result<Round, AppError> {
     let now = app.now_ms();
-    let expired = Condition::all().add(job::Column::Status.eq("running")).add(job::Column::LockedUntil.lt(now));
-    let due = Condition::all().add(job::Column::Status.eq("queued")).add(job::Column::RunAfter.lte(now));
-    let candidates = job::Entity::find()
-        .filter(Condition::any().add(due).add(expired))
-        .filter(job::Column::Kind.is_in(lane.kinds().iter().copied()))
-        .order_by_asc(job::Column::RunAfter)
-        .limit(ROUND)
-        .all(&app.db)
-        .await?;
+    let candidates = candidates(app, lane, now).await?;
     let mut round = Round::default();
     for candidate in candidates {
         // A surge that began during the round stops it between two jobs.
@@ -299,6 +291,35 @@ async fn remove_expired_files(app: &App, now: i64) -> Result<(), AppError> {
             .await?;
     }
     Ok(())
+}
+
+/// A round's worth of the lane's jobs, the longest due first: those queued and due, one kind at a
+/// time (each a short range of `jobs_due_by_kind`, however long the backlog), and those whose
+/// claim has lapsed (a process that stopped mid-job).
+async fn candidates(app: &App, lane: Lane, now: i64) -> Result<Vec<job::Model>, AppError> {
+    let mut found = Vec::new();
+    for kind in lane.kinds() {
+        found.extend(due(kind, now).all(&app.db).await?);
+    }
+    let lapsed = job::Entity::find()
+        .filter(job::Column::Status.eq("running"))
+        .filter(job::Column::Kind.is_in(lane.kinds().iter().copied()))
+        .filter(job::Column::LockedUntil.lt(now))
+        .limit(ROUND);
+    found.extend(lapsed.all(&app.db).await?);
+    found.sort_by_key(|j| j.run_after);
+    found.truncate(ROUND as usize);
+    Ok(found)
+}
+
+/// The queued jobs of one kind that are due, the longest due first.
+fn due(kind: &str, now: i64) -> sea_orm::Select<job::Entity> {
+    job::Entity::find()
+        .filter(job::Column::Status.eq("queued"))
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::RunAfter.lte(now))
+        .order_by_asc(job::Column::RunAfter)
+        .limit(ROUND)
 }
 
 /// Takes the job if it is still as it was read: one worker wins, the others change nothing.
@@ -552,6 +573,18 @@ pub async fn work(app: App, stop: impl std::future::Future<Output = ()>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_kinds_due_jobs_are_one_range_of_the_index_in_the_order_wanted() {
+        use sea_orm::QueryTrait;
+        let statement = due("thumbnail", 1_000).build(sea_orm::DbBackend::Sqlite);
+        let plan = crate::query_plan::sqlite_plan(statement).await;
+        assert!(
+            plan.contains("USING INDEX jobs_due_by_kind (status=? AND kind=? AND run_after<?)"),
+            "not one range: {plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "sorted apart, so every due job is read: {plan}");
+    }
 
     #[test]
     fn the_quick_lane_gives_way_to_a_surge_of_check_ins_only() {

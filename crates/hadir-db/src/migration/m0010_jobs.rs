@@ -10,7 +10,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Jobs {
+pub(super) enum Jobs {
     Table,
     InstitutionId,
     Id,

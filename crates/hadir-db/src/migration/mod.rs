@@ -30,6 +30,7 @@ mod m0026_recap_person_months;
 mod m0027_checkin_lookups;
 mod m0028_devices_of_person;
 mod m0029_counted_events;
+mod m0030_jobs_due_by_kind;
 
 use sea_orm_migration::prelude::*;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_checkin_lookups::Migration),
             Box::new(m0028_devices_of_person::Migration),
             Box::new(m0029_counted_events::Migration),
+            Box::new(m0030_jobs_due_by_kind::Migration),
         ]
     }
 }
