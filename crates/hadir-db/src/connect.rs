@@ -102,8 +102,8 @@ fn with_stable_plans(options: SqlitePoolOptions) -> SqlitePoolOptions {
 /// A pool of one connection to the same SQLite file, for one busy writer (the check-in writer):
 /// its commits never run a WAL checkpoint (`wal_autocheckpoint = 0`), which copies pages back into
 /// the database file and syncs it — in a surge, more than half of the writer's time. Whoever
-/// writes through it calls [`checkpoint`] on the main pool now and then instead, where it runs
-/// beside the writer. Its thread is named `hadir-writer`, for `top -H` and profilers. PostgreSQL
+/// writes through it calls [`checkpoint`] now and then instead, whose copy-back runs on the main
+/// pool beside the writer. Its thread is named `hadir-writer`, for `top -H` and profilers. PostgreSQL
 /// has no such step: its pool is shared as it is.
 pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     if db.get_database_backend() != DbBackend::Sqlite {
