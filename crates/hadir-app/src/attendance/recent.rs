@@ -8,6 +8,7 @@
 use crate::batch::{Batcher, Job, fixed_shape};
 use crate::{App, AppError, Principal};
 use hadir_db::entities::attendance_event as event;
+use hadir_domain::attendance::checkin::Outcome;
 use hadir_domain::attendance::qr;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, DatabaseConnection, FromQueryResult};
@@ -61,6 +62,9 @@ pub(crate) struct Lookup {
     photo_key: Option<String>,
     /// The first local date that counts as recent, `YYYY-MM-DD`.
     since: String,
+    /// Every local date a recent event can carry: from `since` to tomorrow in UTC, as every work
+    /// zone is east of Greenwich (a local date is UTC's or the next).
+    dates: Vec<String>,
     /// The same moment, in Unix milliseconds.
     since_ms: i64,
     /// The oldest kiosk slot a token is still accepted for.
@@ -79,6 +83,9 @@ pub(crate) async fn recent(app: &App, principal: &Principal, photo_key: Option<&
         person_id: principal.person_id.clone(),
         photo_key: photo_key.map(str::to_string),
         since: since.format("%Y-%m-%d").to_string(),
+        dates: (0..=RECENT_DAYS + 1)
+            .map(|d| (since + chrono::Duration::days(d)).format("%Y-%m-%d").to_string())
+            .collect(),
         since_ms: since.timestamp_millis(),
         // A token is accepted for the current slot and the one before.
         qr_since: qr::slot_of(now.timestamp()) - 1,
@@ -148,16 +155,19 @@ fn statement(lookups: &[&Lookup]) -> SelectStatement {
         .group_by_columns([event::Column::PersonId, event::Column::QrSlot, event::Column::LocationId])
         .to_owned();
     query.union(UnionType::All, seen_by_id(first_scans));
-    // Each person's latest position (index `events_positioned`, whose condition this repeats).
+    // Each person's latest position, from `events_of_person` alone: one range of it for each
+    // recent day and outcome that counts, so that rejected scans, however many, are not read.
+    let counted = Outcome::COUNTED.map(Outcome::as_str);
     let positioned = of_people()
         .column(event::Column::Id)
         .expr_as(
             Expr::cust("ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC)"),
             Alias::new("newest"),
         )
-        .and_where(event::Column::OccurredAt.gte(since_ms))
-        .and_where(event::counted())
+        .and_where(event::Column::LocalDate.is_in(lookups[0].dates.iter().map(String::as_str)))
+        .and_where(event::Column::Outcome.is_in(counted))
         .and_where(event::Column::Lat.is_not_null())
+        .and_where(event::Column::OccurredAt.gte(since_ms))
         .to_owned();
     let latest = Query::select()
         .column(Alias::new("id"))
@@ -219,6 +229,7 @@ mod tests {
             person_id: person.into(),
             photo_key: photo.map(str::to_string),
             since: "2026-11-28".into(),
+            dates: ["2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"].map(String::from).to_vec(),
             since_ms: 1_764_288_000_000,
             qr_since: 58_809_600,
         }
@@ -255,9 +266,12 @@ mod tests {
         // Written into the SQL, so that the statement is not prepared again on every run.
         assert!(built.sql.contains("'rejected'"), "{}", built.sql);
         let plan = crate::query_plan::sqlite_plan(built).await;
-        for index in ["events_check_in_of_day", "events_tokens_used", "events_positioned", "events_with_photo"] {
+        for index in ["events_check_in_of_day", "events_tokens_used", "events_of_person", "events_with_photo"] {
             assert!(plan.contains(&format!("INDEX {index} ")), "{index} unused:\n{plan}");
         }
+        // Rejected scans are skipped by the seek, not read and filtered out.
+        let seek = "COVERING INDEX events_of_person (institution_id=? AND person_id=? AND local_date=? AND outcome=?";
+        assert!(plan.contains(seek), "the latest position reads more than it needs:\n{plan}");
         assert!(!plan.contains("SCAN attendance_events"), "a scan of the events:\n{plan}");
     }
 }

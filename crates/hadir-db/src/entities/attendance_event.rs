@@ -48,10 +48,10 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 /// `outcome <> 'rejected'`: the condition of the partial indexes that hold only events that count
-/// (`events_counted_by_day`, `events_tokens_used`, `events_positioned`). A query reaches one of
-/// them only by repeating it word for word, written into the SQL rather than bound: SQLite does
-/// not derive it from `outcome = 'accepted'`, and neither SQLite nor PostgreSQL's generic plans
-/// can see whether a bound value satisfies it.
+/// (`events_counted_by_day`, `events_tokens_used`). A query reaches one of them only by repeating
+/// it word for word, written into the SQL rather than bound: SQLite does not derive it from
+/// `outcome = 'accepted'`, and neither SQLite nor PostgreSQL's generic plans can see whether a
+/// bound value satisfies it.
 pub fn counted() -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::{Expr, ExprTrait};
     Expr::col(Column::Outcome).ne(Expr::cust("'rejected'"))

@@ -31,6 +31,7 @@ mod m0027_checkin_lookups;
 mod m0028_devices_of_person;
 mod m0029_counted_events;
 mod m0030_jobs_due_by_kind;
+mod m0031_events_of_person;
 
 use sea_orm_migration::prelude::*;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_devices_of_person::Migration),
             Box::new(m0029_counted_events::Migration),
             Box::new(m0030_jobs_due_by_kind::Migration),
+            Box::new(m0031_events_of_person::Migration),
         ]
     }
 }

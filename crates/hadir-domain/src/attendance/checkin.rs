@@ -85,6 +85,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcomes of the events that count: all but a rejection.
+    pub const COUNTED: [Outcome; 2] = [Outcome::Accepted, Outcome::NeedsReview];
+
     /// The name stored in the database, the same as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -219,6 +222,18 @@ mod tests {
             assert_eq!(CheckMode::parse(mode.as_str()), Some(mode));
         }
         assert_eq!(CheckMode::parse("Office"), None);
+    }
+
+    #[test]
+    fn every_outcome_but_a_rejection_counts() {
+        for outcome in [Outcome::Accepted, Outcome::NeedsReview, Outcome::Rejected] {
+            // A new outcome stops this compiling until it is put on one side.
+            let counts = match outcome {
+                Outcome::Accepted | Outcome::NeedsReview => true,
+                Outcome::Rejected => false,
+            };
+            assert_eq!(Outcome::COUNTED.contains(&outcome), counts, "{outcome:?}");
+        }
     }
 
     fn now() -> DateTime<Utc> {
