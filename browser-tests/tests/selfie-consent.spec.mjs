@@ -27,6 +27,9 @@ test('without consent to selfies a phone registers and a check-in goes without a
     await expect(page.locator('video')).toHaveCount(0);
     await page.click('#register');
     await expect(page.locator('#result')).toContainText('Terdaftar');
+    // The page reloads itself to list the new phone; wait for it, or that reload may come after
+    // the next navigation below and put this page back on the device page.
+    await expect(page.locator('#my-devices')).toContainText('Menunggu persetujuan');
 
     const unitAdmin = await (await browser.newContext()).newPage();
     await signIn(unitAdmin, 'Admin OPD');
