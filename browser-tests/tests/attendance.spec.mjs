@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { elsewhere, login, nameOf, office, serveTiles, signIn } from './demo.mjs';
+import { elsewhere, login, nameOf, office, registerThisPhone, serveTiles, signIn } from './demo.mjs';
 
 const shots = '../docs/screenshots';
 test.describe.configure({ mode: 'serial' });
@@ -67,9 +67,7 @@ test('each employee registers this phone with a live selfie and the unit admin a
     await expect(page.locator('#device-id')).toHaveText(/^web-/);
     await expect.poll(() => page.locator('#camera').evaluate((v) => v.videoWidth)).toBeGreaterThan(0);
     if (who === 'Pegawai') await page.screenshot({ path: `${shots}/device.png` });
-    await page.click('#register');
-    await expect(page.locator('#result')).toHaveText('Terdaftar. Menunggu persetujuan admin.');
-    await expect(page.locator('#my-devices')).toContainText('Menunggu persetujuan');
+    await registerThisPhone(page);
   }
 
   const admin = pages['Admin OPD'];

@@ -50,6 +50,17 @@ export async function signOut(page) {
   await expect(page).toHaveURL(/\/masuk$/);
 }
 
+/**
+ * On the device page: registers this browser as the person's phone, then waits for the page to
+ * reload itself and list it as pending — a navigation started before that reload can be
+ * overtaken by it and land back on the device page.
+ */
+export async function registerThisPhone(page) {
+  await page.click('#register');
+  await expect(page.locator('#result')).toHaveText('Terdaftar. Menunggu persetujuan admin.');
+  await expect(page.locator('#my-devices')).toContainText('Menunggu persetujuan');
+}
+
 /** The name printed beside a label. */
 export function nameOf(label) {
   const line = printed().split('\n').find((l) => l.startsWith(`  ${label} `));

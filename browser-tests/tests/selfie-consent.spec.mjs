@@ -2,7 +2,7 @@
 // camera and checks in without a photo, and the check-in waits for the supervisor. The register
 // is put back afterwards, so later tests meet the demo as it was.
 import { test, expect } from '@playwright/test';
-import { nameOf, office, signIn } from './demo.mjs';
+import { nameOf, office, registerThisPhone, signIn } from './demo.mjs';
 
 test('without consent to selfies a phone registers and a check-in goes without a photo, for the supervisor', async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
@@ -25,11 +25,7 @@ test('without consent to selfies a phone registers and a check-in goes without a
     await page.goto('/app/perangkat');
     await expect(page.locator('#no-selfie')).toBeVisible();
     await expect(page.locator('video')).toHaveCount(0);
-    await page.click('#register');
-    await expect(page.locator('#result')).toContainText('Terdaftar');
-    // The page reloads itself to list the new phone; wait for it, or that reload may come after
-    // the next navigation below and put this page back on the device page.
-    await expect(page.locator('#my-devices')).toContainText('Menunggu persetujuan');
+    await registerThisPhone(page);
 
     const unitAdmin = await (await browser.newContext()).newPage();
     await signIn(unitAdmin, 'Admin OPD');
