@@ -566,8 +566,8 @@ pub(crate) async fn reachable_person(
         .ok_or(AppError::NotFound("person"))
 }
 
-/// An event's selfie, for the person or those who may review them.
-/// A check-in's photo, or its thumbnail (the full photo while the thumbnail is not made yet).
+/// An event's selfie, or its thumbnail (the full photo while the thumbnail is not made yet —
+/// or never will be, if its job was lost), for the person or those who may review them.
 pub async fn photo(app: &App, principal: &Principal, event_id: &str, thumbnail: bool) -> Result<Vec<u8>, AppError> {
     let e = event::Entity::find_by_id((principal.institution_id.clone(), event_id.to_string()))
         .one(&app.db)
