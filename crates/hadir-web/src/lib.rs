@@ -37,6 +37,8 @@ pub struct WebConfig {
     pub map_tiles: Option<MapTiles>,
     /// Requests per signed-in session; `None` lifts the limit.
     pub rate_limit: Option<RateLimit>,
+    /// The bearer token a scraper must send to read `/metrics`; `None` leaves it open.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -47,6 +49,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             map_tiles: None,
             rate_limit: Some(RateLimit::default()),
+            metrics_token: None,
         }
     }
 }

@@ -2,10 +2,12 @@
 //! use cases record; and the request log line.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -52,11 +54,55 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn render(axum::extract::State(state): axum::extract::State<crate::AppState>) -> Response {
+pub async fn render(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = &state.config.metrics_token
+        && !bearer_is(&headers, token)
+    {
+        let mut refused = crate::problem::fixed(
+            StatusCode::UNAUTHORIZED,
+            "metrics_token_required",
+            "Metrik hanya untuk pemantau yang mengirim tokennya (Authorization: Bearer)",
+            "Metrics are for a scraper that sends its token (Authorization: Bearer)",
+        )
+        .into_response();
+        refused.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return refused;
+    }
     // Measured at each scrape: data-subject requests past their legal deadline, all institutions.
     match hadir_app::subject_rights::count_overdue(&state.app).await {
         Ok(n) => metrics::gauge!("hadir_subject_requests_overdue").set(n as f64),
         Err(e) => tracing::warn!(error = %e, "counting overdue subject requests failed"),
     }
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], handle().render()).into_response()
+}
+
+/// Whether the request carries `Authorization: Bearer <token>`. The two are compared as SHA-256
+/// digests, so the time the comparison takes says nothing about how much of a guess was right.
+fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
+    let sent = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    sent.is_some_and(|sent| Sha256::digest(sent.trim()) == Sha256::digest(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(authorization: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_str(authorization).unwrap());
+        headers
+    }
+
+    #[test]
+    fn only_the_configured_bearer_token_is_let_in() {
+        assert!(bearer_is(&with("Bearer s3cret-scrape"), "s3cret-scrape"));
+        assert!(!bearer_is(&with("Bearer s3cret-scrap"), "s3cret-scrape"));
+        assert!(!bearer_is(&with("Bearer s3cret-scrape-"), "s3cret-scrape"));
+        assert!(!bearer_is(&with("Basic s3cret-scrape"), "s3cret-scrape"));
+        assert!(!bearer_is(&with("s3cret-scrape"), "s3cret-scrape"));
+        assert!(!bearer_is(&HeaderMap::new(), "s3cret-scrape"));
+    }
 }

@@ -181,14 +181,26 @@ async fn start(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
     Ok(app)
 }
 
+/// A metrics token short enough to guess is refused rather than trusted.
+const METRICS_TOKEN_MIN_CHARS: usize = 16;
+
 pub fn web_config(config: &Config) -> Result<hadir_web::WebConfig, String> {
     let map_tiles = config.map_tiles.as_deref().map(hadir_web::MapTiles::parse).transpose()?;
+    if let Some(token) = &config.metrics_token
+        && (token.chars().count() < METRICS_TOKEN_MIN_CHARS || token.trim() != token)
+    {
+        return Err(format!(
+            "metrics_token must be at least {METRICS_TOKEN_MIN_CHARS} characters with no spaces around it \
+             (e.g. the output of `openssl rand -hex 24`)"
+        ));
+    }
     Ok(hadir_web::WebConfig {
         secure_cookies: config.secure_cookies(),
         trusted_proxies: config.trusted_proxies.clone(),
         body_limit: config.body_limit_bytes,
         map_tiles,
         rate_limit: Some(hadir_web::RateLimit { per_second: config.requests_per_second, burst: config.request_burst }),
+        metrics_token: config.metrics_token.clone(),
     })
 }
 
@@ -203,6 +215,9 @@ async fn serve(config: &Config, web: hadir_web::WebConfig, app: App) -> CommandR
         "hadir is serving"
     );
     say!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
+    if web.metrics_token.is_none() && !config.listen.ip().is_loopback() {
+        tracing::warn!("/metrics is open to anyone who reaches {}: set metrics_token", config.listen);
+    }
     // Background jobs run beside the server and stop after it, finishing the round in hand.
     let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(hadir_app::jobs::work(app.clone(), async {

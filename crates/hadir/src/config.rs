@@ -40,6 +40,9 @@ pub struct Config {
     /// Tiles under the geofence preview, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
     /// Unset by default: the preview is drawn without a map and no page calls out.
     pub map_tiles: Option<String>,
+    /// The bearer token Prometheus must send to read `/metrics`. Unset: `/metrics` is open to
+    /// whoever reaches the listen address.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             browser_session_hours: 12,
             app_session_days: 90,
             map_tiles: None,
+            metrics_token: None,
         }
     }
 }
@@ -162,6 +166,7 @@ impl fmt::Debug for Config {
             .field("request_burst", &self.request_burst)
             .field("log", &self.log)
             .field("map_tiles", &self.map_tiles)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish_non_exhaustive()
     }
 }
@@ -176,8 +181,13 @@ mod tests {
     fn passwords_are_redacted() {
         assert_eq!(redact_url("postgres://hadir:s3cret@db:5432/hadir"), "postgres://hadir:***@db:5432/hadir");
         assert_eq!(redact_url("postgres://db/hadir"), "postgres://db/hadir");
-        let config = Config { database_url: Some("postgres://u:topsecret@h/d".into()), ..Config::default() };
-        assert!(!format!("{config:?}").contains("topsecret"));
+        let config = Config {
+            database_url: Some("postgres://u:topsecret@h/d".into()),
+            metrics_token: Some("scrapesecret".into()),
+            ..Config::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("topsecret") && !printed.contains("scrapesecret"), "{printed}");
     }
 
     #[test]

@@ -321,6 +321,12 @@ fn check_config_reports_and_refuses_what_is_wrong() {
     assert!(!tiles.status.success());
     assert!(text(&tiles).contains("map_tiles must start with https://"), "{}", text(&tiles));
 
+    std::fs::write(&config, "metrics_token = \"secret\"\n").unwrap();
+    let short = hadir(&["check-config", "--config", config.to_str().unwrap()], &url, &dir, None);
+    assert!(!short.status.success());
+    let said = text(&short);
+    assert!(said.contains("metrics_token must be at least 16 characters") && !said.contains("\"secret\""), "{said}");
+
     // A bucket nobody can reach stops the binary with the variables to look at.
     let unreachable = Command::new(env!("CARGO_BIN_EXE_hadir"))
         .args(["check-config", "--database-url", &url, "--object-store", "s3://no-such-bucket"])

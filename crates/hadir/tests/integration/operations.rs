@@ -28,6 +28,37 @@ db_test!(health_metrics_and_headers, |db| {
     assert!(!metrics.contains(&t.a.employee.person_id), "route templates, never concrete ids");
 });
 
+db_test!(metrics_ask_for_the_token_when_one_is_set, |db| {
+    let (app, _) = app_for(db, PasswordCost::insecure_fast()).await;
+    let config = hadir_web::WebConfig {
+        secure_cookies: false,
+        metrics_token: Some("scrape-7f3a9c".into()),
+        ..hadir_web::WebConfig::default()
+    };
+    let (base, _) = crate::support::serve_with(app, config, std::future::pending()).await;
+    let http = reqwest::Client::new();
+    let scrape = |authorization: Option<&'static str>| {
+        let request = http.get(format!("{base}/metrics"));
+        match authorization {
+            Some(value) => request.header("authorization", value),
+            None => request,
+        }
+        .send()
+    };
+    for refused in [None, Some("Bearer scrape-7f3a9"), Some("Basic scrape-7f3a9c")] {
+        let res = scrape(refused).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{refused:?}");
+        assert_eq!(res.headers()["www-authenticate"], "Bearer");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "metrics_token_required", "{body}");
+    }
+    let res = scrape(Some("Bearer scrape-7f3a9c")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("hadir_http_requests_total"));
+    // The health check stays open: load balancers send no token.
+    assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), StatusCode::OK);
+});
+
 db_test!(the_openapi_document_covers_every_endpoint, |db| {
     let t = TestApp::start(db).await;
     let doc: serde_json::Value = t.http.get(t.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();

@@ -69,9 +69,18 @@ pub async fn serve(
     app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let config = hadir_web::WebConfig { secure_cookies: false, ..hadir_web::WebConfig::default() };
+    serve_with(app, config, shutdown).await
+}
+
+/// [`serve`] with settings of the test's own.
+pub async fn serve_with(
+    app: App,
+    config: hadir_web::WebConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = hadir_web::WebConfig { secure_cookies: false, ..hadir_web::WebConfig::default() };
     let router = hadir_web::router(app, config);
     let handle = tokio::spawn(hadir_web::serve(listener, router, shutdown));
     (base, handle)
