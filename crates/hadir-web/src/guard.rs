@@ -89,6 +89,11 @@ fn header(parts: &Parts, name: axum::http::HeaderName) -> Option<&str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The token of an `Authorization: Bearer …` header, if the request has one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+}
+
 /// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
 /// untrusted address in `X-Forwarded-For`.
 pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> Option<IpAddr> {
@@ -167,7 +172,7 @@ impl<P: Policy> FromRequestParts<AppState> for Auth<P> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let meta = meta_of(parts, state);
-        let bearer = header(parts, AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let bearer = bearer(&parts.headers);
         let cookie = header(parts, COOKIE).and_then(|c| cookie_value(c, SESSION_COOKIE));
         let token = match (bearer, cookie) {
             (Some(token), _) => token,

@@ -9,6 +9,7 @@ pub mod json;
 pub mod metrics;
 pub mod multipart;
 pub mod pages;
+pub use metrics::MetricsToken;
 pub use pages::MapTiles;
 pub use rate_limit::RateLimit;
 pub mod problem;
@@ -38,7 +39,7 @@ pub struct WebConfig {
     /// Requests per signed-in session; `None` lifts the limit.
     pub rate_limit: Option<RateLimit>,
     /// The bearer token a scraper must send to read `/metrics`; `None` leaves it open.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl Default for WebConfig {

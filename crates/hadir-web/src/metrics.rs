@@ -2,14 +2,46 @@
 //! use cases record; and the request log line.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sha2::{Digest, Sha256};
+use std::fmt;
 use std::sync::OnceLock;
 use std::time::Instant;
+
+/// The bearer token a scraper must send to read `/metrics`. Never printed.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+/// A token short enough to guess is refused rather than trusted.
+const MIN_CHARS: usize = 16;
+
+impl MetricsToken {
+    pub fn parse(token: &str) -> Result<MetricsToken, String> {
+        if token.chars().count() < MIN_CHARS || token.trim() != token {
+            return Err(format!(
+                "metrics_token must be at least {MIN_CHARS} characters with no spaces around it \
+                 (e.g. the output of `openssl rand -hex 24`)"
+            ));
+        }
+        Ok(MetricsToken(token.to_string()))
+    }
+
+    /// Whether the request carries this token as `Authorization: Bearer`. Compared as SHA-256
+    /// digests, so the time the comparison takes says nothing about how much of a guess was right.
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        crate::guard::bearer(headers).is_some_and(|sent| Sha256::digest(sent) == Sha256::digest(&self.0))
+    }
+}
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken(***)")
+    }
+}
 
 /// The process-wide recorder; installed once, shared by every router in the process (tests run
 /// many servers in one process).
@@ -59,7 +91,7 @@ pub async fn render(
     headers: HeaderMap,
 ) -> Response {
     if let Some(token) = &state.config.metrics_token
-        && !bearer_is(&headers, token)
+        && !token.admits(&headers)
     {
         let mut refused = crate::problem::fixed(
             StatusCode::UNAUTHORIZED,
@@ -79,16 +111,10 @@ pub async fn render(
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], handle().render()).into_response()
 }
 
-/// Whether the request carries `Authorization: Bearer <token>`. The two are compared as SHA-256
-/// digests, so the time the comparison takes says nothing about how much of a guess was right.
-fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
-    let sent = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    sent.is_some_and(|sent| Sha256::digest(sent.trim()) == Sha256::digest(token))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header::AUTHORIZATION;
 
     fn with(authorization: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -98,11 +124,21 @@ mod tests {
 
     #[test]
     fn only_the_configured_bearer_token_is_let_in() {
-        assert!(bearer_is(&with("Bearer s3cret-scrape"), "s3cret-scrape"));
-        assert!(!bearer_is(&with("Bearer s3cret-scrap"), "s3cret-scrape"));
-        assert!(!bearer_is(&with("Bearer s3cret-scrape-"), "s3cret-scrape"));
-        assert!(!bearer_is(&with("Basic s3cret-scrape"), "s3cret-scrape"));
-        assert!(!bearer_is(&with("s3cret-scrape"), "s3cret-scrape"));
-        assert!(!bearer_is(&HeaderMap::new(), "s3cret-scrape"));
+        let token = MetricsToken::parse("s3cret-scrape-0123").unwrap();
+        assert!(token.admits(&with("Bearer s3cret-scrape-0123")));
+        assert!(!token.admits(&with("Bearer s3cret-scrape-012")));
+        assert!(!token.admits(&with("Bearer s3cret-scrape-0123-")));
+        assert!(!token.admits(&with("Basic s3cret-scrape-0123")));
+        assert!(!token.admits(&with("s3cret-scrape-0123")));
+        assert!(!token.admits(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn short_or_padded_tokens_are_refused_and_none_is_printed() {
+        assert!(MetricsToken::parse("fifteen-chars-x").is_err());
+        assert!(MetricsToken::parse(" s3cret-scrape-0123").is_err());
+        assert!(MetricsToken::parse("s3cret-scrape-0123\n").is_err());
+        let token = MetricsToken::parse("s3cret-scrape-0123").unwrap();
+        assert!(!format!("{token:?}").contains("s3cret"));
     }
 }

@@ -84,11 +84,7 @@ pub async fn pair(
 #[utoipa::path(get, path = "/api/v1/kiosk/screen", tag = "attendance", security(("bearer" = [])),
     responses((status = 200, body = KioskScreen), (status = 401, body = super::ProblemBody)))]
 pub async fn screen(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<KioskScreen>> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(AppError::Unauthenticated)?;
-    let kiosk = kiosks::authenticate(&state.app, token.trim()).await?;
+    let token = crate::guard::bearer(&headers).ok_or(AppError::Unauthenticated)?;
+    let kiosk = kiosks::authenticate(&state.app, token).await?;
     Ok(Json(kiosks::screen(&state.app, &kiosk).await?))
 }

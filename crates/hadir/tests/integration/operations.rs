@@ -32,7 +32,7 @@ db_test!(metrics_ask_for_the_token_when_one_is_set, |db| {
     let (app, _) = app_for(db, PasswordCost::insecure_fast()).await;
     let config = hadir_web::WebConfig {
         secure_cookies: false,
-        metrics_token: Some("scrape-7f3a9c".into()),
+        metrics_token: Some(hadir_web::MetricsToken::parse("scrape-7f3a9c-5e1d").unwrap()),
         ..hadir_web::WebConfig::default()
     };
     let (base, _) = crate::support::serve_with(app, config, std::future::pending()).await;
@@ -45,14 +45,14 @@ db_test!(metrics_ask_for_the_token_when_one_is_set, |db| {
         }
         .send()
     };
-    for refused in [None, Some("Bearer scrape-7f3a9"), Some("Basic scrape-7f3a9c")] {
+    for refused in [None, Some("Bearer scrape-7f3a9c-5e1"), Some("Basic scrape-7f3a9c-5e1d")] {
         let res = scrape(refused).await.unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{refused:?}");
         assert_eq!(res.headers()["www-authenticate"], "Bearer");
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["code"], "metrics_token_required", "{body}");
     }
-    let res = scrape(Some("Bearer scrape-7f3a9c")).await.unwrap();
+    let res = scrape(Some("Bearer scrape-7f3a9c-5e1d")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("hadir_http_requests_total"));
     // The health check stays open: load balancers send no token.
