@@ -119,6 +119,18 @@ pub(crate) fn photo_key(institution_id: &str, bytes: &[u8]) -> String {
     format!("photos/{institution_id}/{}/{hash}.jpg", &hash[..2])
 }
 
+/// Every folder an institution's photos ([`photo_key`]) and their thumbnails can go into: one
+/// per first byte of the hash.
+pub(crate) fn photo_folders(institution_id: &str) -> Vec<String> {
+    (0..=u8::MAX)
+        .map(|byte| format!("photos/{institution_id}/{byte:02x}"))
+        .flat_map(|photos| {
+            let thumbs = crate::thumbnails::key_of(&photos);
+            std::iter::once(photos).chain(thumbs)
+        })
+        .collect()
+}
+
 fn optional_text(field: &str, value: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<String> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     rules::text(value, 100).map_err(|e| problems.push(FieldProblem::new(field, &e))).ok()
@@ -380,4 +392,24 @@ pub async fn selfie(app: &App, principal: &Principal, id: &str) -> Result<Vec<u8
         crate::access_log::record(app, principal, &subject, &[crate::access_log::Data::DeviceSelfie]).await?;
     }
     app.objects.get(&d.photo_key).await.map_err(|e| AppError::Internal(format!("object store: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_photo_and_thumbnail_goes_into_one_of_the_institutions_folders() {
+        let folders = photo_folders("inst");
+        assert_eq!(folders.len(), 512);
+        assert_eq!(folders.iter().collect::<std::collections::HashSet<_>>().len(), 512);
+        for n in 0..2_000u32 {
+            let photo = photo_key("inst", &n.to_le_bytes());
+            let thumb = crate::thumbnails::key_of(&photo).unwrap();
+            for key in [photo, thumb] {
+                let (folder, _) = key.rsplit_once('/').unwrap();
+                assert!(folders.iter().any(|f| f == folder), "{key} outside the folders");
+            }
+        }
+    }
 }

@@ -158,6 +158,10 @@ pub async fn create(
     crate::calendar::import_national(&txn, &id, None, now_ms).await?;
     let created = institution::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("institution"))?;
     txn.commit().await?;
+    // Only a head start for the first surge: a photo's upload makes a missing folder itself.
+    if let Err(e) = app.objects.make_folders(&crate::devices::photo_folders(&created.id)).await {
+        tracing::warn!(institution = %created.id, error = %e, "photo folders not made beforehand");
+    }
     Ok(created.into())
 }
 

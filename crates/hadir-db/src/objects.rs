@@ -7,9 +7,15 @@ use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, local::LocalFileSystem, memory::InMemory, path::Path};
 use std::sync::Arc;
 
+/// How many writes a folder store runs at once: 2 cost throughput, 8 brought the slow start
+/// of a surge back (docs/PERFORMANCE.md, twenty-first session).
+const FOLDER_WRITERS: usize = 4;
+
 #[derive(Clone)]
 pub struct Objects {
     store: Arc<dyn ObjectStore>,
+    /// Set when the store is a folder on local disk.
+    folder: Option<Folder>,
     /// Shared, not owned: every request clones the application state, this with it.
     description: Arc<str>,
 }
@@ -42,13 +48,22 @@ pub enum ObjectsError {
     },
 }
 
+/// A folder on local disk, the one kind of store with folders to make, and whose writes each
+/// take a thread of their own: a surge's hundreds at once would crowd out the threads that
+/// serve requests, for no more throughput from one disk, so they take turns.
+#[derive(Clone)]
+struct Folder {
+    files: Arc<LocalFileSystem>,
+    writers: Arc<tokio::sync::Semaphore>,
+}
+
 impl Objects {
     /// Opens the store named by `spec`: `memory://`, `s3://bucket` or `s3://bucket/prefix`
     /// (an S3-compatible service configured by the usual `AWS_*` environment variables), or a
     /// folder path (created if missing).
     pub fn open(spec: &str) -> Result<Objects, ObjectsError> {
         if spec == "memory://" {
-            return Ok(Objects { store: Arc::new(InMemory::new()), description: spec.into() });
+            return Ok(Objects { store: Arc::new(InMemory::new()), folder: None, description: spec.into() });
         }
         if let Some(rest) = spec.strip_prefix("s3://") {
             return Self::open_s3(spec, rest);
@@ -58,9 +73,13 @@ impl Objects {
         }
         let folder = |source| ObjectsError::Folder { path: spec.into(), source };
         std::fs::create_dir_all(spec).map_err(folder)?;
-        let store = LocalFileSystem::new_with_prefix(spec)
-            .map_err(|e| ObjectsError::Folder { path: spec.into(), source: std::io::Error::other(e.to_string()) })?;
-        Ok(Objects { store: Arc::new(store), description: format!("folder {spec}").into() })
+        let store =
+            Arc::new(LocalFileSystem::new_with_prefix(spec).map_err(|e| ObjectsError::Folder {
+                path: spec.into(),
+                source: std::io::Error::other(e.to_string()),
+            })?);
+        let folder = Folder { files: store.clone(), writers: Arc::new(tokio::sync::Semaphore::new(FOLDER_WRITERS)) };
+        Ok(Objects { store, folder: Some(folder), description: format!("folder {spec}").into() })
     }
 
     /// Several deployments (or test runs) may share a bucket: everything after the bucket name
@@ -72,7 +91,7 @@ impl Objects {
         let prefix = prefix.trim_matches('/');
         let store: Arc<dyn ObjectStore> =
             if prefix.is_empty() { Arc::new(s3) } else { Arc::new(PrefixStore::new(s3, prefix)) };
-        Ok(Objects { store, description: format!("S3 bucket {bucket}").into() })
+        Ok(Objects { store, folder: None, description: format!("S3 bucket {bucket}").into() })
     }
 
     pub fn description(&self) -> &str {
@@ -80,6 +99,10 @@ impl Objects {
     }
 
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), ObjectsError> {
+        let _turn = match &self.folder {
+            Some(folder) => folder.writers.acquire().await.ok(),
+            None => None,
+        };
         self.store.put(&Path::from(key), PutPayload::from(bytes)).await?;
         Ok(())
     }
@@ -101,6 +124,25 @@ impl Objects {
     pub async fn delete(&self, key: &str) -> Result<(), ObjectsError> {
         self.store.delete(&Path::from(key)).await?;
         Ok(())
+    }
+
+    /// Makes the folders that these key prefixes name, when the store is a folder on disk (a
+    /// bucket or memory has none to make). A put makes its folder itself when missing, but a
+    /// new institution's first surge would then create hundreds of folders on the disk within
+    /// the same quarter second, every check-in waiting on it (docs/PERFORMANCE.md).
+    pub async fn make_folders(&self, prefixes: &[String]) -> Result<(), ObjectsError> {
+        let Some(folder) = &self.folder else { return Ok(()) };
+        let folders = prefixes
+            .iter()
+            .map(|prefix| folder.files.path_to_filesystem(&Path::from(prefix.as_str())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let made = tokio::task::spawn_blocking(move || {
+            folders.into_iter().try_for_each(|folder| {
+                std::fs::create_dir_all(&folder)
+                    .map_err(|source| ObjectsError::Folder { path: folder.display().to_string(), source })
+            })
+        });
+        made.await.map_err(|e| object_store::Error::Generic { store: "folder", source: e.into() })?
     }
 
     /// Writes, reads back and deletes a probe object: proves the store is usable. Its own key,
@@ -139,6 +181,53 @@ mod tests {
         objects.probe().await.unwrap();
         objects.delete("photos/ab/abcdef").await.unwrap();
         assert!(objects.get("photos/ab/abcdef").await.is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn folders_are_made_where_the_store_has_folders() {
+        let dir = std::env::temp_dir().join(format!("hadir-objects-{}", uuid::Uuid::new_v4()));
+        let objects = Objects::open(dir.to_str().unwrap()).unwrap();
+        objects.make_folders(&["photos/i/00".into(), "thumbs/i/ff".into()]).await.unwrap();
+        assert!(dir.join("photos/i/00").is_dir() && dir.join("thumbs/i/ff").is_dir());
+        // Made again, or already there: nothing to do, no error.
+        objects.make_folders(&["photos/i/00".into()]).await.unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+
+        let memory = Objects::open("memory://").unwrap();
+        memory.make_folders(&["photos/i/00".into()]).await.unwrap();
+    }
+
+    /// Writes take turns, and a failed one gives its turn back.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_writes_at_once_all_land_on_a_folder_store() {
+        let dir = std::env::temp_dir().join(format!("hadir-objects-{}", uuid::Uuid::new_v4()));
+        let objects = Objects::open(dir.to_str().unwrap()).unwrap();
+        objects.put("blocked", vec![0]).await.unwrap();
+        let writes: Vec<_> = (0..20 * FOLDER_WRITERS)
+            .map(|n| {
+                let objects = objects.clone();
+                tokio::spawn(async move {
+                    let failing = objects.put(&format!("blocked/{n}"), vec![1]).await;
+                    let landing = objects.put(&format!("photos/{:02x}/{n}", n % 7), vec![n as u8]).await;
+                    (failing.is_err(), landing.is_ok())
+                })
+            })
+            .collect();
+        for write in writes {
+            assert_eq!(write.await.unwrap(), (true, true));
+        }
+        assert_eq!(objects.get("photos/03/10").await.unwrap(), vec![10]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_folder_that_cannot_be_made_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("hadir-objects-{}", uuid::Uuid::new_v4()));
+        let objects = Objects::open(dir.to_str().unwrap()).unwrap();
+        objects.put("photos/i", vec![1]).await.unwrap();
+        let err = objects.make_folders(&["photos/i/00".into()]).await.err().unwrap();
+        assert!(err.to_string().contains(dir.to_str().unwrap()), "{err}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

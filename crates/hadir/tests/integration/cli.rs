@@ -184,6 +184,13 @@ db_test!(admin_commands_create_and_reset_users, |db| {
         None,
     );
     assert!(out.status.success(), "{}", text(&out));
+    // Its photo and thumbnail folders are made with it, so its first surge does not make them.
+    for kind in ["photos", "thumbs"] {
+        let institutions = std::fs::read_dir(dir.join("objects").join(kind)).unwrap().collect::<Vec<_>>();
+        assert_eq!(institutions.len(), 1, "{kind}: one institution");
+        let folders = std::fs::read_dir(institutions[0].as_ref().unwrap().path()).unwrap();
+        assert_eq!(folders.filter(|f| f.as_ref().unwrap().path().is_dir()).count(), 256, "{kind}");
+    }
     let out = hadir(
         &["admin", "create-institution", "--slug", "sman-1-bengkulu", "--name", "Lagi", "--kind", "school"],
         &db.url,
