@@ -1,7 +1,7 @@
 //! Prometheus metrics at `/metrics`: request counts and latencies per route, plus whatever the
 //! use cases record; and the request log line.
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -86,22 +87,39 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn render(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(token) = &state.config.metrics_token
-        && !token.admits(&headers)
-    {
-        let mut refused = crate::problem::fixed(
-            StatusCode::UNAUTHORIZED,
-            "metrics_token_required",
-            "Metrik hanya untuk pemantau yang mengirim tokennya (Authorization: Bearer)",
-            "Metrics are for a scraper that sends its token (Authorization: Bearer)",
-        )
-        .into_response();
-        refused.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return refused;
+/// Without a token, who may read `/metrics`: a scraper on this machine that reaches the server
+/// directly. A reverse proxy's requests come from this machine too, but carry the forwarding
+/// headers of a client elsewhere.
+fn local_scraper(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"].into_iter().any(|name| headers.contains_key(name));
+    peer.is_some_and(|ip| ip.to_canonical().is_loopback()) && !proxied
+}
+
+pub async fn render(State(state): State<crate::AppState>, request: Request) -> Response {
+    let headers = request.headers();
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    match &state.config.metrics_token {
+        Some(token) if !token.admits(headers) => {
+            let mut refused = crate::problem::fixed(
+                StatusCode::UNAUTHORIZED,
+                "metrics_token_required",
+                "Metrik hanya untuk pemantau yang mengirim tokennya (Authorization: Bearer)",
+                "Metrics are for a scraper that sends its token (Authorization: Bearer)",
+            )
+            .into_response();
+            refused.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return refused;
+        }
+        None if !local_scraper(peer, headers) => {
+            return crate::problem::fixed(
+                StatusCode::FORBIDDEN,
+                "metrics_local_only",
+                "Tanpa metrics_token, metrik hanya untuk pemantau di mesin ini yang tidak melalui proxy: setel metrics_token",
+                "Without metrics_token, metrics are only for a scraper on this machine, not through a proxy: set metrics_token",
+            )
+            .into_response();
+        }
+        _ => {}
     }
     // Measured at each scrape: data-subject requests past their legal deadline, all institutions.
     match hadir_app::subject_rights::count_overdue(&state.app).await {
@@ -131,6 +149,25 @@ mod tests {
         assert!(!token.admits(&with("Basic s3cret-scrape-0123")));
         assert!(!token.admits(&with("s3cret-scrape-0123")));
         assert!(!token.admits(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn without_a_token_only_a_direct_scraper_on_this_machine_is_let_in() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        for local in ["127.0.0.1", "127.0.0.53", "::1", "::ffff:127.0.0.1"] {
+            assert!(local_scraper(ip(local), &HeaderMap::new()), "{local}");
+        }
+        for elsewhere in ["10.0.0.5", "192.168.1.20", "::ffff:10.0.0.5", "2001:db8::1"] {
+            assert!(!local_scraper(ip(elsewhere), &HeaderMap::new()), "{elsewhere}");
+        }
+        assert!(!local_scraper(None, &HeaderMap::new()), "no peer address known");
+        for (name, value) in
+            [("x-forwarded-for", "203.0.113.9"), ("forwarded", "for=203.0.113.9"), ("x-real-ip", "203.0.113.9")]
+        {
+            let mut proxied = HeaderMap::new();
+            proxied.insert(name, HeaderValue::from_static(value));
+            assert!(!local_scraper(ip("127.0.0.1"), &proxied), "through a proxy: {name}");
+        }
     }
 
     #[test]

@@ -205,9 +205,6 @@ async fn serve(config: &Config, web: hadir_web::WebConfig, app: App) -> CommandR
         "hadir is serving"
     );
     say!("Hadir berjalan di / is running at http://{}", listener.local_addr()?);
-    if web.metrics_token.is_none() && !config.listen.ip().is_loopback() {
-        tracing::warn!("/metrics is open to anyone who reaches {}: set metrics_token", config.listen);
-    }
     // Background jobs run beside the server and stop after it, finishing the round in hand.
     let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(hadir_app::jobs::work(app.clone(), async {

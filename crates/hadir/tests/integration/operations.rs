@@ -26,6 +26,13 @@ db_test!(health_metrics_and_headers, |db| {
     assert!(metrics.contains("hadir_http_requests_total"), "{metrics}");
     assert!(metrics.contains(r#"route="/api/v1/auth/login""#));
     assert!(!metrics.contains(&t.a.employee.person_id), "route templates, never concrete ids");
+
+    // With no token set, a scrape that came through a reverse proxy (from elsewhere) is refused.
+    let res = t.http.get(t.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "metrics_local_only", "{body}");
+    assert!(body.to_string().contains("metrics_token"), "says what to set: {body}");
 });
 
 db_test!(metrics_ask_for_the_token_when_one_is_set, |db| {
