@@ -71,15 +71,12 @@ impl Objects {
         if spec.contains("://") {
             return Err(ObjectsError::Unsupported(spec.into()));
         }
-        let folder = |source| ObjectsError::Folder { path: spec.into(), source };
-        std::fs::create_dir_all(spec).map_err(folder)?;
-        let store =
-            Arc::new(LocalFileSystem::new_with_prefix(spec).map_err(|e| ObjectsError::Folder {
-                path: spec.into(),
-                source: std::io::Error::other(e.to_string()),
-            })?);
-        let folder = Folder { files: store.clone(), writers: Arc::new(tokio::sync::Semaphore::new(FOLDER_WRITERS)) };
-        Ok(Objects { store, folder: Some(folder), description: format!("folder {spec}").into() })
+        let unusable = |source| ObjectsError::Folder { path: spec.into(), source };
+        std::fs::create_dir_all(spec).map_err(unusable)?;
+        let files =
+            LocalFileSystem::new_with_prefix(spec).map_err(|e| unusable(std::io::Error::other(e.to_string())))?;
+        let folder = Folder { files: Arc::new(files), writers: Arc::new(tokio::sync::Semaphore::new(FOLDER_WRITERS)) };
+        Ok(Objects { store: folder.files.clone(), folder: Some(folder), description: format!("folder {spec}").into() })
     }
 
     /// Several deployments (or test runs) may share a bucket: everything after the bucket name
@@ -132,14 +129,14 @@ impl Objects {
     /// the same quarter second, every check-in waiting on it (docs/PERFORMANCE.md).
     pub async fn make_folders(&self, prefixes: &[String]) -> Result<(), ObjectsError> {
         let Some(folder) = &self.folder else { return Ok(()) };
-        let folders = prefixes
+        let paths = prefixes
             .iter()
             .map(|prefix| folder.files.path_to_filesystem(&Path::from(prefix.as_str())))
             .collect::<Result<Vec<_>, _>>()?;
         let made = tokio::task::spawn_blocking(move || {
-            folders.into_iter().try_for_each(|folder| {
-                std::fs::create_dir_all(&folder)
-                    .map_err(|source| ObjectsError::Folder { path: folder.display().to_string(), source })
+            paths.into_iter().try_for_each(|path| {
+                std::fs::create_dir_all(&path)
+                    .map_err(|source| ObjectsError::Folder { path: path.display().to_string(), source })
             })
         });
         made.await.map_err(|e| object_store::Error::Generic { store: "folder", source: e.into() })?

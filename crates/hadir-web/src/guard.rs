@@ -94,6 +94,11 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
 }
 
+/// The address of the peer that opened the connection (a proxy, if there is one).
+pub fn peer(extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
 /// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
 /// untrusted address in `X-Forwarded-For`.
 pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> Option<IpAddr> {
@@ -110,7 +115,7 @@ pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[I
 }
 
 pub(crate) fn meta_of(parts: &Parts, state: &AppState) -> RequestMeta {
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = peer(&parts.extensions);
     RequestMeta {
         request_id: header(parts, axum::http::HeaderName::from_static("x-request-id")).map(str::to_string),
         ip: client_ip(

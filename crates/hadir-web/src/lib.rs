@@ -38,7 +38,8 @@ pub struct WebConfig {
     pub map_tiles: Option<MapTiles>,
     /// Requests per signed-in session; `None` lifts the limit.
     pub rate_limit: Option<RateLimit>,
-    /// The bearer token a scraper must send to read `/metrics`; `None` leaves it open.
+    /// The bearer token a scraper must send to read `/metrics`; `None` lets only a scraper on
+    /// this machine, connecting directly, read it.
     pub metrics_token: Option<MetricsToken>,
 }
 

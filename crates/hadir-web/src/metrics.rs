@@ -1,7 +1,7 @@
 //! Prometheus metrics at `/metrics`: request counts and latencies per route, plus whatever the
 //! use cases record; and the request log line.
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -97,7 +97,7 @@ fn local_scraper(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
 
 pub async fn render(State(state): State<crate::AppState>, request: Request) -> Response {
     let headers = request.headers();
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = crate::guard::peer(request.extensions());
     match &state.config.metrics_token {
         Some(token) if !token.admits(headers) => {
             let mut refused = crate::problem::fixed(

@@ -40,8 +40,8 @@ pub struct Config {
     /// Tiles under the geofence preview, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
     /// Unset by default: the preview is drawn without a map and no page calls out.
     pub map_tiles: Option<String>,
-    /// The bearer token Prometheus must send to read `/metrics`. Unset: `/metrics` is open to
-    /// whoever reaches the listen address.
+    /// The bearer token Prometheus must send to read `/metrics`. Unset: only a scraper on this
+    /// machine, connecting directly (not through a proxy), may read it.
     pub metrics_token: Option<String>,
 }
 
